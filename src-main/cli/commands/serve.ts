@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { createContext } from '../../context';
+import { ensureWebBundle, startBridge } from '../../web';
+import { reportError, UsageError } from '../output';
+
+export function registerServe(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('Run the app in your browser through the local web bridge (127.0.0.1 only, token required)')
+    .option('--port <port>', 'port to listen on (default: a free one)')
+    .option('--data-dir <dir>', 'where the embedded server and app data live (default: $CONFITURE_DATA_DIR or per-user)')
+    .option('--open', 'open the URL in the default browser')
+    .action(async (opts: { port?: string; dataDir?: string; open?: boolean }) => {
+      try {
+        let port: number | undefined;
+        if (opts.port !== undefined) {
+          port = Number(opts.port);
+          if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port must be a TCP port (1-65535), got "${opts.port}"`);
+        }
+        const staticDir = await ensureWebBundle((m) => process.stderr.write(m + '\n'));
+        const ctx = createContext({ mode: 'browser', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+        const bridge = await startBridge({ ctx, staticDir, ...(port ? { port } : {}), ...(process.env.CONFITURE_TOKEN ? { token: process.env.CONFITURE_TOKEN } : {}) });
+        process.stdout.write(`Confiture is running in browser mode.\nOpen: ${bridge.urlWithToken}\nPress Ctrl+C to stop.\n`);
+        if (opts.open) {
+          const { spawn } = await import('node:child_process');
+          spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [bridge.urlWithToken], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await bridge.close();
+        await ctx.close();
+        setExit(0);
+      } catch (e) {
+        setExit(reportError(e, 'text'));
+      }
+    });
+}

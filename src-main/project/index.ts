@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MigrationSource, ProjectSummary } from '../../src-shared/domain/project';
+import { ConfitureError } from '../errors';
+import { loadConfig, type ProjectConfig } from './config';
+import { canonicalVersion, LARGE_FILE_BYTES, scanMigrations } from './migrations';
+
+export { compareVersions, canonicalVersion, inspectFile, LARGE_FILE_BYTES } from './migrations';
+export { parseConfig, loadConfig, ProjectConfigSchema, CONFIG_FILE } from './config';
+export type { ProjectConfig } from './config';
+export { DurationSchema } from '../engine/config';
+
+export interface Project extends ProjectSummary {
+  config: ProjectConfig;
+  migrationsDir: string;
+}
+
+/** Loads a project: config errors throw; folder problems are listed in `problems`. */
+export function openProject(dir: string): Project {
+  const abs = path.resolve(dir);
+  if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
+    throw new ConfitureError('not_found', `Project folder ${abs} does not exist`, { file: abs });
+  }
+  const config = loadConfig(abs);
+  const migrationsDir = path.resolve(abs, config.migrations);
+  const { migrations, problems } = scanMigrations(migrationsDir);
+  return {
+    dir: abs,
+    name: config.name ?? path.basename(abs),
+    trackingSchema: config.tracking.schema,
+    migrations,
+    problems,
+    config,
+    migrationsDir,
+  };
+}
+
+/** Like openProject, but any error-level problem is thrown (for the CLI and the engine). */
+export function openValidProject(dir: string): Project {
+  const p = openProject(dir);
+  const err = p.problems.find((x) => x.severity === 'error');
+  if (err) throw new ConfitureError('project_error', err.message, err.file ? { file: err.file } : undefined);
+  return p;
+}
+
+export function findMigration(project: Project, version: string) {
+  const canon = canonicalVersion(version);
+  const m = project.migrations.find((x) => canonicalVersion(x.version) === canon);
+  if (!m) throw new ConfitureError('not_found', `No migration with version ${version} in ${project.migrationsDir}`, { field: 'version' });
+  return m;
+}
+
+function readPrefix(file: string, maxBytes: number): { text: string; truncated: boolean } {
+  const size = fs.statSync(file).size;
+  if (size <= maxBytes) return { text: fs.readFileSync(file, 'utf8'), truncated: false };
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(maxBytes);
+    const n = fs.readSync(fd, buf, 0, maxBytes, 0);
+    // cut at the last newline so no multi-byte character is split
+    let end = buf.subarray(0, n).lastIndexOf(10);
+    if (end <= 0) end = n;
+    return { text: buf.subarray(0, end).toString('utf8'), truncated: true };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The text of a migration for display; large files are cut so the UI stays responsive. */
+export function migrationSource(project: Project, version: string, maxBytes = LARGE_FILE_BYTES): MigrationSource {
+  const m = findMigration(project, version);
+  const up = readPrefix(m.upPath, maxBytes);
+  return {
+    version: m.version,
+    name: m.name,
+    path: m.upPath,
+    sql: up.text,
+    truncated: up.truncated,
+    sizeBytes: m.sizeBytes,
+    downSql: m.downPath ? readPrefix(m.downPath, maxBytes).text : null,
+  };
+}
+
+/** Reads a migration's full SQL (engine, lint) after checking it still matches its checksum. */
+export function readMigrationSql(file: string): string {
+  return fs.readFileSync(file, 'utf8');
+}
+

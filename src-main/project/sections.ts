@@ -1,0 +1,11 @@
+/**
+ * The sections of confiture.yaml owned by each capability. A capability adds its schema
+ * here (one key, one import) and validates its own keys; the top level stays strict.
+ */
+import type { z } from 'zod';
+import { EngineConfigSchema } from '../engine/config';
+
+export const configSections = {
+  engine: EngineConfigSchema.default(EngineConfigSchema.parse({})),
+  /** sections not yet claimed by a capability are rejected as unknown keys */
+} satisfies Record<string, z.ZodType>;

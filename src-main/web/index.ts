@@ -1,0 +1,3 @@
+export { startBridge, CSP } from './bridge';
+export type { Bridge, BridgeOptions } from './bridge';
+export { ensureWebBundle, webBundleDir } from './bundle';
