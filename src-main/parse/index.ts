@@ -1,0 +1,235 @@
+/**
+ * Parse once: the real PostgreSQL parser (libpg-query, WASM) turns a migration file into
+ * statements with exact source ranges, their AST, a normalised kind, whether they can run in
+ * a transaction block, and the file's transaction structure and header directives.
+ * Lint, locks, risk and the engine all consume this model; nobody re-parses SQL.
+ *
+ * Call `await initParser()` once (idempotent) before `parseSql`.
+ */
+import { loadModule, parseSync, scanSync } from 'libpg-query';
+import type { ParseProblem, SourcePosition, SourceRange } from '../../src-shared/domain/statement';
+import { statementKind, isTransactional, transactionControl, type TxControl } from './kinds';
+
+export type { TxControl } from './kinds';
+export { statementKind, relationName, qualifiedName } from './kinds';
+
+/** A node of the libpg-query JSON AST: `{ IndexStmt: {...} }`. */
+export type AstNode = Record<string, unknown>;
+
+export interface ParsedStatement {
+  index: number;
+  /** exact text, from its first token to its last (semicolon excluded) */
+  sql: string;
+  range: SourceRange;
+  /** e.g. `IndexStmt` */
+  nodeType: string;
+  /** the node's body: `ast.IndexStmt` */
+  node: Record<string, unknown>;
+  ast: AstNode;
+  /** normalised kind, e.g. `create_index`, `alter_table`, `drop_table`, `update` */
+  kind: string;
+  /** false for CREATE INDEX CONCURRENTLY, VACUUM, ... which cannot run in a transaction block */
+  transactional: boolean;
+  txControl: TxControl | null;
+}
+
+export interface Directives {
+  lockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  /** `-- confiture: no-transaction` runs the file outside a transaction */
+  noTransaction?: boolean;
+  /** any other key=value pairs, kept for other services */
+  extra: Record<string, string>;
+}
+
+export interface ParsedFile {
+  path: string;
+  text: string;
+  statements: ParsedStatement[];
+  problems: ParseProblem[];
+  directives: Directives;
+  /** the file manages its own transactions (BEGIN/COMMIT/ROLLBACK in it) */
+  hasTransactionControl: boolean;
+  /** some statement cannot run in a transaction block */
+  hasNonTransactional: boolean;
+}
+
+let ready: Promise<void> | null = null;
+export function initParser(): Promise<void> {
+  if (!ready) ready = loadModule();
+  return ready;
+}
+
+/** Maps UTF-8 byte offsets (what libpg-query reports) to character offsets and line/column. */
+class PositionMap {
+  private readonly byteToChar: Int32Array | null;
+  private readonly lineStarts: number[];
+  constructor(private readonly text: string) {
+    const bytes = Buffer.byteLength(text);
+    if (bytes === text.length) {
+      this.byteToChar = null;
+    } else {
+      const map = new Int32Array(bytes + 1);
+      let b = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code = text.codePointAt(i)!;
+        const len = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+        for (let k = 0; k < len; k++) map[b + k] = i;
+        b += len;
+        if (code >= 0x10000) i++; // surrogate pair
+      }
+      map[bytes] = text.length;
+      this.byteToChar = map;
+    }
+    this.lineStarts = [0];
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+  charOffset(byteOffset: number): number {
+    return this.byteToChar ? (this.byteToChar[Math.min(byteOffset, this.byteToChar.length - 1)] ?? this.text.length) : byteOffset;
+  }
+  position(charOffset: number): SourcePosition {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= charOffset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset: charOffset, line: lo + 1, column: charOffset - this.lineStarts[lo]! + 1 };
+  }
+}
+
+interface Token {
+  start: number;
+  end: number;
+  tokenName: string;
+  text: string;
+}
+
+function parseDuration(v: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h)?$/.exec(v.trim());
+  if (!m) return null;
+  const unit = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'min' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+/**
+ * Header directives: comments before the first statement of the form
+ * `-- confiture: lock_timeout=2s statement_timeout=5min no-transaction`.
+ */
+function readDirectives(comments: { text: string; line: number }[], problems: ParseProblem[], file: string | undefined): Directives {
+  const d: Directives = { extra: {} };
+  for (const c of comments) {
+    const body = c.text.replace(/^--\s*/, '').replace(/^\/\*\s*|\s*\*\/$/g, '');
+    if (!/^confiture\s*:/i.test(body)) continue;
+    for (const part of body.replace(/^confiture\s*:/i, '').trim().split(/\s+/).filter(Boolean)) {
+      const [key, value] = part.split('=') as [string, string | undefined];
+      const k = key.toLowerCase().replace(/-/g, '_');
+      if (k === 'no_transaction' && value === undefined) d.noTransaction = true;
+      else if ((k === 'lock_timeout' || k === 'statement_timeout') && value !== undefined) {
+        const ms = parseDuration(value);
+        if (ms === null) {
+          problems.push({ severity: 'error', code: 'bad_directive', message: `${key}=${value}: not a duration (use 250ms, 5s, 2min)`, line: c.line, column: 1, ...(file ? { file } : {}) });
+        } else if (k === 'lock_timeout') d.lockTimeoutMs = ms;
+        else d.statementTimeoutMs = ms;
+      } else if (value !== undefined) d.extra[k] = value;
+      else problems.push({ severity: 'warning', code: 'bad_directive', message: `unknown confiture directive "${part}"`, line: c.line, column: 1, ...(file ? { file } : {}) });
+    }
+  }
+  return d;
+}
+
+/** Parses one file of SQL. Never throws for bad SQL: problems are returned with line/column. */
+export function parseSql(text: string, path = '<sql>'): ParsedFile {
+  const problems: ParseProblem[] = [];
+  const pos = new PositionMap(text);
+  const file = path === '<sql>' ? undefined : path;
+  let tokens: Token[] = [];
+  try {
+    tokens = scanSync(text).tokens as Token[];
+  } catch {
+    tokens = [];
+  }
+
+  // psql meta-commands (\set, \i, \connect ...) are not SQL: report them and blank them out
+  let sqlText = text;
+  const metaLines = new Set<number>();
+  for (const t of tokens) {
+    if (t.text !== '\\') continue;
+    const charStart = pos.charOffset(t.start);
+    const p = pos.position(charStart);
+    const lineStart = charStart - (p.column - 1);
+    if (text.slice(lineStart, charStart).trim() !== '' || metaLines.has(p.line)) continue;
+    metaLines.add(p.line);
+    let lineEnd = text.indexOf('\n', charStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const command = text.slice(charStart, lineEnd).trim();
+    problems.push({
+      severity: 'error',
+      code: 'psql_meta_command',
+      message: `psql meta-command "${command.slice(0, 60)}" is not SQL; Confiture runs migrations over the PostgreSQL protocol, not through psql. Remove it or use the SQL equivalent.`,
+      line: p.line,
+      column: p.column,
+      ...(file ? { file } : {}),
+    });
+    sqlText = sqlText.slice(0, charStart) + ' '.repeat(lineEnd - charStart) + sqlText.slice(lineEnd);
+  }
+
+  const firstCodeToken = tokens.find((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
+  const headerComments = tokens
+    .filter((t) => (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') && (!firstCodeToken || t.start < firstCodeToken.start))
+    .map((t) => ({ text: t.text, line: pos.position(pos.charOffset(t.start)).line }));
+  const directives = readDirectives(headerComments, problems, file);
+
+  const statements: ParsedStatement[] = [];
+  let result: ReturnType<typeof parseSync> | null = null;
+  try {
+    result = parseSync(sqlText);
+  } catch (e) {
+    const err = e as { message?: string; sqlDetails?: { cursorPosition?: number }; cursorPosition?: number };
+    const cursor = err.sqlDetails?.cursorPosition ?? err.cursorPosition ?? 0;
+    const p = pos.position(pos.charOffset(Math.max(0, cursor)));
+    problems.push({ severity: 'error', code: 'syntax_error', message: err.message ?? 'syntax error', line: p.line, column: p.column, ...(file ? { file } : {}) });
+  }
+
+  const codeTokens = tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
+  const bytes = Buffer.byteLength(sqlText);
+  for (const raw of result?.stmts ?? []) {
+    const ast = raw.stmt as unknown as AstNode;
+    const nodeType = Object.keys(ast)[0] ?? 'Unknown';
+    const node = (ast[nodeType] ?? {}) as Record<string, unknown>;
+    const locStart = raw.stmt_location ?? 0;
+    const locEnd = raw.stmt_len ? locStart + raw.stmt_len : bytes;
+    // trim leading whitespace/comments and the trailing semicolon using the scanner's tokens
+    const inside = codeTokens.filter((t) => t.start >= locStart && t.end <= locEnd && !(t.text === ';' && t.end === locEnd));
+    const first = inside[0];
+    const last = inside[inside.length - 1];
+    const startChar = pos.charOffset(first?.start ?? locStart);
+    const endChar = pos.charOffset(last?.end ?? locEnd);
+    statements.push({
+      index: statements.length,
+      sql: text.slice(startChar, endChar),
+      range: { start: pos.position(startChar), end: pos.position(endChar) },
+      nodeType,
+      node,
+      ast,
+      kind: statementKind(nodeType, node),
+      transactional: isTransactional(nodeType, node),
+      txControl: transactionControl(nodeType, node),
+    });
+  }
+  if (!result && problems.every((p) => p.code !== 'syntax_error')) {
+    // unreachable in practice: the parser either returns or throws
+  } else if (result && statements.length === 0 && problems.length === 0) {
+    problems.push({ severity: 'warning', code: 'empty', message: 'no SQL statements in this file', line: 1, column: 1, ...(file ? { file } : {}) });
+  }
+  return {
+    path,
+    text,
+    statements,
+    problems,
+    directives,
+    hasTransactionControl: statements.some((s) => s.txControl !== null),
+    hasNonTransactional: statements.some((s) => !s.transactional),
+  };
+}
