@@ -144,7 +144,7 @@ export function parseSql(text: string, path = '<sql>'): ParsedFile {
   const problems: ParseProblem[] = [];
   const pos = new PositionMap(text);
   const file = path === '<sql>' ? undefined : path;
-  let tokens: Token[] = [];
+  let tokens: Token[];
   try {
     tokens = scanSync(text).tokens as Token[];
   } catch {
