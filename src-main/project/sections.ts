@@ -4,8 +4,12 @@
  */
 import type { z } from 'zod';
 import { EngineConfigSchema } from '../engine/config';
+import { HooksConfigSchema } from '../hooks/config';
+import { PerfConfigSchema } from '../perf/config';
 
 export const configSections = {
   engine: EngineConfigSchema.default(EngineConfigSchema.parse({})),
+  hooks: HooksConfigSchema.default(HooksConfigSchema.parse({})),
+  perf: PerfConfigSchema.default(PerfConfigSchema.parse({})),
   /** sections not yet claimed by a capability are rejected as unknown keys */
 } satisfies Record<string, z.ZodType>;

@@ -5,13 +5,16 @@
 import type { z } from 'zod';
 import type { ProcedureDef, StreamDef } from './define';
 import { appProcedures, appStreams } from './app';
+import { engineProcedures, engineStreams } from './engine';
 
 export const procedures = {
   ...appProcedures,
+  ...engineProcedures,
 } as const satisfies Record<string, ProcedureDef>;
 
 export const streams = {
   ...appStreams,
+  ...engineStreams,
 } as const satisfies Record<string, StreamDef>;
 
 export type Procedures = typeof procedures;

@@ -88,6 +88,8 @@ export interface RehearsedStatement {
   durationMs: number | null;
   rows: number | null;
   locks: LockTaken[];
+  /** every relation lock our backend held after the statement (earlier statements' locks included) */
+  locksHeld?: LockTaken[];
   /** relations whose relfilenode changed: the table (or index) was rewritten */
   rewritten: string[];
   /** false when the statement cannot run in a transaction and was analysed statically only */
@@ -124,6 +126,16 @@ export interface LifecycleContext {
   risk?: unknown;
   /** alert payload: blocker pid, wait ms, query, ... */
   alert?: Record<string, unknown>;
+  /**
+   * Engine-side only, never serialised: the connection holding the migration's open
+   * transaction, so `sql` hooks with `inTransaction: true` run inside it.
+   */
+  transactionClient?: LifecycleSqlClient;
+}
+
+/** The part of a pg client listeners may use (structural: src-shared does not import pg). */
+export interface LifecycleSqlClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 export interface GateDecision {

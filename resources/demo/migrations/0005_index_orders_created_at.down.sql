@@ -1,0 +1,3 @@
+-- Undo 0005.
+
+DROP INDEX shop.orders_created_at_idx;

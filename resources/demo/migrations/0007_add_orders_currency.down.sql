@@ -1,0 +1,3 @@
+-- Undo 0007.
+
+ALTER TABLE shop.orders DROP COLUMN currency;

@@ -1,0 +1,3 @@
+-- Undo 0008.
+
+ALTER TABLE shop.events DROP COLUMN received_at;

@@ -1,0 +1,3 @@
+-- Undo 0009.
+
+DROP TABLE shop.shipments;

@@ -1,0 +1,3 @@
+-- Undo 0010.
+
+ALTER TABLE shop.shipments DROP COLUMN carrier;

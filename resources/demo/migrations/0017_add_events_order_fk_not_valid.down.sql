@@ -1,0 +1,3 @@
+-- Undo 0017.
+
+ALTER TABLE shop.events DROP CONSTRAINT events_order_id_fkey;

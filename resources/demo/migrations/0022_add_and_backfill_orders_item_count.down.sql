@@ -1,0 +1,3 @@
+-- Undo 0022.
+
+ALTER TABLE shop.orders DROP COLUMN item_count;

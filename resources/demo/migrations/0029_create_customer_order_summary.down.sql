@@ -1,0 +1,3 @@
+-- Undo 0029.
+
+DROP FUNCTION shop.customer_order_summary(bigint);

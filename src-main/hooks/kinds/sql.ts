@@ -1,0 +1,107 @@
+/**
+ * `sql` hooks run on the target database. With `inTransaction: true` they run inside the
+ * migration's transaction (under a savepoint, so a `warn` hook's error does not abort the
+ * migration); otherwise, or when the phase has no open transaction, on a pooled connection.
+ * The context is readable as `current_setting('confiture.hook_context')::jsonb`.
+ * A last result whose first row has `ok = false` is a failure (`reason` column as message).
+ * On timeout the backend is cancelled with pg_cancel_backend.
+ */
+import type pg from 'pg';
+import type { LifecycleSqlClient } from '../../../src-shared/domain/lifecycle';
+import type { SqlHookConfig } from '../config';
+import { failureFromResult, type AttemptInput, type AttemptResult } from './types';
+
+interface SqlResult {
+  command?: string;
+  rowCount?: number | null;
+  rows: unknown[];
+}
+
+/** Serialises hooks sharing the migration's transaction: savepoints must not interleave. */
+const txLocks = new WeakMap<object, Promise<unknown>>();
+async function withTxLock<T>(client: object, fn: () => Promise<T>): Promise<T> {
+  const prev = txLocks.get(client) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  txLocks.set(client, next.catch(() => undefined));
+  return next;
+}
+
+function describe(results: SqlResult[]): string {
+  return results
+    .map((r) => {
+      const head = `${r.command ?? 'OK'}${r.rowCount !== null && r.rowCount !== undefined ? ` ${r.rowCount}` : ''}`;
+      const rows = r.rows.slice(0, 5).map((row) => JSON.stringify(row));
+      return [head, ...rows, r.rows.length > 5 ? `… ${r.rows.length - 5} more rows` : ''].filter(Boolean).join('\n');
+    })
+    .join('\n');
+}
+
+function interpret(raw: unknown): AttemptResult {
+  const results = (Array.isArray(raw) ? raw : [raw]) as SqlResult[];
+  const last = [...results].reverse().find((r) => r && r.rows && r.rows.length > 0);
+  const reason = last ? failureFromResult(last.rows[0]) : null;
+  const output = describe(results.filter(Boolean));
+  return reason ? { ok: false, output, error: reason } : { ok: true, output, error: null };
+}
+
+function pgMessage(e: unknown): string {
+  const err = e as { message?: string; code?: string };
+  return `${err.message ?? String(e)}${err.code ? ` (SQLSTATE ${err.code})` : ''}`;
+}
+
+async function cancelOnAbort(signal: AbortSignal, pool: pg.Pool | null, pid: number | null): Promise<() => void> {
+  const onAbort = () => {
+    if (pool && pid !== null) void pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
+async function inTransaction(client: LifecycleSqlClient, input: AttemptInput<SqlHookConfig>): Promise<AttemptResult> {
+  return withTxLock(client, async () => {
+    const pidRow = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0] as { pid: number } | undefined;
+    const stopCancel = await cancelOnAbort(input.signal, input.pool, pidRow?.pid ?? null);
+    await client.query('SAVEPOINT confiture_hook');
+    try {
+      await client.query("SELECT set_config('confiture.hook_context', $1, true)", [JSON.stringify(input.ctx)]);
+      const raw = await client.query(input.hook.sql);
+      const r = interpret(raw);
+      if (r.ok) await client.query('RELEASE SAVEPOINT confiture_hook');
+      else await client.query('ROLLBACK TO SAVEPOINT confiture_hook; RELEASE SAVEPOINT confiture_hook');
+      return r;
+    } catch (e) {
+      await client.query('ROLLBACK TO SAVEPOINT confiture_hook; RELEASE SAVEPOINT confiture_hook').catch(() => undefined);
+      if (input.signal.aborted) return { ok: false, output: null, error: `cancelled after its ${input.timeoutMs} ms timeout`, timedOut: true };
+      return { ok: false, output: null, error: pgMessage(e) };
+    } finally {
+      stopCancel();
+    }
+  });
+}
+
+async function onPool(pool: pg.Pool, input: AttemptInput<SqlHookConfig>): Promise<AttemptResult> {
+  const client = await pool.connect();
+  try {
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? null;
+    const stopCancel = await cancelOnAbort(input.signal, pool, pid);
+    try {
+      await client.query("SELECT set_config('confiture.hook_context', $1, false)", [JSON.stringify(input.ctx)]);
+      const raw: unknown = await client.query(input.hook.sql);
+      return interpret(raw);
+    } catch (e) {
+      if (input.signal.aborted) return { ok: false, output: null, error: `cancelled after its ${input.timeoutMs} ms timeout`, timedOut: true };
+      return { ok: false, output: null, error: pgMessage(e) };
+    } finally {
+      stopCancel();
+    }
+  } finally {
+    // a hook may leave a transaction open or session settings behind: never hand that connection back
+    client.release(true);
+  }
+}
+
+export async function runSqlHook(input: AttemptInput<SqlHookConfig>): Promise<AttemptResult> {
+  if (input.hook.inTransaction && input.transactionClient) return inTransaction(input.transactionClient, input);
+  if (!input.pool) return { ok: false, output: null, error: 'no database connection: sql hooks need a connection (--db)' };
+  return onPool(input.pool, input);
+}

@@ -1,0 +1,219 @@
+/**
+ * One pass over a parsed file that every rule shares: transaction structure, timeouts set so
+ * far, tables created in the file, the strongest lock of each statement, and the schema the
+ * file creates or changes (columns, comments, RLS, grants) for the compliance rules.
+ */
+import type { ParsedFile, ParsedStatement } from '../parse';
+import type { SourcePosition } from '../../src-shared/domain/statement';
+import { alterCmds, definedColumns, display, isZeroDuration, keyFromParts, names, setting, tableKey, typeRef, type ColumnDef, type TypeRef } from './ast';
+import { statementLock, type StatementLock } from './locks';
+import type { LintCatalog, LintCatalogTable, LintInputs } from './types';
+
+export interface StatementFacts {
+  /** inside BEGIN ... COMMIT, or the runner wraps the whole file in one transaction */
+  inTransaction: boolean;
+  inExplicitBlock: boolean;
+  lockTimeoutSet: boolean;
+  statementTimeoutSet: boolean;
+  lock: StatementLock | null;
+  /** an earlier statement of the same transaction already holds AccessExclusiveLock on this table */
+  accessExclusiveHeldOn: string | null;
+}
+
+export interface SchemaColumn {
+  table: string;
+  name: string;
+  type: TypeRef | null;
+  def: ColumnDef;
+  stmt: ParsedStatement;
+}
+
+export interface GrantFact {
+  objtype: string;
+  /** table keys for table grants; object names otherwise */
+  objects: string[];
+  privileges: string[];
+  grantees: string[];
+  toPublic: boolean;
+  isGrant: boolean;
+  stmt: ParsedStatement;
+}
+
+/** The schema a migration creates or changes, read from its statements. */
+export interface SchemaChanges {
+  columns: SchemaColumn[];
+  tablesCreated: Map<string, ParsedStatement>;
+  /** `table.column` → comment */
+  columnComments: Map<string, string>;
+  rowSecurity: Set<string>;
+  grants: GrantFact[];
+  /** tables whose privileges were revoked from PUBLIC in this file */
+  revokedFromPublic: Set<string>;
+  /** domain name → its base type */
+  domains: Map<string, TypeRef>;
+}
+
+export class FileAnalysis {
+  readonly facts: StatementFacts[] = [];
+  /** table → index of the statement that created it */
+  readonly createdAt = new Map<string, number>();
+  /** the runner wraps the file in one transaction */
+  readonly wrapped: boolean;
+  private lineStarts: number[] | null = null;
+  private schemaMemo: SchemaChanges | null = null;
+
+  constructor(
+    readonly file: ParsedFile,
+    readonly pgVersion: number,
+    readonly catalog: LintCatalog | undefined,
+    inputs: LintInputs,
+  ) {
+    this.wrapped = !file.directives.noTransaction && !file.hasTransactionControl && !file.hasNonTransactional;
+    let explicit = false;
+    let lockTimeout = (file.directives.lockTimeoutMs ?? 0) > 0 || (inputs.runnerLockTimeoutMs ?? 0) > 0;
+    let statementTimeout = (file.directives.statementTimeoutMs ?? 0) > 0 || (inputs.runnerStatementTimeoutMs ?? 0) > 0;
+    let heldAE = new Set<string>();
+    for (const stmt of file.statements) {
+      const lock = statementLock(stmt, pgVersion);
+      const table = lock?.table ?? null;
+      const inTransaction = explicit || this.wrapped;
+      this.facts.push({
+        inTransaction,
+        inExplicitBlock: explicit,
+        lockTimeoutSet: lockTimeout,
+        statementTimeoutSet: statementTimeout,
+        lock,
+        accessExclusiveHeldOn: table && heldAE.has(table) && inTransaction ? table : null,
+      });
+      if (stmt.txControl === 'begin') explicit = true;
+      else if (stmt.txControl === 'commit' || stmt.txControl === 'rollback' || stmt.txControl === 'prepare') {
+        explicit = false;
+        heldAE = new Set();
+      }
+      if (lock?.mode === 'AccessExclusiveLock' && lock.table && (explicit || this.wrapped)) heldAE.add(lock.table);
+      const s = setting(stmt);
+      if (s?.name === 'lock_timeout') lockTimeout = !isZeroDuration(s.value);
+      if (s?.name === 'statement_timeout') statementTimeout = !isZeroDuration(s.value);
+      if (stmt.nodeType === 'CreateStmt' || stmt.nodeType === 'CreateTableAsStmt') {
+        const t = stmt.nodeType === 'CreateStmt' ? tableKey(stmt.node.relation) : tableKey((stmt.node.into as { rel?: unknown } | undefined)?.rel);
+        if (t && !this.createdAt.has(t)) this.createdAt.set(t, stmt.index);
+      }
+    }
+  }
+
+  /** The table was created earlier in this file, so it is empty and nobody else uses it yet. */
+  isNewTable(table: string | null | undefined, beforeIndex: number): boolean {
+    if (!table) return false;
+    const at = this.createdAt.get(table);
+    return at !== undefined && at < beforeIndex;
+  }
+
+  catalogTable(table: string | null | undefined): LintCatalogTable | undefined {
+    if (!table || !this.catalog) return undefined;
+    return this.catalog.tables.get(table);
+  }
+
+  /** "orders (~12.0M rows, 3.2 GB)" when the catalog knows the table, else "orders". */
+  tableLabel(table: string | null | undefined): string {
+    if (!table) return 'the table';
+    const t = this.catalogTable(table);
+    return t ? `${display(table)} (~${formatCount(t.rows)} rows, ${formatBytes(t.bytes)})` : display(table);
+  }
+
+  /** File byte offset (libpg-query locations) → line/column. */
+  position(byteOffset: number): SourcePosition {
+    const text = this.file.text;
+    const charOffset = Buffer.byteLength(text) === text.length ? byteOffset : Buffer.from(text).subarray(0, byteOffset).toString('utf8').length;
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= charOffset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset: charOffset, line: lo + 1, column: charOffset - this.lineStarts[lo]! + 1 };
+  }
+
+  schema(): SchemaChanges {
+    if (!this.schemaMemo) this.schemaMemo = readSchema(this.file);
+    return this.schemaMemo;
+  }
+}
+
+function readSchema(file: ParsedFile): SchemaChanges {
+  const s: SchemaChanges = {
+    columns: [],
+    tablesCreated: new Map(),
+    columnComments: new Map(),
+    rowSecurity: new Set(),
+    grants: [],
+    revokedFromPublic: new Set(),
+    domains: new Map(),
+  };
+  for (const stmt of file.statements) {
+    const n = stmt.node;
+    if (stmt.nodeType === 'CreateStmt') {
+      const t = tableKey(n.relation);
+      if (t) s.tablesCreated.set(t, stmt);
+    }
+    for (const d of definedColumns(stmt)) s.columns.push({ table: d.table, name: d.column.name, type: d.column.type, def: d.column, stmt });
+    if (stmt.nodeType === 'AlterTableStmt') {
+      const t = tableKey(n.relation);
+      for (const c of alterCmds(stmt)) if (t && (c.subtype === 'AT_EnableRowSecurity' || c.subtype === 'AT_ForceRowSecurity')) s.rowSecurity.add(t);
+    }
+    if (stmt.nodeType === 'CommentStmt' && n.objtype === 'OBJECT_COLUMN') {
+      const parts = names((n.object as { List?: { items?: unknown } } | undefined)?.List?.items);
+      const col = parts.pop();
+      const table = keyFromParts(parts);
+      if (col && table && typeof n.comment === 'string') s.columnComments.set(`${table}.${col}`, n.comment);
+    }
+    if (stmt.nodeType === 'CreateDomainStmt') {
+      const name = names(n.domainname).pop();
+      const base = typeRef(n.typeName);
+      if (name && base) s.domains.set(name, base);
+    }
+    if (stmt.nodeType === 'GrantStmt' || stmt.nodeType === 'AlterDefaultPrivilegesStmt') {
+      const g = (stmt.nodeType === 'GrantStmt' ? n : (n.action as Record<string, unknown>)) ?? {};
+      const grantees = ((g.grantees as unknown[]) ?? []).map((r) => (r as { RoleSpec?: { roletype?: string; rolename?: string } }).RoleSpec);
+      const objects = ((g.objects as unknown[]) ?? [])
+        .map((o) => {
+          const rv = (o as { RangeVar?: unknown }).RangeVar;
+          if (rv) return tableKey(rv);
+          const str = (o as { String?: { sval?: string } }).String?.sval;
+          return str ?? null;
+        })
+        .filter((x): x is string => !!x);
+      const fact: GrantFact = {
+        objtype: String(g.objtype ?? ''),
+        objects: stmt.nodeType === 'AlterDefaultPrivilegesStmt' ? ['(default privileges)'] : objects,
+        privileges: ((g.privileges as unknown[]) ?? []).map((p) => String((p as { AccessPriv?: { priv_name?: string } }).AccessPriv?.priv_name ?? 'all')),
+        grantees: grantees.map((r) => (r?.roletype === 'ROLESPEC_PUBLIC' ? 'PUBLIC' : (r?.rolename ?? String(r?.roletype ?? '?')))),
+        toPublic: grantees.some((r) => r?.roletype === 'ROLESPEC_PUBLIC'),
+        isGrant: g.is_grant === true,
+        stmt,
+      };
+      if (fact.privileges.length === 0) fact.privileges = ['all'];
+      s.grants.push(fact);
+      if (!fact.isGrant && fact.toPublic) for (const o of objects) s.revokedFromPublic.add(o);
+    }
+  }
+  return s;
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return String(Math.max(0, Math.round(n)));
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(0)} kB`;
+  return `${n} B`;
+}

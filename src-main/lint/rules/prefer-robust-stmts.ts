@@ -1,0 +1,32 @@
+import { alterCmds } from '../ast';
+import { defineRule } from '../types';
+
+export default defineRule({
+  id: 'prefer-robust-stmts',
+  version: '1.0.0',
+  severity: 'warning',
+  summary: 'Outside a transaction, DDL should be re-runnable (IF [NOT] EXISTS) so a half-applied migration can be retried.',
+  rationale: 'A file that runs without a transaction (CONCURRENTLY statements, `-- confiture: no-transaction`) keeps whatever succeeded before a failure; re-running it then fails on the first CREATE that already exists. Inside a transaction this cannot happen, so the rule is silent there.',
+  safeAlternative: 'Use CREATE ... IF NOT EXISTS, DROP ... IF EXISTS, ADD COLUMN IF NOT EXISTS, and give concurrently built indexes a name.',
+  example: { bad: '-- confiture: no-transaction\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);', good: '-- confiture: no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_idx ON orders (created_at);' },
+  equivalents: { squawk: ['prefer-robust-stmts'] },
+  check(ctx) {
+    ctx.file.statements.forEach((stmt, i) => {
+      if (ctx.analysis.facts[i]!.inTransaction) return;
+      const n = stmt.node;
+      let what: string | null = null;
+      if (stmt.nodeType === 'CreateStmt' && !n.if_not_exists) what = 'CREATE TABLE without IF NOT EXISTS';
+      else if (stmt.nodeType === 'IndexStmt' && !n.idxname && n.concurrent) what = 'an unnamed CREATE INDEX CONCURRENTLY (a retry builds a second index)';
+      else if (stmt.nodeType === 'IndexStmt' && !n.if_not_exists) what = 'CREATE INDEX without IF NOT EXISTS';
+      else if (stmt.nodeType === 'DropStmt' && !n.missing_ok) what = `DROP ${String(n.removeType ?? '').replace('OBJECT_', '')} without IF EXISTS`;
+      else {
+        for (const c of alterCmds(stmt)) {
+          if (c.subtype === 'AT_AddColumn' && !c.raw.missing_ok) what = 'ADD COLUMN without IF NOT EXISTS';
+          else if (c.subtype === 'AT_DropColumn' && !c.raw.missing_ok) what = 'DROP COLUMN without IF EXISTS';
+          else if (c.subtype === 'AT_DropConstraint' && !c.raw.missing_ok) what = 'DROP CONSTRAINT without IF EXISTS';
+        }
+      }
+      if (what) ctx.report(stmt, { message: `This file runs outside a transaction and uses ${what}: if the migration fails later, re-running it fails here.` });
+    });
+  },
+});

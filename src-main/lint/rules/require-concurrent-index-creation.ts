@@ -1,0 +1,29 @@
+import { display, targetTable } from '../ast';
+import { lockSentence } from '../phrases';
+import { defineRule } from '../types';
+
+export default defineRule({
+  id: 'require-concurrent-index-creation',
+  version: '1.0.0',
+  severity: 'error',
+  summary: 'CREATE INDEX without CONCURRENTLY blocks writes for the whole build.',
+  rationale: 'A plain CREATE INDEX takes ShareLock on the table: INSERT, UPDATE and DELETE wait until the index is built (a full scan and sort). Tables created earlier in the same file are exempt.',
+  safeAlternative: '`CREATE INDEX CONCURRENTLY IF NOT EXISTS ...` in its own file marked `-- confiture: no-transaction` (ShareUpdateExclusiveLock: reads and writes continue). If it fails, drop the INVALID index and retry.',
+  example: { bad: 'CREATE INDEX orders_created_idx ON orders (created_at);', good: '-- confiture: no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_idx ON orders (created_at);' },
+  equivalents: { squawk: ['require-concurrent-index-creation'], eugene: ['E6'], atlas: ['PG101'], strong_migrations: ['add_index'] },
+  sizeSensitive: true,
+  check(ctx) {
+    for (const stmt of ctx.file.statements) {
+      if (stmt.nodeType !== 'IndexStmt' || stmt.node.concurrent) continue;
+      const table = targetTable(stmt);
+      if (ctx.analysis.isNewTable(table, stmt.index)) continue;
+      const t = ctx.analysis.catalogTable(table);
+      if (t && t.rows === 0 && t.bytes <= 65536) continue;
+      ctx.report(stmt, {
+        table,
+        message: `Building index ${String(stmt.node.idxname ?? '(unnamed)')} ${lockSentence(ctx, 'ShareLock', table, 'build')}.`,
+        help: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${String(stmt.node.idxname ?? '<name>')} ON ${table ? display(table) : '...'} (...); in its own file marked -- confiture: no-transaction.`,
+      });
+    }
+  },
+});

@@ -1,0 +1,24 @@
+import { display } from '../ast';
+import { defineRule } from '../types';
+
+export default defineRule({
+  id: 'statement-after-access-exclusive',
+  version: '1.0.0',
+  severity: 'warning',
+  summary: 'Statements that run while the transaction already holds AccessExclusiveLock on a table extend the outage.',
+  rationale: 'Locks are held until the transaction ends: after one statement takes AccessExclusiveLock, every later statement in the same transaction runs while all reads and writes on that table are blocked, so slow later statements (index builds, backfills, validations) multiply the blocking window.',
+  safeAlternative: 'Put the AccessExclusiveLock statement last, or in its own migration, and keep the transaction short.',
+  example: { bad: 'ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_note_idx ON orders (note);', good: 'ALTER TABLE orders ADD COLUMN note text;\n-- next migration: CREATE INDEX CONCURRENTLY ...' },
+  equivalents: { eugene: ['E4'], strong_migrations: ['validate_foreign_key'] },
+  sizeSensitive: true,
+  check(ctx) {
+    ctx.file.statements.forEach((stmt, i) => {
+      const f = ctx.analysis.facts[i]!;
+      if (!f.accessExclusiveHeldOn || !f.lock || ctx.analysis.isNewTable(f.accessExclusiveHeldOn, stmt.index)) return;
+      ctx.report(stmt, {
+        table: f.accessExclusiveHeldOn,
+        message: `This statement runs while the transaction already holds AccessExclusiveLock on ${display(f.accessExclusiveHeldOn)} from an earlier statement: all reads and writes on it stay blocked until this one finishes too.`,
+      });
+    });
+  },
+});

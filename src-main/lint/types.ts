@@ -1,0 +1,95 @@
+import type { ParsedFile, ParsedStatement } from '../parse';
+import type { RuleEquivalents, Severity } from '../../src-shared/domain/lint';
+import type { FileAnalysis } from './analysis';
+
+/**
+ * The catalog view lint consumes. Optional: every rule works without it, and uses it when
+ * given to tell new tables from existing ones, to know a column's current type, and to raise
+ * or lower severity with table size. Keys are `schema.table` (lower-case as PostgreSQL
+ * folds them; `public.` is assumed for unqualified names). The risk service builds the real
+ * snapshot from pg_class/pg_attribute; lint only reads this shape.
+ */
+export interface LintCatalog {
+  tables: Map<string, LintCatalogTable>;
+}
+
+export interface LintCatalogTable {
+  /** estimated rows (pg_class.reltuples) */
+  rows: number;
+  /** total relation size including indexes and TOAST (pg_total_relation_size) */
+  bytes: number;
+  /** column name → type as `format_type()` prints it, e.g. `character varying(20)`, `integer` */
+  columns: Map<string, string>;
+  /** pg_class.relrowsecurity */
+  rowSecurity?: boolean;
+  /** column name → COMMENT ON COLUMN text */
+  columnComments?: Map<string, string>;
+}
+
+/** Facts about the migration outside its SQL, used by the review rules. */
+export interface LintInputs {
+  /** the migration has a down file (undefined: unknown, e.g. a loose file) */
+  hasDownMigration?: boolean;
+  /** the migration is approved (undefined: approval status not supplied, not checked) */
+  approved?: boolean;
+  /** the runner sets lock_timeout before each statement (engine.lockTimeout > 0) */
+  runnerLockTimeoutMs?: number;
+  /** the runner sets statement_timeout (engine.statementTimeout > 0) */
+  runnerStatementTimeoutMs?: number;
+}
+
+export interface Report {
+  message: string;
+  /** what to write instead; defaults to the rule's safe alternative */
+  help?: string;
+  /** the table the statement locks: size-sensitive rules raise/lower severity from the catalog */
+  table?: string | null;
+  /** override the severity of this one report (e.g. catalog says a rewrite is needed) */
+  severity?: Severity;
+  /** a character offset inside the statement's SQL to point at instead of its start */
+  at?: number;
+}
+
+export interface RuleContext<O = Record<string, unknown>> {
+  file: ParsedFile;
+  analysis: FileAnalysis;
+  options: O;
+  /** PostgreSQL major version the migration targets */
+  pgVersion: number;
+  catalog: LintCatalog | undefined;
+  inputs: LintInputs;
+  /** statement = null for a file-level finding (reported at line 1) */
+  report(stmt: ParsedStatement | null, report: Report): void;
+}
+
+export interface RuleDefinition<O = Record<string, unknown>> {
+  id: string;
+  /** semver of the rule's behaviour: bump minor when it catches more, major when it changes meaning */
+  version: string;
+  severity: Severity;
+  /** one line */
+  summary: string;
+  /** why it matters: the lock, what it blocks, for how long */
+  rationale: string;
+  /** the safe way to write it */
+  safeAlternative: string;
+  /** good/bad examples for the docs; tests hold the real ones */
+  example?: { bad: string; good: string };
+  equivalents: RuleEquivalents;
+  /** severity follows table size when a catalog is given */
+  sizeSensitive?: boolean;
+  /** rule still runs but config using it gets a warning naming the replacement */
+  deprecated?: { since: string; replacement: string[]; reason: string };
+  defaultOptions?: O;
+  check(ctx: RuleContext<O>): void;
+}
+
+/** Identity helper so each rule file gets its options type checked. */
+export function defineRule<O = Record<string, unknown>>(rule: RuleDefinition<O>): RuleDefinition<O> {
+  return rule;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds rules with different option types
+export type AnyRule = RuleDefinition<any>;
+
+export type { ParsedFile, ParsedStatement };

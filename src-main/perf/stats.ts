@@ -1,0 +1,207 @@
+/**
+ * The statistics behind a verdict. Pure functions, seeded so every result is reproducible.
+ *
+ * Per query: the ratio of medians current/baseline with a percentile bootstrap interval
+ * (each side resampled independently), a two-sided Mann–Whitney U test on the raw timings
+ * (normal approximation with tie and continuity corrections), and Benjamini–Hochberg across all
+ * queries of one comparison. The verdict needs both statistical significance (BH q ≤ alpha) and
+ * practical significance (ratio beyond the threshold, e.g. ±10 %); "unchanged" needs the whole
+ * interval inside the threshold band (an equivalence test), anything else is inconclusive.
+ */
+import type { Verdict } from '../../src-shared/domain/perf';
+
+/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a of a string mixed with a seed: a per-query seed that does not depend on query order. */
+export function seedFor(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+export function sortedCopy(xs: readonly number[]): number[] {
+  return [...xs].sort((a, b) => a - b);
+}
+
+/** Median of an already sorted array. */
+export function medianSorted(s: ArrayLike<number>): number {
+  const n = s.length;
+  if (n === 0) return NaN;
+  const m = n >> 1;
+  return n % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function median(xs: readonly number[]): number {
+  return medianSorted(sortedCopy(xs));
+}
+
+/** Linear-interpolated quantile (type 7) of a sorted array. */
+export function quantileSorted(s: ArrayLike<number>, p: number): number {
+  const n = s.length;
+  if (n === 0) return NaN;
+  if (n === 1) return s[0]!;
+  const h = (n - 1) * Math.min(1, Math.max(0, p));
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+}
+
+function resampleMedian(src: ArrayLike<number>, buf: Float64Array, rng: () => number): number {
+  const n = src.length;
+  for (let i = 0; i < n; i++) buf[i] = src[Math.floor(rng() * n)]!;
+  buf.sort();
+  return medianSorted(buf);
+}
+
+/**
+ * Percentile bootstrap interval of median(current) / median(baseline): both samples are
+ * resampled independently `resamples` times.
+ */
+export function bootstrapRatioCI(
+  baseline: readonly number[],
+  current: readonly number[],
+  opts: { level: number; resamples: number; rng: () => number },
+): [number, number] {
+  if (baseline.length === 0 || current.length === 0) return [NaN, NaN];
+  const b = Float64Array.from(baseline);
+  const c = Float64Array.from(current);
+  const bb = new Float64Array(b.length);
+  const cb = new Float64Array(c.length);
+  const ratios = new Float64Array(opts.resamples);
+  for (let i = 0; i < opts.resamples; i++) {
+    const mb = resampleMedian(b, bb, opts.rng);
+    const mc = resampleMedian(c, cb, opts.rng);
+    ratios[i] = mb > 0 ? mc / mb : mc > 0 ? Infinity : 1;
+  }
+  ratios.sort();
+  const a = (1 - opts.level) / 2;
+  return [quantileSorted(ratios, a), quantileSorted(ratios, 1 - a)];
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf, |error| < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+/**
+ * Two-sided Mann–Whitney U test (Wilcoxon rank-sum), normal approximation with tie and
+ * continuity corrections. Returns p = 1 when there is no variation at all.
+ */
+export function mannWhitney(x: readonly number[], y: readonly number[]): { u: number; z: number; p: number } {
+  const n1 = x.length;
+  const n2 = y.length;
+  if (n1 === 0 || n2 === 0) return { u: NaN, z: 0, p: 1 };
+  const all = [...x.map((v) => ({ v, g: 0 })), ...y.map((v) => ({ v, g: 1 }))].sort((a, b) => a.v - b.v);
+  const N = all.length;
+  let r1 = 0;
+  let tieSum = 0;
+  for (let i = 0; i < N; ) {
+    let j = i;
+    while (j + 1 < N && all[j + 1]!.v === all[i]!.v) j++;
+    const rank = (i + j + 2) / 2; // average of 1-based ranks i+1..j+1
+    const t = j - i + 1;
+    if (t > 1) tieSum += t * t * t - t;
+    for (let k = i; k <= j; k++) if (all[k]!.g === 0) r1 += rank;
+    i = j + 1;
+  }
+  const u1 = r1 - (n1 * (n1 + 1)) / 2;
+  const mu = (n1 * n2) / 2;
+  const variance = ((n1 * n2) / 12) * (N + 1 - tieSum / (N * (N - 1)));
+  if (variance <= 0) return { u: u1, z: 0, p: 1 };
+  const diff = u1 - mu;
+  const z = (Math.sign(diff) * Math.max(0, Math.abs(diff) - 0.5)) / Math.sqrt(variance);
+  const p = Math.min(1, 2 * (1 - normalCdf(Math.abs(z))));
+  return { u: u1, z, p };
+}
+
+/** Benjamini–Hochberg adjusted p-values (q-values), in the input order. */
+export function benjaminiHochberg(ps: readonly number[]): number[] {
+  const m = ps.length;
+  const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+  const q = new Array<number>(m);
+  let running = 1;
+  for (let k = m - 1; k >= 0; k--) {
+    const { p, i } = order[k]!;
+    running = Math.min(running, (p * m) / (k + 1));
+    q[i] = Math.min(1, running);
+  }
+  return q;
+}
+
+export interface VerdictInput {
+  ratio: number;
+  ci: [number, number];
+  q: number;
+  alpha: number;
+  /** practical-significance threshold, e.g. 0.1 for 10 % */
+  threshold: number;
+  /** runs per side in the smaller sample */
+  runs: number;
+}
+
+export interface VerdictResult {
+  verdict: Verdict;
+  runsNeeded: number | null;
+  reason: string;
+}
+
+const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`;
+
+/**
+ * regression: BH q ≤ alpha and ratio ≥ 1 + threshold. improvement: q ≤ alpha and
+ * ratio ≤ 1 / (1 + threshold). unchanged: the interval lies inside [1/(1+t), 1+t] (a tiny but
+ * significant shift is unchanged). Otherwise inconclusive, with the runs per side that would
+ * shrink the interval enough to decide (interval width ∝ 1/√n).
+ */
+export function decideVerdict(v: VerdictInput): VerdictResult {
+  const up = 1 + v.threshold;
+  const down = 1 / up;
+  const thr = `${(v.threshold * 100).toFixed(0)} %`;
+  if (v.q <= v.alpha && v.ratio >= up) {
+    return { verdict: 'regression', runsNeeded: null, reason: `${pct(v.ratio)} (q = ${fmtP(v.q)} ≤ ${v.alpha}), beyond the ${thr} threshold` };
+  }
+  if (v.q <= v.alpha && v.ratio <= down) {
+    return { verdict: 'improvement', runsNeeded: null, reason: `${pct(v.ratio)} (q = ${fmtP(v.q)} ≤ ${v.alpha}), beyond the ${thr} threshold` };
+  }
+  const [lo, hi] = v.ci;
+  if (lo >= down && hi <= up) {
+    const sig = v.q <= v.alpha ? ' (statistically detectable but below the threshold)' : '';
+    return { verdict: 'unchanged', runsNeeded: null, reason: `interval ${lo.toFixed(3)}–${hi.toFixed(3)} lies within ±${thr}${sig}` };
+  }
+  // inconclusive: how many runs would decide?
+  const L = Math.log(up);
+  const c = Math.log(v.ratio);
+  const h = (Math.log(hi) - Math.log(lo)) / 2;
+  const margin = Math.abs(c) < L ? L - Math.abs(c) : Math.abs(c);
+  let runsNeeded: number | null = null;
+  if (Number.isFinite(h) && h > 0 && margin > 0) {
+    const n = Math.ceil(v.runs * (h / margin) ** 2 * 1.2);
+    runsNeeded = n > v.runs * 100 ? null : Math.max(v.runs + 1, n);
+  }
+  const why =
+    Math.abs(c) < L
+      ? `interval ${lo.toFixed(3)}–${hi.toFixed(3)} reaches beyond ±${thr}`
+      : `${pct(v.ratio)} but not significant after correction (q = ${fmtP(v.q)} > ${v.alpha})`;
+  const more = runsNeeded === null ? '; the change sits at the threshold: no realistic number of runs would decide' : `; about ${runsNeeded} runs per side would decide`;
+  return { verdict: 'inconclusive', runsNeeded, reason: why + more };
+}
+
+export function fmtP(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}

@@ -1,0 +1,88 @@
+import { useEffect } from 'react';
+import { useAppInfo, useConnections, useProject } from './api/app';
+import { transportMode } from './api/client';
+import { Empty } from './components/StateViews';
+import { screens } from './screens/registry';
+import { useUi } from './state/ui';
+
+export function App() {
+  const { screen, setScreen, connectionId, setConnection, projectDir } = useUi();
+  const info = useAppInfo();
+  const connections = useConnections();
+  const project = useProject(projectDir);
+  const current = screens.find((s) => s.id === screen) ?? screens[0]!;
+  const connection = connections.data?.find((c) => c.id === connectionId) ?? null;
+
+  // a connection id from before an engine restart is gone: forget it
+  useEffect(() => {
+    if (connectionId && connections.data && !connections.data.some((c) => c.id === connectionId)) setConnection(null);
+  }, [connectionId, connections.data, setConnection]);
+
+  // Alt+1..9 switches screens
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const n = Number(e.key);
+      if (Number.isInteger(n) && n >= 1 && n <= screens.length) {
+        e.preventDefault();
+        setScreen(screens[n - 1]!.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setScreen]);
+
+  const missing = (current.needs ?? []).filter((n) => (n === 'connection' ? !connection : !projectDir));
+  const Screen = current.component;
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Screens">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            ◆
+          </span>
+          Confiture
+        </div>
+        <ul>
+          {screens.map((s, i) => (
+            <li key={s.id}>
+              <button
+                type="button"
+                className={s.id === current.id ? 'nav active' : 'nav'}
+                aria-current={s.id === current.id ? 'page' : undefined}
+                onClick={() => setScreen(s.id)}
+                title={`Alt+${i + 1}`}
+                data-testid={`nav-${s.id}`}
+              >
+                {s.title}
+                <kbd>{i + 1}</kbd>
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-foot small">
+          <div title="Current connection">{connection ? `● ${connection.database} · PG ${connection.serverVersion.split(' ')[0]}` : '○ not connected'}</div>
+          <div title="Current project">{project.data ? `▤ ${project.data.name}` : '▤ no project'}</div>
+          <div className="muted">
+            v{info.data?.version ?? '…'} · {transportMode}
+          </div>
+        </div>
+      </nav>
+      <main className="content">
+        {missing.length > 0 ? (
+          <Empty
+            title={`${current.title} needs ${missing.map((m) => (m === 'connection' ? 'a database connection' : 'a project')).join(' and ')}`}
+            action={
+              <button type="button" className="primary" onClick={() => setScreen(missing[0] === 'connection' ? 'connect' : 'project')}>
+                {missing[0] === 'connection' ? 'Connect' : 'Open a project'}
+              </button>
+            }
+          />
+        ) : (
+          <Screen />
+        )}
+      </main>
+    </div>
+  );
+}

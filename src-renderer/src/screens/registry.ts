@@ -1,0 +1,21 @@
+/**
+ * The screens of the app, in navigation order. One screen per file; add yours with one line.
+ * `needs` hides a screen's content until a connection and/or project is chosen.
+ */
+import type { ComponentType } from 'react';
+import { ConnectScreen } from './ConnectScreen';
+import { ProjectScreen } from './ProjectScreen';
+import { MigrationsScreen } from './MigrationsScreen';
+
+export interface ScreenDef {
+  id: string;
+  title: string;
+  component: ComponentType;
+  needs?: ('connection' | 'project')[];
+}
+
+export const screens: ScreenDef[] = [
+  { id: 'connect', title: 'Connection', component: ConnectScreen },
+  { id: 'project', title: 'Project', component: ProjectScreen },
+  { id: 'migrations', title: 'Migrations', component: MigrationsScreen, needs: ['project', 'connection'] },
+];

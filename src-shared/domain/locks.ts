@@ -1,0 +1,62 @@
+/** Lock knowledge: what a statement takes, named exactly as `pg_locks.mode`. */
+
+export const LOCK_MODES = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
+
+/** How the time a statement holds its lock scales. */
+export type OperationClass = 'none' | 'catalog' | 'scan' | 'index_build' | 'rewrite' | 'dml' | 'refresh';
+
+export type LockRole = 'target' | 'referenced' | 'index' | 'partition' | 'parent' | 'source' | 'dependent';
+
+export interface RelationLock {
+  /** `orders`, `sales.orders`, or `(table of orders_idx)` when it cannot be resolved without a catalog */
+  relation: string;
+  mode: LockMode;
+  role: LockRole;
+  /** the relation exists before the migration (false: created earlier in the same file) */
+  existing: boolean;
+}
+
+export interface LockBlocks {
+  /** SELECT waits */
+  reads: boolean;
+  /** INSERT/UPDATE/DELETE/MERGE wait */
+  writes: boolean;
+  /** other DDL, VACUUM, ANALYZE, CREATE INDEX CONCURRENTLY wait */
+  ddl: boolean;
+}
+
+export interface StatementLocks {
+  index: number;
+  kind: string;
+  line: number;
+  /** ids of the lock-table rules that matched (one per sub-command) */
+  rules: string[];
+  locks: RelationLock[];
+  rewrites: boolean;
+  scans: boolean;
+  blocks: LockBlocks;
+  operation: OperationClass;
+  /** the main relation whose size drives the duration */
+  tables: string[];
+  /** `exact` from the table; `assumed` when a fact needed a catalog we did not have */
+  certainty: 'exact' | 'assumed';
+  transactional: boolean;
+  safeAlternative: string | null;
+  notes: string[];
+  docs: string[];
+}
+
+export interface LockAnalysis {
+  pgVersion: number;
+  statements: StatementLocks[];
+}

@@ -1,0 +1,246 @@
+/**
+ * Performance profiling: workloads, baselines (captured samples + plans), comparisons and
+ * plan diffs. Shared by the perf service, the CLI's JSON output and the Perf screen.
+ */
+
+export type ParamValue = string | number | boolean | null | (string | number | boolean | null)[];
+
+export interface WorkloadParamSet {
+  name: string;
+  values: ParamValue[];
+}
+
+export interface WorkloadQuery {
+  name: string;
+  description?: string;
+  sql: string;
+  params: WorkloadParamSet[];
+  /** the query writes: it runs only when marked safe, and is always rolled back */
+  safeToRun: boolean;
+  /** true when the parser sees a plain SELECT (run in BEGIN READ ONLY … ROLLBACK) */
+  readOnly: boolean;
+  runs?: number;
+  warmup?: number;
+  tags: string[];
+  /** line of the entry in the workload file */
+  line?: number;
+}
+
+export interface Workload {
+  file: string;
+  sha256: string;
+  queries: WorkloadQuery[];
+}
+
+/** A normalised EXPLAIN (ANALYZE, BUFFERS) node. Times are inclusive, over all loops. */
+export interface PlanNode {
+  /** path from the root, e.g. `0.1.0` */
+  id: string;
+  nodeType: string;
+  relation: string | null;
+  alias: string | null;
+  index: string | null;
+  joinType: string | null;
+  strategy: string | null;
+  parentRelationship: string | null;
+  estRows: number;
+  /** actual rows per loop (EXPLAIN's "Actual Rows") */
+  actualRows: number | null;
+  loops: number | null;
+  /** actual rows × loops */
+  totalRows: number | null;
+  /** max(est/actual, actual/est) per loop; 1 = perfect */
+  estimateFactor: number | null;
+  totalCost: number;
+  /** inclusive time, all loops (ms) */
+  totalMs: number | null;
+  /** time in this node alone (inclusive minus children) (ms) */
+  selfMs: number | null;
+  sharedHit: number | null;
+  sharedRead: number | null;
+  sharedDirtied: number | null;
+  tempRead: number | null;
+  tempWritten: number | null;
+  ioReadMs: number | null;
+  ioWriteMs: number | null;
+  rowsRemovedByFilter: number | null;
+  detail: string | null;
+  children: PlanNode[];
+}
+
+export interface PlanSummary {
+  root: PlanNode;
+  planningMs: number | null;
+  executionMs: number | null;
+  nodeCount: number;
+  /** I/O timings were present (track_io_timing on) */
+  ioTiming: boolean;
+  queryId: string | null;
+}
+
+export type PlanChangeKind = 'node_type' | 'index' | 'added' | 'removed' | 'estimate' | 'buffers' | 'rows' | 'time';
+
+export interface PlanChange {
+  kind: PlanChangeKind;
+  baseId: string | null;
+  currentId: string | null;
+  relation: string | null;
+  message: string;
+  /** structural changes (node type, index, added/removed) change the plan; the rest are metric deltas */
+  structural: boolean;
+}
+
+export interface PlanNodePair {
+  baseId: string | null;
+  currentId: string | null;
+}
+
+export interface PlanDiff {
+  changed: boolean;
+  /** "Index Scan → Seq Scan on orders" or null when the shape is the same */
+  summary: string | null;
+  pairs: PlanNodePair[];
+  changes: PlanChange[];
+}
+
+export interface StatementsDelta {
+  queryId: string;
+  calls: number;
+  totalExecMs: number;
+  meanExecMs: number | null;
+  rows: number;
+  sharedHit: number;
+  sharedRead: number;
+  tempWritten: number;
+}
+
+export interface BaselineQuery {
+  /** `name` or `name[paramSet]` when the query has several parameter sets */
+  id: string;
+  query: string;
+  paramSet: string;
+  sql: string;
+  params: ParamValue[];
+  readOnly: boolean;
+  samplesMs: number[];
+  rows: number | null;
+  /** raw EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) output */
+  explain: unknown;
+  explainError?: string;
+  statements: StatementsDelta | null;
+  error?: string;
+}
+
+export interface CaptureOverhead {
+  wallMs: number;
+  /** time spent inside the timed runs (what the workload itself cost) */
+  timedMs: number;
+  warmupMs: number;
+  explainMs: number;
+  /** BEGIN/ROLLBACK, pg_stat_statements snapshots, settings */
+  bookkeepingMs: number;
+  /** deliberate pauses (production throttle) */
+  throttleMs: number;
+  /** (everything we sent to the server) / wall time */
+  dutyCycle: number;
+  /** extra server time caused by profiling, relative to the timed runs */
+  overheadPct: number;
+}
+
+export interface Baseline {
+  format: 'confiture-perf-baseline';
+  version: 1;
+  id: string;
+  name: string;
+  createdAt: string;
+  environment: {
+    name: string;
+    production: boolean;
+    connection: string;
+    database: string;
+    clientHost: string;
+    platform: string;
+    node: string;
+    confiture: string;
+  };
+  server: { version: string; versionNum: number; settings: Record<string, string> };
+  git: { commit: string; branch: string | null } | null;
+  capture: {
+    runs: number;
+    warmup: number;
+    interleaved: boolean;
+    timing: string;
+    pgStatStatements: { available: boolean; reason: string | null };
+    ioTiming: boolean;
+    throttle: { dutyCycle: number } | null;
+  };
+  workload: { file: string; sha256: string };
+  /** set when the baseline was captured around a migration run */
+  run?: { runId: string; phase: string; migrations: string[] };
+  queries: BaselineQuery[];
+  overhead: CaptureOverhead;
+  notes: string[];
+}
+
+export interface BaselineListItem {
+  id: string;
+  name: string;
+  file: string;
+  createdAt: string;
+  environment: string;
+  serverVersion: string;
+  queries: number;
+  runs: number;
+  gitCommit: string | null;
+}
+
+export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
+
+export interface QueryComparison {
+  id: string;
+  query: string;
+  paramSet: string;
+  baselineMedianMs: number;
+  currentMedianMs: number;
+  /** current / baseline medians */
+  ratio: number;
+  /** bootstrap percentile interval of the ratio at `ciLevel` */
+  ci: [number, number];
+  ciLevel: number;
+  verdict: Verdict;
+  /** two-sided Mann–Whitney p-value on the raw timings */
+  pValue: number;
+  /** Benjamini–Hochberg adjusted p-value across all compared queries */
+  qValue: number;
+  /** for inconclusive: runs per side that would likely decide (null when no number of runs would) */
+  runsNeeded: number | null;
+  planChanged: boolean;
+  planSummary: string | null;
+  reason: string;
+  /** the migration(s) most likely responsible (filled when compared around a migration run) */
+  blamedMigration?: string | null;
+  message?: string;
+}
+
+export interface ComparisonMethod {
+  statistic: string;
+  interval: string;
+  test: string;
+  correction: string;
+  alpha: number;
+  threshold: number;
+  seed: number;
+  resamples: number;
+}
+
+export interface Comparison {
+  baseline: { id: string; name: string; createdAt: string };
+  current: { id: string; name: string; createdAt: string };
+  method: ComparisonMethod;
+  queries: QueryComparison[];
+  /** queries only in one side, or that failed in one side */
+  unmatched: { id: string; reason: string }[];
+  summary: Record<Verdict, number>;
+  /** environment differences that weaken the comparison (server version, settings, host) */
+  warnings: string[];
+}
