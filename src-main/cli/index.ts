@@ -8,11 +8,13 @@ import { EXIT } from '../../src-shared/errors';
 import { appVersion } from '../context';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
+import { registerMigrate } from './commands/migrate';
+import { registerPerf } from './commands/perf';
 
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 /** Commands, one file each. Add yours here. */
-const COMMANDS: RegisterCommand[] = [registerStatus, registerServe];
+const COMMANDS: RegisterCommand[] = [registerStatus, registerMigrate, registerPerf, registerServe];
 
 export async function main(argv: string[]): Promise<number> {
   let exit: number = EXIT.ok;

@@ -46,8 +46,10 @@ export interface Report {
   table?: string | null;
   /** override the severity of this one report (e.g. catalog says a rewrite is needed) */
   severity?: Severity;
-  /** a character offset inside the statement's SQL to point at instead of its start */
+  /** a byte offset in the file (libpg-query `location`) to point at instead of the statement start */
   at?: number;
+  /** an absolute position (file-level findings such as parse errors) */
+  position?: { line: number; column: number };
 }
 
 export interface RuleContext<O = Record<string, unknown>> {

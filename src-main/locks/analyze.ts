@@ -445,6 +445,10 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
     case 'AT_AttachPartition': {
       const pc = (cmd.def?.PartitionCmd ?? {}) as { name?: RangeVarLike };
       b.apply('alter_table.attach_partition', target, { partitions: pc.name ? [pc.name] : [] });
+      // the duration is the scan of the partition being attached, not of the (empty) parent
+      const part = b.resolve(pc.name);
+      const parentDisplay = b.resolve(target)?.display;
+      b.tables.splice(0, b.tables.length, ...b.tables.filter((x) => x !== parentDisplay), ...(part ? [part.display] : []));
       return;
     }
     case 'AT_DetachPartition':
@@ -529,7 +533,10 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       const rel = n.relation as RangeVarLike;
       const r = b.resolve(rel);
       if (n.concurrent === true) b.apply('create_index.concurrently', rel);
-      else if (r?.table?.relkind === 'p') b.apply('create_index.partitioned', rel, { partitions: r.table.partitions });
+      else if (r?.table?.relkind === 'p') {
+        b.apply('create_index.partitioned', rel, { partitions: r.table.partitions });
+        b.tables.splice(0, b.tables.length, ...r.table.partitions.map(displayOf));
+      }
       else b.apply('create_index', rel);
       if (typeof n.idxname === 'string') ctx.created.add(`${rel.schemaname ?? 'public'}.${n.idxname}`);
       break;

@@ -40,7 +40,14 @@ export interface LockRule {
   doc: string;
   note?: string;
   /** traced by the integration test against FIXTURE_SQL */
-  example?: { sql: string; setup?: string; teardown?: string; minVersion?: number };
+  example?: {
+    sql: string;
+    setup?: string;
+    teardown?: string;
+    minVersion?: number;
+    /** why pg_stat_xact_user_tables.seq_scan moves although no data is read */
+    scanCounterNoise?: string;
+  };
 }
 
 const DOC = {
@@ -143,7 +150,8 @@ export const LOCK_RULES: readonly LockRule[] = [
     note: 'fails on any non-empty table; checks every row under the lock',
     safeAlternative: 'ADD COLUMN with a constant DEFAULT (fast default), or nullable → backfill → NOT NULL pattern',
     example: { sql: 'ALTER TABLE audit_log ADD COLUMN at timestamptz NOT NULL' } },
-  { id: 'alter_table.add_column.references', title: 'ADD COLUMN … REFERENCES', target: AE, referenced: SRE, rewrites: false, scans: true, operation: 'scan', transactional: true, doc: DOC.alter,
+  { id: 'alter_table.add_column.references', title: 'ADD COLUMN … REFERENCES', target: AE, referenced: SRE, rewrites: false, scans: false, operation: 'catalog', transactional: true, doc: DOC.alter,
+    note: 'the new column is all NULL, so PostgreSQL skips the validation scan (traced); the referenced table is locked against writes',
     safeAlternative: 'ADD COLUMN, then ADD CONSTRAINT … FOREIGN KEY … NOT VALID, then VALIDATE CONSTRAINT in a later transaction',
     example: { sql: 'ALTER TABLE order_items ADD COLUMN customer_id bigint REFERENCES customers (id)' } },
   { id: 'alter_table.column_default', title: 'ALTER COLUMN SET/DROP DEFAULT', target: AE, rewrites: false, scans: false, operation: 'catalog', transactional: true, doc: DOC.alter,
@@ -288,7 +296,7 @@ export const LOCK_RULES: readonly LockRule[] = [
     example: { sql: 'TRUNCATE audit_log' } },
   { id: 'truncate.cascade', title: 'TRUNCATE … CASCADE', target: AE, referenced: AE, rewrites: true, scans: false, operation: 'catalog', transactional: true, doc: DOC.truncate,
     note: 'also empties every table that references it',
-    example: { sql: 'TRUNCATE orders CASCADE' } },
+    example: { sql: 'TRUNCATE orders CASCADE', scanCounterNoise: 'the new, empty indexes are built by scanning the new, empty heap' } },
 
   // ───────────── maintenance ─────────────
   { id: 'vacuum', title: 'VACUUM', target: SUE, rewrites: false, scans: true, operation: 'scan', transactional: false, doc: DOC.vacuum },

@@ -1,5 +1,5 @@
 -- Demo seed: shop.payments. One payment per paid, shipped or delivered order (~94% of orders:
--- ~376,000 rows at scale 1) for the order's total, captured a few minutes after checkout.
+-- ~235,000 rows at scale 1) for the order's total, captured a few minutes after checkout.
 -- Does nothing if the table already has rows.
 
 INSERT INTO shop.payments (order_id, method, amount, provider_ref, paid_at)

@@ -102,7 +102,7 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
         if (format === 'json') printJson(toJson(report));
         else printReport(project, session.connection.label, report);
         if (report.error) {
-          if (format !== 'json') reportError(Object.assign(new Error(report.error.message), {}), 'none');
+          if (format !== 'json') process.stderr.write(`confiture: ${report.error.code}: ${report.error.message}\n`);
           setExit(exitCodeFor(report.error.code));
         } else setExit(EXIT.ok);
       } finally {
