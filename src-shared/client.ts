@@ -43,9 +43,21 @@ export function createClient(transport: Transport): Client {
     if (!result.ok) throw new ClientError(result.error);
     return result.value as OutputOf<N>;
   };
+  // `then` and symbols are left undefined so `await api.project` (or returning it from an async
+  // function) does not call a procedure named "project/then" and hang
   const api = new Proxy({} as Api, {
-    get: (_t, domain: string) =>
-      new Proxy({}, { get: (_t2, action: string) => (input: unknown) => call(`${domain}/${action}` as ProcedureName, input as never) }),
+    get: (_t, domain: string | symbol) =>
+      typeof domain !== 'string' || domain === 'then'
+        ? undefined
+        : new Proxy(
+            {},
+            {
+              get: (_t2, action: string | symbol) =>
+                typeof action !== 'string' || action === 'then'
+                  ? undefined
+                  : (input: unknown) => call(`${domain}/${action}` as ProcedureName, input as never),
+            },
+          ),
   });
   return {
     call,

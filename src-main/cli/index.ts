@@ -6,15 +6,21 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../../src-shared/errors';
 import { appVersion } from '../context';
+import { registerApprove } from './commands/approve';
+import { registerLocks } from './commands/locks';
+import { registerRisk } from './commands/risk';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
+import { registerLint } from './commands/lint';
 import { registerMigrate } from './commands/migrate';
+import { registerDemo } from './commands/demo';
 import { registerPerf } from './commands/perf';
+import { registerHooks } from './commands/hooks';
 
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 /** Commands, one file each. Add yours here. */
-const COMMANDS: RegisterCommand[] = [registerStatus, registerMigrate, registerPerf, registerServe];
+const COMMANDS: RegisterCommand[] = [registerStatus, registerMigrate, registerDemo, registerPerf, registerServe, registerLocks, registerRisk, registerApprove, registerHooks, registerLint];
 
 export async function main(argv: string[]): Promise<number> {
   let exit: number = EXIT.ok;

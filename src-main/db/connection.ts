@@ -62,8 +62,19 @@ export function resolveConnectionString(url: string, tls?: TlsOptions, field = '
   let u: URL;
   try {
     u = new URL(trimmed);
-    parsed = parseConnectionString(trimmed);
+    // TLS is resolved by us from sslmode below; pg-connection-string would only warn about it
+    const forParse = new URL(trimmed);
+    for (const k of [...forParse.searchParams.keys()]) if (k.startsWith('ssl')) forParse.searchParams.delete(k);
+    parsed = parseConnectionString(forParse.toString());
   } catch {
+    // the URL parser rejects an out-of-range port: say so rather than blame the password
+    const authority = trimmed.replace(/^postgres(ql)?:\/\//i, '').split(/[/?#]/)[0] ?? '';
+    const hostPort = authority.slice(authority.lastIndexOf('@') + 1); // never the password
+    const port = /^(?:\[[^\]]*\]|[^:[\]]*):(.*)$/.exec(hostPort)?.[1];
+    if (port !== undefined && port !== '' && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) {
+      // not echoed: with an unescaped / in the password, this "port" is part of the password
+      throw new ConfitureError('invalid_input', 'The port of the connection string is not a TCP port (1-65535), or the password holds an unescaped @, : or /', { field });
+    }
     throw new ConfitureError('invalid_input', 'The connection string is not a valid URL (check for unescaped @, : or / in the password)', { field });
   }
   const sslmodeParam = u.searchParams.get('sslmode');
@@ -75,7 +86,7 @@ export function resolveConnectionString(url: string, tls?: TlsOptions, field = '
   const host = parsed.host ?? 'localhost';
   const port = parsed.port ? Number(parsed.port) : 5432;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ConfitureError('invalid_input', `Port ${parsed.port} is not a valid TCP port`, { field });
+    throw new ConfitureError('invalid_input', `Port ${parsed.port} is not a valid TCP port (1-65535)`, { field });
   }
   const database = parsed.database ?? parsed.user ?? 'postgres';
   const user = parsed.user ?? process.env.PGUSER ?? 'postgres';

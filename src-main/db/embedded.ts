@@ -57,6 +57,19 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Is `pid` the postmaster of `dataDir`? A pid from a stale postmaster.pid may have been reused
+ * after a reboot, even by another PostgreSQL server: its working directory tells them apart.
+ */
+function servesDataDir(pid: number, dataDir: string): boolean {
+  if (processName(pid) !== 'postgres') return false;
+  try {
+    return fs.realpathSync(`/proc/${pid}/cwd`) === fs.realpathSync(dataDir);
+  } catch {
+    return true; // cannot tell (no /proc, no permission): trust the name, as before
+  }
+}
+
 function processName(pid: number): string | null {
   try {
     return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
@@ -163,7 +176,7 @@ export class EmbeddedServer {
 
     const existing = readPostmasterPid(dataDir);
     if (existing) {
-      const alive = existing.pid > 0 && processAlive(existing.pid) && processName(existing.pid) === 'postgres';
+      const alive = existing.pid > 0 && processAlive(existing.pid) && servesDataDir(existing.pid, dataDir);
       if (alive && existing.port > 0 && (await canConnect(existing.port, password))) {
         log().info({ pid: existing.pid, port: existing.port }, 'adopting a running embedded server');
         return { port: existing.port, url: this.url(existing.port, password), adopted: true };
@@ -223,6 +236,8 @@ export class EmbeddedServer {
       }
       await this.pg.start();
     } catch (e) {
+      // the server process has exited (or never started): forget it, or stop() would wait forever
+      this.pg = null;
       if (e instanceof ConfitureError) throw e;
       const tail = logs.slice(-8).join('').trim();
       throw new ConfitureError('database_error', `The embedded PostgreSQL server did not start: ${(e as Error | undefined)?.message ?? 'it exited'}${tail ? `\n${tail}` : ''}`);
@@ -235,7 +250,10 @@ export class EmbeddedServer {
   }
 
   async stop(): Promise<void> {
-    if (this.pg) await this.pg.stop().catch(() => undefined);
+    const child = (this.pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } } | null)?.process;
+    // a server that already died (crash, OOM kill) never emits `exit` again: don't wait for it
+    const exited = child !== undefined && (child.exitCode !== null || child.signalCode !== null);
+    if (this.pg && !exited) await this.pg.stop().catch(() => undefined);
     this.pg = null;
     this.info = null;
     this.starting = null;

@@ -7,6 +7,8 @@ import { connectClient, resolveConnectionString, type ResolvedConnection } from 
 import type { EmbeddedServer } from './embedded';
 
 interface OpenConnection {
+  /** label + TLS + credentials: the same target opened twice shares a pool, a different one does not */
+  key: string;
   info: ConnectionInfo;
   resolved: ResolvedConnection;
   pool: pg.Pool;
@@ -55,8 +57,13 @@ export class ConnectionRegistry {
     if (versionNum < 130000) {
       throw new ConfitureError('connection_error', `PostgreSQL ${version} is not supported: Confiture needs PostgreSQL 13 or newer`);
     }
-    // one connection per target: reopening the same label returns the same id
-    for (const c of this.open.values()) if (c.info.label === resolved.label) return c.info;
+    // one connection per target: reopening the same target returns the same id (the label alone
+    // would merge targets that differ only in TLS settings or password)
+    const key = crypto
+      .createHash('sha256')
+      .update(JSON.stringify([resolved.label, resolved.tlsMode, resolved.config.ssl ?? null, resolved.config.password ?? null]))
+      .digest('hex');
+    for (const c of this.open.values()) if (c.key === key) return c.info;
     const id = crypto.randomUUID();
     const pool = new pg.Pool({ ...resolved.config, max: 8, idleTimeoutMillis: 30_000 });
     pool.on('error', (err) => childLogger({ connection: resolved.label }).warn({ err: err.message }, 'idle client error'));
@@ -72,7 +79,7 @@ export class ConnectionRegistry {
       serverVersionNum: versionNum,
       tls,
     };
-    this.open.set(id, { info, resolved, pool });
+    this.open.set(id, { key, info, resolved, pool });
     return info;
   }
 

@@ -9,7 +9,7 @@
  * no at before_load) are thrown as ConfitureError; once the run started, the outcome is in the
  * report (`ok`, `outcome`, `error`).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { RunHistoryEntry, RunPlan, RunReport } from '../../src-shared/domain/runner';
 import type { ErrorValue } from '../../src-shared/errors';
 import type { AppContext } from '../context';

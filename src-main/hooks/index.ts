@@ -15,3 +15,4 @@ export { readExecutions, recentRuns, readBreakers, ensureHookTables } from './st
 export { sampleContext } from './sample';
 export { slackPayload, pagerDutyPayload, genericPayload, describeEvent } from './kinds/http';
 export { SecretBag, interpolateEnv } from './secrets';
+export { runnerForProject, testHooks, executionsReport } from './service';

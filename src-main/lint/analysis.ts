@@ -5,7 +5,7 @@
  */
 import type { ParsedFile, ParsedStatement } from '../parse';
 import type { SourcePosition } from '../../src-shared/domain/statement';
-import { alterCmds, definedColumns, display, isZeroDuration, keyFromParts, names, setting, tableKey, typeRef, type ColumnDef, type TypeRef } from './ast';
+import { alterCmds, definedColumns, targetTable, display, isZeroDuration, keyFromParts, names, setting, tableKey, typeRef, type ColumnDef, type TypeRef } from './ast';
 import { statementLock, type StatementLock } from './locks';
 import type { LintCatalog, LintCatalogTable, LintInputs } from './types';
 
@@ -75,7 +75,7 @@ export class FileAnalysis {
     let heldAE = new Set<string>();
     for (const stmt of file.statements) {
       const lock = statementLock(stmt, pgVersion);
-      const table = lock?.table ?? null;
+      const table = lock?.table ?? targetTable(stmt);
       const inTransaction = explicit || this.wrapped;
       this.facts.push({
         inTransaction,

@@ -12,6 +12,8 @@ export interface AnalyzeLocksOptions {
   /** PostgreSQL major version (13–18) or server_version_num (150004) */
   pgVersion: number;
   catalog?: CatalogSnapshot | null;
+  /** relations (`schema.name`) created by earlier migrations of the same plan: new, not live */
+  createdBefore?: ReadonlySet<string>;
 }
 
 export function majorVersion(v: number): number {
@@ -155,6 +157,8 @@ interface Ctx {
   maps: CatalogIndexMaps | null;
   /** qualified names created earlier in this file */
   created: Set<string>;
+  createdBefore: ReadonlySet<string>;
+  notFound: string[];
 }
 
 class Binder {
@@ -196,8 +200,11 @@ class Binder {
       }
     }
     const key = candidates[0]!;
-    const created = this.ctx.created.has(key);
-    return { key, display: schema ? displayName(schema, rel) : rel, existing: maps ? false : !created, table: null, index: null };
+    const created = this.ctx.created.has(key) || this.ctx.createdBefore.has(key);
+    // not in the catalog and not created by this plan: it may live in another schema of the
+    // search_path — treat it as existing (size unknown) rather than as harmless
+    if (maps && !created && !this.ctx.notFound.includes(key)) this.ctx.notFound.push(key);
+    return { key, display: schema ? displayName(schema, rel) : rel, existing: !created, table: null, index: null };
   }
 
   lock(name: string | RangeVarLike | null | undefined, mode: LockMode, role: LockRole): void {
@@ -732,6 +739,12 @@ function displayOf(key: string): string {
 /** Per statement: locks, rewrites, scans, what it blocks, and the safer pattern. */
 export function analyzeLocks(file: Pick<ParsedFile, 'statements'>, opts: AnalyzeLocksOptions): LockAnalysis {
   const major = majorVersion(opts.pgVersion);
-  const ctx: Ctx = { major, maps: opts.catalog ? catalogMaps(opts.catalog) : null, created: new Set() };
-  return { pgVersion: major, statements: file.statements.map((s) => analyzeStatement(s, ctx)) };
+  const ctx: Ctx = { major, maps: opts.catalog ? catalogMaps(opts.catalog) : null, created: new Set(), createdBefore: opts.createdBefore ?? new Set(), notFound: [] };
+  const statements = file.statements.map((s) => {
+    const before = ctx.notFound.length;
+    const r = analyzeStatement(s, ctx);
+    for (const k of ctx.notFound.slice(before)) r.notes.push(`${k} is not in the catalog snapshot: treated as an existing table of unknown size`);
+    return r;
+  });
+  return { pgVersion: major, statements, created: [...ctx.created], notInCatalog: ctx.notFound };
 }

@@ -42,6 +42,12 @@ export interface Directives {
   extra: Record<string, string>;
 }
 
+/** A line (`--`) or block comment with its exact position (lint reads suppressions from these). */
+export interface SourceComment {
+  text: string;
+  range: SourceRange;
+}
+
 export interface ParsedFile {
   path: string;
   text: string;
@@ -52,6 +58,8 @@ export interface ParsedFile {
   hasTransactionControl: boolean;
   /** some statement cannot run in a transaction block */
   hasNonTransactional: boolean;
+  /** every comment in the file, in order (optional so hand-built models stay valid) */
+  comments?: SourceComment[];
 }
 
 let ready: Promise<void> | null = null;
@@ -87,6 +95,12 @@ class PositionMap {
   charOffset(byteOffset: number): number {
     return this.byteToChar ? (this.byteToChar[Math.min(byteOffset, this.byteToChar.length - 1)] ?? this.text.length) : byteOffset;
   }
+  /** libpg-query reports syntax error positions in code points (PostgreSQL characters), not bytes. */
+  charOffsetFromCodePoints(codePoints: number): number {
+    let i = 0;
+    for (let n = 0; n < codePoints && i < this.text.length; n++) i += this.text.codePointAt(i)! >= 0x10000 ? 2 : 1;
+    return Math.min(i, this.text.length);
+  }
   position(charOffset: number): SourcePosition {
     let lo = 0;
     let hi = this.lineStarts.length - 1;
@@ -99,7 +113,7 @@ class PositionMap {
   }
 }
 
-interface Token {
+export interface Token {
   start: number;
   end: number;
   tokenName: string;
@@ -137,6 +151,15 @@ function readDirectives(comments: { text: string; line: number }[], problems: Pa
     }
   }
   return d;
+}
+
+/** The scanner's tokens of a text (byte offsets), for checks the AST cannot answer, e.g. identifiers the parser truncated. */
+export function scanTokens(text: string): Token[] {
+  try {
+    return scanSync(text).tokens as Token[];
+  } catch {
+    return [];
+  }
 }
 
 /** Parses one file of SQL. Never throws for bad SQL: problems are returned with line/column. */
@@ -188,7 +211,7 @@ export function parseSql(text: string, path = '<sql>'): ParsedFile {
   } catch (e) {
     const err = e as { message?: string; sqlDetails?: { cursorPosition?: number }; cursorPosition?: number };
     const cursor = err.sqlDetails?.cursorPosition ?? err.cursorPosition ?? 0;
-    const p = pos.position(pos.charOffset(Math.max(0, cursor)));
+    const p = pos.position(pos.charOffsetFromCodePoints(Math.max(0, cursor)));
     problems.push({ severity: 'error', code: 'syntax_error', message: err.message ?? 'syntax error', line: p.line, column: p.column, ...(file ? { file } : {}) });
   }
 
@@ -231,5 +254,12 @@ export function parseSql(text: string, path = '<sql>'): ParsedFile {
     directives,
     hasTransactionControl: statements.some((s) => s.txControl !== null),
     hasNonTransactional: statements.some((s) => !s.transactional),
+    comments: tokens
+      .filter((t) => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT')
+      .map((t) => {
+        const start = pos.charOffset(t.start);
+        const end = pos.charOffset(t.end);
+        return { text: text.slice(start, end), range: { start: pos.position(start), end: pos.position(end) } };
+      }),
   };
 }

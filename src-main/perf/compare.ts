@@ -97,6 +97,14 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
     if (v.verdict === 'regression' || v.verdict === 'improvement') qc.message = describe(qc);
     return qc;
   });
+  const warnings = environmentWarnings(base, current);
+  if (raw.length >= 5) {
+    // a shift of every query at once is the machine, not the schema: say so
+    const overall = median(raw.map((r) => r.ratio));
+    if (overall >= 1 + opts.threshold / 2 || overall <= 1 / (1 + opts.threshold / 2)) {
+      warnings.push(`all queries moved together (median ratio ${overall.toFixed(2)}): the machine or the server load probably differed between the two captures`);
+    }
+  }
   return {
     baseline: { id: base.id, name: base.name, createdAt: base.createdAt },
     current: { id: current.id, name: current.name, createdAt: current.createdAt },
@@ -113,7 +121,7 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
     queries,
     unmatched,
     summary,
-    warnings: environmentWarnings(base, current),
+    warnings,
   };
 }
 

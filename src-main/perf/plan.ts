@@ -198,15 +198,39 @@ export function alignPlans(base: PlanNode, current: PlanNode): PlanNodePair[] {
       }
       return;
     }
-    const cands: { x: PlanNode; y: PlanNode; s: number; d: number }[] = [];
-    xs.forEach((x, i) =>
-      ys.forEach((y, j) => {
-        const s = sim(x, y);
-        if (s >= MATCH_MIN) cands.push({ x, y, s, d: Math.abs(i - j) });
-      }),
-    );
+    // a node may have gained or lost a single-child wrapper (Gather Merge, Materialize, Hash,
+    // Memoize …): candidates include the child of such a wrapper, at a small penalty
+    const expand = (list: PlanNode[]) => {
+      const out: { n: PlanNode; via: PlanNode | null; pos: number }[] = [];
+      list.forEach((n, i) => {
+        out.push({ n, via: null, pos: i });
+        if (n.children.length === 1) out.push({ n: n.children[0]!, via: n, pos: i });
+      });
+      return out;
+    };
+    const ex = expand(xs);
+    const ey = expand(ys);
+    const cands: { x: PlanNode; y: PlanNode; vx: PlanNode | null; vy: PlanNode | null; s: number; d: number }[] = [];
+    for (const a of ex)
+      for (const b of ey) {
+        if (a.via && b.via) continue;
+        const s = sim(a.n, b.n) - (a.via || b.via ? 0.5 : 0);
+        if (s >= MATCH_MIN) cands.push({ x: a.n, y: b.n, vx: a.via, vy: b.via, s, d: Math.abs(a.pos - b.pos) });
+      }
     cands.sort((a, b) => b.s - a.s || a.d - b.d);
-    for (const c of cands) if (!matched.has(c.x) && !matchedB.has(c.y)) pair(c.x, c.y);
+    const usedA = new Set<PlanNode>();
+    const usedB = new Set<PlanNode>();
+    for (const c of cands) {
+      if (matched.has(c.x) || matchedB.has(c.y) || usedA.has(c.x) || usedB.has(c.y)) continue;
+      if ((c.vx && (usedA.has(c.vx) || matched.has(c.vx))) || (c.vy && (usedB.has(c.vy) || matchedB.has(c.vy)))) continue;
+      // a wrapper whose child was taken is left unmatched (added / removed)
+      if (c.vx) usedA.add(c.vx);
+      if (c.vy) usedB.add(c.vy);
+      // the parent of a matched child cannot be matched to a wrapper-skipping partner anymore
+      usedA.add(c.x);
+      usedB.add(c.y);
+      pair(c.x, c.y);
+    }
   };
 
   pair(base, current);

@@ -20,7 +20,6 @@ import type { Baseline, BaselineQuery, CaptureOverhead, StatementsDelta, Workloa
 import { ConfitureError } from '../errors';
 import { childLogger } from '../logging';
 import type { PerfConfig } from './config';
-import { normalisePlan } from './plan';
 import { queryCaseId } from './workload';
 
 const log = () => childLogger({ service: 'perf' });
@@ -341,17 +340,21 @@ export async function capture(opts: CaptureOptions): Promise<Baseline> {
   };
 
   /** one run in its own rolled-back transaction; returns the query's wall time */
-  const runOnce = async (c: Case, text: string): Promise<{ ms: number; result: pg.QueryResult }> => {
+  const rawText = { getTypeParser: () => (v: string) => v } as unknown as pg.CustomTypesConfig;
+  /** `ms`: the query alone; `busy`: with BEGIN and ROLLBACK (what the throttle accounts for) */
+  const runOnce = async (c: Case, text: string, raw = false): Promise<{ ms: number; busy: number; result: pg.QueryResult }> => {
+    const b0 = performance.now();
     await book(() => client.query(c.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'));
     const t0 = performance.now();
     let ms = 0;
     try {
-      const result = await client.query({ text, values: c.values });
+      const result = await client.query(raw ? { text, values: c.values, types: rawText } : { text, values: c.values });
       ms = performance.now() - t0;
-      return { ms, result };
-    } finally {
-      if (ms === 0) ms = performance.now() - t0;
       await book(() => client.query('ROLLBACK'));
+      return { ms, busy: performance.now() - b0, result };
+    } catch (e) {
+      await book(() => client.query('ROLLBACK'));
+      throw e;
     }
   };
   const fail = (c: Case, e: unknown, during: string) => {
@@ -368,14 +371,13 @@ export async function capture(opts: CaptureOptions): Promise<Baseline> {
     for (const c of live()) {
       if (r >= c.warmup) continue;
       checkAbort();
-      const t = performance.now();
       try {
-        const { ms } = await runOnce(c, c.sql);
-        await throttle(ms);
+        const { ms, busy } = await runOnce(c, c.sql);
+        warmupMs += ms;
+        await throttle(busy);
       } catch (e) {
         fail(c, e, 'warm-up');
       }
-      warmupMs += performance.now() - t;
       progress({ phase: 'warmup', done: ++warmDone, total: warmTotal, query: c.id });
     }
   }
@@ -384,21 +386,22 @@ export async function capture(opts: CaptureOptions): Promise<Baseline> {
   let exDone = 0;
   for (const c of live()) {
     checkAbort();
-    const t = performance.now();
     try {
-      const { result, ms } = await runOnce(c, `EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON) ${c.sql}`);
+      const { result, ms, busy } = await runOnce(c, `EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON) ${c.sql}`);
+      explainMs += ms;
       const plan = (result.rows[0] as Record<string, unknown>)['QUERY PLAN'];
       c.out.explain = typeof plan === 'string' ? JSON.parse(plan) : plan;
-      await throttle(ms);
+      await throttle(busy);
       if (stats.available) {
-        const { result: v } = await runOnce(c, `EXPLAIN (VERBOSE, FORMAT JSON) ${c.sql}`);
-        const vp = (v.rows[0] as Record<string, unknown>)['QUERY PLAN'];
-        c.queryId = normalisePlan(typeof vp === 'string' ? JSON.parse(vp) : vp).queryId;
+        // the query identifier is a 64-bit integer: read it from the JSON text, not a JS number
+        const { result: v, ms: vms } = await runOnce(c, `EXPLAIN (VERBOSE, FORMAT JSON) ${c.sql}`, true);
+        explainMs += vms;
+        const text = String((v.rows[0] as Record<string, unknown>)['QUERY PLAN']);
+        c.queryId = /"Query Identifier":\s*(-?\d+)/.exec(text)?.[1] ?? null;
       }
     } catch (e) {
       c.out.explainError = (e as Error).message;
     }
-    explainMs += performance.now() - t;
     progress({ phase: 'explain', done: ++exDone, total: live().length, query: c.id });
   }
 
@@ -416,11 +419,11 @@ export async function capture(opts: CaptureOptions): Promise<Baseline> {
       if (r >= c.runs) continue;
       checkAbort();
       try {
-        const { ms, result } = await runOnce(c, c.sql);
+        const { ms, busy, result } = await runOnce(c, c.sql);
         c.out.samplesMs.push(Math.round(ms * 1000) / 1000);
         c.out.rows = result.rowCount ?? result.rows.length;
         timedMs += ms;
-        await throttle(ms);
+        await throttle(busy);
       } catch (e) {
         fail(c, e, `timed run ${r + 1}`);
       }

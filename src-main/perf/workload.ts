@@ -163,6 +163,7 @@ export async function parseWorkload(text: string, file: string): Promise<Workloa
     seen.set(q.name, i);
     const c = classifySql(q.sql);
     if (c.problem) fail(file, doc, lc, [...at, 'sql'], c.problem);
+    if (!q.params && c.placeholders > 0) fail(file, doc, lc, [...at, 'sql'], `the query uses $1…$${c.placeholders}: add params with sample values`);
     const params = q.params ?? [{ name: 'default', values: [] as ParamValue[] }];
     const setNames = new Set<string>();
     params.forEach((ps, j) => {
@@ -178,7 +179,6 @@ export async function parseWorkload(text: string, file: string): Promise<Workloa
         );
       }
     });
-    if (!q.params && c.placeholders > 0) fail(file, doc, lc, [...at, 'sql'], `the query uses $1…$${c.placeholders}: add params with sample values`);
     const { line } = locate(doc, lc, at);
     queries.push({
       name: q.name,

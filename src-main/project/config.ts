@@ -27,6 +27,12 @@ export const CONFIG_FILE = 'confiture.yaml';
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_union') {
+    // "Invalid input" tells a DBA nothing: show what the closest alternative wanted
+    const inner = issue.errors.flat();
+    const specific = inner.find((i) => i.code !== 'invalid_type') ?? inner[0];
+    if (specific) return describeIssue(specific);
+  }
   return issue.message;
 }
 

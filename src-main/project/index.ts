@@ -39,11 +39,14 @@ export function openProject(dir: string): Project {
 export function openValidProject(dir: string): Project {
   const p = openProject(dir);
   const err = p.problems.find((x) => x.severity === 'error');
-  if (err) throw new ConfitureError('project_error', err.message, err.file ? { file: err.file } : undefined);
+  if (err) throw new ConfitureError('project_error', err.message, err.file ? { file: err.file, ...(err.line !== undefined ? { line: err.line } : {}) } : undefined);
   return p;
 }
 
 export function findMigration(project: Project, version: string) {
+  if (!/^\d+(\.\d+)*$/.test(version)) {
+    throw new ConfitureError('invalid_input', `"${version.slice(0, 64)}" is not a migration version: digits, optionally separated by dots (e.g. 0007 or 1.2)`, { field: 'version' });
+  }
   const canon = canonicalVersion(version);
   const m = project.migrations.find((x) => canonicalVersion(x.version) === canon);
   if (!m) throw new ConfitureError('not_found', `No migration with version ${version} in ${project.migrationsDir}`, { field: 'version' });

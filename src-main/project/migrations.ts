@@ -40,6 +40,52 @@ export interface FileFacts {
   checksum: string;
   sizeBytes: number;
   problem: string | null;
+  /** line of the problem, when it has one (invalid UTF-8) */
+  problemLine?: number;
+}
+
+/**
+ * Finds the first byte that is not valid UTF-8 (WHATWG rules: no overlongs, no surrogates,
+ * nothing above U+10FFFF) and returns its 1-based line; null when the file is valid.
+ * Only called once the fast decoder has failed, so it may re-read the file.
+ */
+function lineOfInvalidUtf8(fd: number): { line: number; truncated: boolean } | null {
+  const buf = Buffer.allocUnsafe(1024 * 1024);
+  let line = 1;
+  let need = 0; // continuation bytes still expected
+  let lo = 0x80;
+  let hi = 0xbf;
+  let seqLine = 1; // line of the lead byte of the current sequence
+  let pos = 0;
+  for (;;) {
+    const n = fs.readSync(fd, buf, 0, buf.length, pos);
+    if (n === 0) break;
+    pos += n;
+    for (let i = 0; i < n; i++) {
+      const c = buf[i]!;
+      if (need > 0) {
+        if (c < lo || c > hi) return { line: seqLine, truncated: false };
+        lo = 0x80;
+        hi = 0xbf;
+        need--;
+        continue;
+      }
+      if (c === 10) line++;
+      if (c < 0x80) continue;
+      seqLine = line;
+      if (c >= 0xc2 && c <= 0xdf) need = 1;
+      else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        if (c === 0xe0) lo = 0xa0;
+        if (c === 0xed) hi = 0x9f;
+      } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        if (c === 0xf0) lo = 0x90;
+        if (c === 0xf4) hi = 0x8f;
+      } else return { line, truncated: false };
+    }
+  }
+  return need > 0 ? { line: seqLine, truncated: true } : null;
 }
 
 /** Hashes a file and checks it is non-empty UTF-8, streaming so huge files cost no memory. */
@@ -56,7 +102,8 @@ export function inspectFile(file: string): FileFacts {
   let size = 0;
   let sawContent = false;
   let problem: string | null = null;
-  let line = 1;
+  let problemLine: number | undefined;
+  let badUtf8 = false;
   try {
     for (;;) {
       const n = fs.readSync(fd, buf, 0, buf.length, null);
@@ -64,22 +111,28 @@ export function inspectFile(file: string): FileFacts {
       const chunk = buf.subarray(0, n);
       hash.update(chunk);
       size += n;
-      if (!problem) {
+      if (!badUtf8) {
         try {
           const text = decoder.decode(chunk, { stream: true });
           if (!sawContent && /\S/.test(text)) sawContent = true;
-          for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
         } catch {
-          problem = `is not valid UTF-8 (near line ${line}); save it as UTF-8`;
+          badUtf8 = true;
         }
       }
     }
-    if (!problem) {
+    if (!badUtf8) {
       try {
         decoder.decode();
       } catch {
-        problem = 'is not valid UTF-8 (truncated multi-byte character at the end); save it as UTF-8';
+        badUtf8 = true;
       }
+    }
+    if (badUtf8) {
+      const at = lineOfInvalidUtf8(fd);
+      problemLine = at?.line ?? 1;
+      problem = at?.truncated
+        ? `is not valid UTF-8 (truncated multi-byte character at the end, line ${problemLine}); save it as UTF-8`
+        : `is not valid UTF-8 (line ${problemLine}); save it as UTF-8`;
     }
   } catch (e) {
     problem = `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
@@ -87,7 +140,7 @@ export function inspectFile(file: string): FileFacts {
     fs.closeSync(fd);
   }
   if (!problem && !sawContent) problem = 'is empty';
-  return { checksum: hash.digest('hex'), sizeBytes: size, problem };
+  return { checksum: hash.digest('hex'), sizeBytes: size, problem, ...(problemLine !== undefined ? { problemLine } : {}) };
 }
 
 export interface MigrationsScan {
@@ -141,7 +194,7 @@ export function scanMigrations(dir: string): MigrationsScan {
   for (const [canon, up] of ups) {
     const facts = inspectFile(up.file);
     if (facts.problem) {
-      problems.push({ severity: 'error', message: `${path.basename(up.file)} ${facts.problem}`, file: up.file });
+      problems.push({ severity: 'error', message: `${path.basename(up.file)} ${facts.problem}`, file: up.file, ...(facts.problemLine !== undefined ? { line: facts.problemLine } : {}) });
     }
     const down = downs.get(canon);
     let downChecksum: string | null = null;
@@ -150,7 +203,9 @@ export function scanMigrations(dir: string): MigrationsScan {
         problems.push({ severity: 'warning', message: `${path.basename(down.file)} does not have the same name as ${path.basename(up.file)}`, file: down.file });
       }
       const dfacts = inspectFile(down.file);
-      if (dfacts.problem) problems.push({ severity: 'error', message: `${path.basename(down.file)} ${dfacts.problem}`, file: down.file });
+      if (dfacts.problem) {
+        problems.push({ severity: 'error', message: `${path.basename(down.file)} ${dfacts.problem}`, file: down.file, ...(dfacts.problemLine !== undefined ? { line: dfacts.problemLine } : {}) });
+      }
       downChecksum = dfacts.checksum;
     }
     migrations.push({

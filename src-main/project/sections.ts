@@ -4,12 +4,16 @@
  */
 import type { z } from 'zod';
 import { EngineConfigSchema } from '../engine/config';
+import { LintConfigSchema } from '../lint/config';
 import { HooksConfigSchema } from '../hooks/config';
 import { PerfConfigSchema } from '../perf/config';
+import { RiskConfigSchema } from '../risk/config';
 
 export const configSections = {
   engine: EngineConfigSchema.default(EngineConfigSchema.parse({})),
+  lint: LintConfigSchema.default(LintConfigSchema.parse({})),
   hooks: HooksConfigSchema.default(HooksConfigSchema.parse({})),
   perf: PerfConfigSchema.default(PerfConfigSchema.parse({})),
+  risk: RiskConfigSchema.default(RiskConfigSchema.parse({})),
   /** sections not yet claimed by a capability are rejected as unknown keys */
 } satisfies Record<string, z.ZodType>;

@@ -65,12 +65,25 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
+/** decodeURIComponent that returns null instead of throwing on a malformed escape. */
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+function badEncoding(res: http.ServerResponse): void {
+  send(res, 400, { ok: false, error: { code: 'invalid_input', message: 'The request path holds a malformed %-escape' } });
+}
+
 function readCookie(req: http.IncomingMessage, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k === name) return safeDecode(v.join('=')) ?? v.join('=');
   }
   return undefined;
 }
@@ -138,7 +151,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         return;
       }
       if (req.method === 'POST' && url.pathname.startsWith('/api/call/')) {
-        const name = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+        const name = safeDecode(url.pathname.slice('/api/call/'.length));
+        if (name === null) return badEncoding(res);
         const body = await readBody(req);
         let input: unknown;
         try {
@@ -152,7 +166,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         return;
       }
       if (req.method === 'GET' && url.pathname.startsWith('/api/stream/')) {
-        const name = decodeURIComponent(url.pathname.slice('/api/stream/'.length));
+        const name = safeDecode(url.pathname.slice('/api/stream/'.length));
+        if (name === null) return badEncoding(res);
         let input: unknown;
         try {
           input = JSON.parse(url.searchParams.get('input') ?? '{}');
@@ -184,7 +199,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       return;
     }
     // static files of the renderer; unknown paths fall back to index.html (client routing)
-    const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const decoded = safeDecode(url.pathname);
+    if (decoded === null || decoded.includes('\0')) return badEncoding(res);
+    const rel = decoded.replace(/^\/+/, '');
     let file = path.resolve(staticDir, rel || 'index.html');
     if (!file.startsWith(staticDir + path.sep) && file !== staticDir) {
       send(res, 403, 'forbidden');

@@ -6,15 +6,24 @@ import type { z } from 'zod';
 import type { ProcedureDef, StreamDef } from './define';
 import { appProcedures, appStreams } from './app';
 import { engineProcedures, engineStreams } from './engine';
+import { hooksProcedures } from './hooks';
+import { perfProcedures, perfStreams } from './perf';
+import { lintProcedures } from './lint';
+import { riskProcedures } from './risk';
 
 export const procedures = {
   ...appProcedures,
   ...engineProcedures,
+  ...hooksProcedures,
+  ...perfProcedures,
+  ...lintProcedures,
+  ...riskProcedures,
 } as const satisfies Record<string, ProcedureDef>;
 
 export const streams = {
   ...appStreams,
   ...engineStreams,
+  ...perfStreams,
 } as const satisfies Record<string, StreamDef>;
 
 export type Procedures = typeof procedures;
@@ -38,3 +47,4 @@ export function isStreamName(name: string): name is StreamName {
 
 export * from './define';
 export type { AppInfo, SeedProgress } from './app';
+export type { LintLibraryInfo, LintRunResult } from './lint';

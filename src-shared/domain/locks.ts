@@ -59,4 +59,8 @@ export interface StatementLocks {
 export interface LockAnalysis {
   pgVersion: number;
   statements: StatementLocks[];
+  /** relations (`schema.name`) this file creates */
+  created?: string[];
+  /** relations named but absent from the catalog snapshot */
+  notInCatalog?: string[];
 }

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { EXIT, exitCodeFor } from '../../../src-shared/errors';
 import type { RunReport } from '../../../src-shared/domain/runner';
 import { runMigrations, targetFor } from '../../engine';
+import { runnerForProject } from '../../hooks';
+import { formatExecution } from './hooks';
 import { openValidProject, type Project } from '../../project';
 import { migrationStatus } from '../../status';
 import { parseFormat, printJson, reportError, UsageError } from '../output';
@@ -83,6 +85,7 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
       const project = openValidProject(opts.project);
       const session = await openSession(opts.db, embeddedDatabaseFor(project.name));
       try {
+        const hookRunner = runnerForProject(project, session.pool, { onExecution: (e) => format === 'text' && process.stderr.write(`${formatExecution(e)}\n`) });
         const report = await runMigrations(project, targetFor(session.ctx, session.connection.id), {
           kind: effective,
           ...(to !== undefined ? { to } : {}),
@@ -93,14 +96,20 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
           listeners:
             format === 'text'
               ? [
+                  hookRunner.listener,
                   (c) => {
                     if (c.event === 'before_migration' && c.migration) process.stderr.write(`→ ${c.migration.version}_${c.migration.name}\n`);
                   },
                 ]
-              : [],
+              : [hookRunner.listener],
         });
-        if (format === 'json') printJson(toJson(report));
+        const hookActivity = hookRunner.executions(report.runId);
+        if (format === 'json') printJson({ ...toJson(report), hooks: hookActivity });
         else printReport(project, session.connection.label, report);
+        if (format === 'text' && hookActivity.length > 0) {
+          const failed = hookActivity.filter((e) => e.final && e.outcome !== 'success').length;
+          process.stdout.write(`hooks: ${hookActivity.length} executions${failed ? `, ${failed} failed` : ''} (confiture hooks list; details in ${project.trackingSchema}.hook_executions)\n`);
+        }
         if (report.error) {
           if (format !== 'json') process.stderr.write(`confiture: ${report.error.code}: ${report.error.message}\n`);
           setExit(exitCodeFor(report.error.code));

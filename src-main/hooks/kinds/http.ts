@@ -105,7 +105,7 @@ export async function runHttpHook(input: AttemptInput<HttpHookConfig>): Promise<
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     return { ok: false, output: null, error: `network error: ${cause?.code ?? cause?.message ?? (e as Error).message}`, retryable: true };
   }
-  let text = '';
+  let text: string;
   try {
     text = await res.text();
   } catch (e) {

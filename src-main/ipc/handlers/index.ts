@@ -2,13 +2,22 @@
 import type { Handlers, StreamHandlers } from '../router';
 import { appHandlers, appStreamHandlers } from './app';
 import { engineHandlers, engineStreamHandlers } from './engine';
+import { hooksHandlers } from './hooks';
+import { perfHandlers, perfStreamHandlers } from './perf';
+import { lintHandlers } from './lint';
+import { riskHandlers } from './risk';
 
 export const handlers: Handlers = {
   ...appHandlers,
   ...engineHandlers,
+  ...hooksHandlers,
+  ...perfHandlers,
+  ...lintHandlers,
+  ...riskHandlers,
 };
 
 export const streamHandlers: StreamHandlers = {
   ...appStreamHandlers,
   ...engineStreamHandlers,
+  ...perfStreamHandlers,
 };

@@ -1,29 +1,33 @@
-import { walk } from '../ast';
+import { scanTokens } from '../../parse';
 import { defineRule } from '../types';
 
-const NAME_KEYS = new Set(['relname', 'colname', 'idxname', 'conname', 'indexname', 'newname', 'trigname', 'policy_name', 'schemaname']);
+/** Cheap pre-filter: a run of 64+ identifier characters or a long quoted name somewhere in the text. */
+const MAYBE_LONG = /[\p{L}\p{N}_$]{64,}|"[^"]{64,}"/u;
 
 export default defineRule({
   id: 'identifier-too-long',
   version: '1.0.0',
   severity: 'error',
   summary: 'Identifiers longer than 63 bytes are silently truncated.',
-  rationale: 'PostgreSQL cuts identifiers to NAMEDATALEN-1 = 63 bytes without an error, so two long names can collide and later migrations that use the full name fail to find the object.',
+  rationale: 'PostgreSQL cuts identifiers to NAMEDATALEN-1 = 63 bytes with only a NOTICE, so two long names can collide and later migrations that use the full name fail to find the object.',
   safeAlternative: 'Keep names at most 63 bytes (mind multi-byte characters).',
   example: { bad: `CREATE TABLE ${'a'.repeat(64)} (id bigint);`, good: 'CREATE TABLE customer_addresses (id bigint);' },
   equivalents: { squawk: ['identifier-too-long'] },
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
-      const long = new Set<string>();
-      walk(stmt.node, (_k, v) => {
-        for (const key of NAME_KEYS) {
-          const s = v[key];
-          if (typeof s === 'string' && Buffer.byteLength(s) > 63) long.add(s);
-        }
+    const text = ctx.file.text;
+    if (!MAYBE_LONG.test(text)) return;
+    // the AST already holds the truncated name: read the scanner's tokens instead
+    for (const t of scanTokens(text)) {
+      if (t.tokenName !== 'IDENT') continue;
+      const name = t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase();
+      const bytes = Buffer.byteLength(name);
+      if (bytes <= 63) continue;
+      const stmt = ctx.file.statements.find((s) => Buffer.byteLength(text.slice(0, s.range.end.offset)) >= t.end) ?? null;
+      ctx.report(stmt, {
+        at: t.start,
+        message: `Identifier "${name.slice(0, 40)}..." is ${bytes} bytes; PostgreSQL silently truncates it to 63 ("${name.slice(0, 20)}...${name.slice(55, 63)}").`,
+        help: 'Shorten the name to at most 63 bytes.',
       });
-      for (const name of long) {
-        ctx.report(stmt, { message: `Identifier "${name.slice(0, 40)}..." is ${Buffer.byteLength(name)} bytes; PostgreSQL silently truncates it to 63.`, help: 'Shorten the name to at most 63 bytes.' });
-      }
     }
   },
 });

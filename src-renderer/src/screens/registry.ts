@@ -6,6 +6,7 @@ import type { ComponentType } from 'react';
 import { ConnectScreen } from './ConnectScreen';
 import { ProjectScreen } from './ProjectScreen';
 import { MigrationsScreen } from './MigrationsScreen';
+import { HooksScreen } from './HooksScreen';
 
 export interface ScreenDef {
   id: string;
@@ -18,4 +19,5 @@ export const screens: ScreenDef[] = [
   { id: 'connect', title: 'Connection', component: ConnectScreen },
   { id: 'project', title: 'Project', component: ProjectScreen },
   { id: 'migrations', title: 'Migrations', component: MigrationsScreen, needs: ['project', 'connection'] },
+  { id: 'hooks', title: 'Hooks', component: HooksScreen, needs: ['project', 'connection'] },
 ];

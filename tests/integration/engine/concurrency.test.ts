@@ -72,7 +72,8 @@ describe('one run at a time', () => {
     expect(r.error?.code).toBe('migration_failed');
     expect(r.error?.message).toMatch(/INVALID index "?dup_id"?: run DROP INDEX CONCURRENTLY/);
     expect(r.error?.where?.line).toBe(2);
-    await db.pool.query('DROP INDEX CONCURRENTLY dup_id; DELETE FROM dup;');
+    await db.pool.query('DROP INDEX CONCURRENTLY dup_id');
+    await db.pool.query('DELETE FROM dup');
     const again = await runMigrations(p.open(), urlTarget(db.url), { kind: 'up' });
     expect(again.error).toBeUndefined();
     expect(again.migrations[0]!.statements.map((s) => s.outcome)).toEqual(['skipped', 'success']);

@@ -1,0 +1,146 @@
+import crypto from 'node:crypto';
+import type { Baseline } from '../../../src-shared/domain/perf';
+import type { PerfCaptureResult } from '../../../src-shared/contract/perf';
+import type { AppContext } from '../../context';
+import { ConfitureError, toErrorValue } from '../../errors';
+import {
+  capture,
+  compareBaselines,
+  diffPlans,
+  listBaselines,
+  loadWorkload,
+  normalisePlan,
+  perfConfigOf,
+  perfPaths,
+  resolveBaseline,
+  saveBaseline,
+} from '../../perf';
+import { openProject, type Project } from '../../project';
+import type { Handlers, StreamHandlers } from '../router';
+
+type PerfProcedure = 'perf/workload' | 'perf/baselines' | 'perf/capture' | 'perf/compare' | 'perf/plan';
+
+/** captures made by perf/compare against "now": kept in memory (not saved), the last few only */
+const recent = new Map<string, Baseline>();
+function remember(b: Baseline): string {
+  const id = `capture:${crypto.randomUUID()}`;
+  b.id = id;
+  recent.set(id, b);
+  while (recent.size > 5) recent.delete(recent.keys().next().value!);
+  return id;
+}
+
+function resolveRef(project: Project, ref: string): Baseline {
+  if (ref.startsWith('capture:')) {
+    const b = recent.get(ref);
+    if (!b) throw new ConfitureError('not_found', `The capture ${ref} is no longer in memory: capture again or save it as a baseline`, { field: 'baseline' });
+    return b;
+  }
+  if (ref.includes('/') || ref.includes('\\')) throw new ConfitureError('invalid_input', 'Refer to a baseline by id or name, not by path', { field: 'baseline' });
+  return resolveBaseline(perfPaths(project).baselines, ref);
+}
+
+async function captureOn(ctx: AppContext, project: Project, connectionId: string, o: { name: string; runs?: number; warmup?: number; only?: string[]; environment?: string }) {
+  const config = perfConfigOf(project);
+  const workload = await loadWorkload(perfPaths(project).workload);
+  const client = await ctx.connections.client(connectionId);
+  try {
+    return await capture({
+      client,
+      workload,
+      config,
+      name: o.name,
+      connectionLabel: ctx.connections.info(connectionId).label,
+      confitureVersion: ctx.version,
+      projectDir: project.dir,
+      ...(o.runs !== undefined ? { runs: o.runs } : {}),
+      ...(o.warmup !== undefined ? { warmup: o.warmup } : {}),
+      ...(o.only ? { only: o.only } : {}),
+      ...(o.environment ? { environment: o.environment } : {}),
+      onProgress: (p) => ctx.streams.publish('perf/progress', connectionId, p),
+    });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export const perfHandlers: Pick<Handlers, PerfProcedure> = {
+  'perf/workload': async ({ dir }) => {
+    const project = openProject(dir);
+    const file = perfPaths(project).workload;
+    try {
+      return { file, exists: true, workload: await loadWorkload(file), error: null };
+    } catch (e) {
+      const error = toErrorValue(e);
+      return { file, exists: error.code !== 'not_found', workload: null, error };
+    }
+  },
+  'perf/baselines': async ({ dir }) => listBaselines(perfPaths(openProject(dir)).baselines),
+  'perf/capture': async ({ dir, connectionId, name, runs, warmup, only, environment }, ctx): Promise<PerfCaptureResult> => {
+    const project = openProject(dir);
+    const b = await captureOn(ctx, project, connectionId, {
+      name,
+      ...(runs !== undefined ? { runs } : {}),
+      ...(warmup !== undefined ? { warmup } : {}),
+      ...(only ? { only } : {}),
+      ...(environment ? { environment } : {}),
+    });
+    const file = saveBaseline(perfPaths(project).baselines, b);
+    return {
+      id: b.id,
+      name: b.name,
+      file,
+      queries: b.queries.length,
+      errors: b.queries.filter((q) => q.error).map((q) => ({ id: q.id, error: q.error! })),
+      overhead: b.overhead,
+      notes: b.notes,
+    };
+  },
+  'perf/compare': async ({ dir, base, current, connectionId, runs, alpha, threshold }, ctx) => {
+    const project = openProject(dir);
+    const config = perfConfigOf(project);
+    const a = resolveRef(project, base);
+    let b: Baseline;
+    if (current) b = resolveRef(project, current);
+    else {
+      if (!connectionId) throw new ConfitureError('invalid_input', 'Give a second baseline, or a connectionId to capture now', { field: 'connectionId' });
+      b = await captureOn(ctx, project, connectionId, { name: 'now', runs: runs ?? a.capture.runs });
+      remember(b);
+    }
+    const cmp = compareBaselines(a, b, { ...config, ...(alpha !== undefined ? { alpha } : {}), ...(threshold !== undefined ? { threshold } : {}) });
+    const bq = new Map(b.queries.map((q) => [q.id, q]));
+    return {
+      ...cmp,
+      samples: cmp.queries.map((q) => ({ id: q.id, baseline: a.queries.find((x) => x.id === q.id)?.samplesMs ?? [], current: bq.get(q.id)?.samplesMs ?? [] })),
+    };
+  },
+  'perf/plan': async ({ dir, baseline, queryId, against }) => {
+    const project = openProject(dir);
+    const b = resolveRef(project, baseline);
+    const q = b.queries.find((x) => x.id === queryId);
+    if (!q) throw new ConfitureError('not_found', `No query ${queryId} in baseline ${b.id || b.name}`, { field: 'queryId' });
+    let plan = null;
+    let planError: string | null = q.explainError ?? q.error ?? null;
+    if (q.explain) {
+      try {
+        plan = normalisePlan(q.explain);
+      } catch (e) {
+        planError = (e as Error).message;
+      }
+    }
+    let other = null;
+    let diff = null;
+    if (against) {
+      const o = resolveRef(project, against).queries.find((x) => x.id === queryId);
+      if (o?.explain) {
+        other = normalisePlan(o.explain);
+        if (plan) diff = diffPlans(plan.root, other.root);
+      }
+    }
+    return { queryId, plan, planError, against: other, diff };
+  },
+};
+
+export const perfStreamHandlers: Pick<StreamHandlers, 'perf/progress'> = {
+  'perf/progress': ({ connectionId }, ctx, emit) => ctx.streams.subscribe('perf/progress', connectionId, (e) => emit(e as never)),
+};

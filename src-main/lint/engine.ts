@@ -1,0 +1,113 @@
+/** Runs the composed rules over one parsed file. Pure: no I/O. */
+import { SEVERITIES, severityRank, type FileLintResult, type Finding, type LintReport, type Severity } from '../../src-shared/domain/lint';
+import type { ParsedFile } from '../parse';
+import { FileAnalysis, formatBytes, formatCount } from './analysis';
+import { display } from './ast';
+import { composeRuleSet, type ComposedRuleSet } from './compose';
+import { BUILT_IN_RULES } from './registry';
+import { readSuppressions, suppressionFor } from './suppress';
+import type { LintCatalog, LintInputs, Report, RuleContext } from './types';
+
+export interface LintOptions {
+  /** composed configuration; default: the default libraries */
+  ruleSet?: ComposedRuleSet;
+  /** overrides ruleSet.pgVersion */
+  pgVersion?: number;
+  catalog?: LintCatalog;
+  inputs?: LintInputs;
+}
+
+/** Tables at least this big raise size-sensitive findings one severity level. */
+export const LARGE_TABLE = { rows: 1_000_000, bytes: 1024 ** 3 };
+/** Tables this small lower them one level. */
+export const TINY_TABLE = { rows: 10_000, bytes: 10 * 1024 ** 2 };
+
+let defaultSet: ComposedRuleSet | null = null;
+export function defaultRuleSet(): ComposedRuleSet {
+  if (!defaultSet) defaultSet = composeRuleSet(undefined);
+  return defaultSet;
+}
+
+function shift(s: Severity, by: number): Severity {
+  return SEVERITIES[Math.max(0, Math.min(SEVERITIES.length - 1, severityRank(s) + by))]!;
+}
+
+/** Lints one parsed file. With a catalog, rules know existing tables, column types and sizes. */
+export function lintParsed(file: ParsedFile, options: LintOptions = {}): FileLintResult {
+  const ruleSet = options.ruleSet ?? defaultRuleSet();
+  const pgVersion = options.pgVersion ?? ruleSet.pgVersion;
+  const inputs = options.inputs ?? {};
+  const analysis = new FileAnalysis(file, pgVersion, options.catalog, inputs);
+  const findings: Finding[] = [];
+  for (const composed of ruleSet.rules.values()) {
+    if (!composed.enabled) continue;
+    const { rule } = composed;
+    const ctx: RuleContext<unknown> = {
+      file,
+      analysis,
+      options: composed.options,
+      pgVersion,
+      catalog: options.catalog,
+      inputs,
+      report(stmt, r: Report) {
+        let severity = r.severity ? shift(composed.severity, severityRank(r.severity) - severityRank(rule.severity)) : composed.severity;
+        let message = r.message;
+        const table = r.table ? analysis.catalogTable(r.table) : undefined;
+        if (rule.sizeSensitive && table && r.table) {
+          if (table.rows >= LARGE_TABLE.rows || table.bytes >= LARGE_TABLE.bytes) {
+            const raised = shift(severity, 1);
+            if (raised !== severity) message += ` Raised to ${raised}: ${display(r.table)} has ~${formatCount(table.rows)} rows (${formatBytes(table.bytes)}).`;
+            severity = raised;
+          } else if (table.rows < TINY_TABLE.rows && table.bytes < TINY_TABLE.bytes) {
+            const lowered = shift(severity, -1);
+            if (lowered !== severity) message += ` Lowered to ${lowered}: ${display(r.table)} has only ~${formatCount(table.rows)} rows (${formatBytes(table.bytes)}).`;
+            severity = lowered;
+          }
+        }
+        const start = r.position ?? (r.at !== undefined && r.at >= 0 ? analysis.position(r.at) : stmt?.range.start ?? { line: 1, column: 1 });
+        const end = stmt?.range.end ?? start;
+        findings.push({
+          rule: rule.id,
+          severity,
+          message,
+          help: r.help ?? rule.safeAlternative,
+          line: start.line,
+          column: start.column,
+          endLine: end.line,
+          endColumn: end.column,
+          statementIndex: stmt ? stmt.index : null,
+        });
+      },
+    };
+    rule.check(ctx as RuleContext<never>);
+  }
+  const suppressions = readSuppressions(file);
+  for (const f of findings) {
+    if ((BUILT_IN_RULES as readonly string[]).includes(f.rule)) continue;
+    const s = suppressionFor(suppressions, f);
+    if (s) f.suppressed = s;
+  }
+  findings.push(...suppressions.problems);
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  return { path: file.path, findings, statements: file.statements.length };
+}
+
+/** Totals and the pass/fail verdict for a set of file results. */
+export function summarise(files: FileLintResult[], ruleSet: ComposedRuleSet, pgVersion = ruleSet.pgVersion): LintReport {
+  const bySeverity: Record<Severity, number> = { info: 0, warning: 0, error: 0, critical: 0 };
+  let suppressed = 0;
+  let statements = 0;
+  for (const f of files) {
+    statements += f.statements;
+    for (const x of f.findings) {
+      if (x.suppressed) suppressed++;
+      else bySeverity[x.severity]++;
+    }
+  }
+  const failed = SEVERITIES.some((s) => severityRank(s) >= severityRank(ruleSet.failOn) && bySeverity[s] > 0);
+  return {
+    files,
+    summary: { files: files.length, statements, bySeverity, suppressed, failOn: ruleSet.failOn, failed, pgVersion },
+    configWarnings: ruleSet.effective.warnings,
+  };
+}

@@ -1,0 +1,94 @@
+/** The edges: reading confiture.yaml for the lint section, finding SQL files, linting a project. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LintReport } from '../../src-shared/domain/lint';
+import { ConfitureError } from '../errors';
+import { initParser, parseSql } from '../parse';
+import { CONFIG_FILE, loadConfig, openValidProject, findMigration, readMigrationSql, type Project } from '../project';
+import { composeRuleSet, type ComposeOptions, type ComposedRuleSet } from './compose';
+import { lintParsed, summarise } from './engine';
+import type { LintCatalog, LintInputs } from './types';
+
+/** Composes the rule set of a project folder (or the defaults when it has no confiture.yaml). */
+export function projectRuleSet(dir: string | undefined, opts: Omit<ComposeOptions, 'configFile' | 'configText'> = {}): { ruleSet: ComposedRuleSet; engine: { lockTimeout: number; statementTimeout: number } | null } {
+  if (!dir) return { ruleSet: composeRuleSet(undefined, opts), engine: null };
+  const file = path.join(path.resolve(dir), CONFIG_FILE);
+  if (!fs.existsSync(file)) return { ruleSet: composeRuleSet(undefined, opts), engine: null };
+  const config = loadConfig(path.resolve(dir));
+  const text = fs.readFileSync(file, 'utf8');
+  return { ruleSet: composeRuleSet(config.lint, { ...opts, configFile: file, configText: text }), engine: config.engine };
+}
+
+/** Expands files and folders into .sql files (folders recursively, sorted). */
+export function collectSqlFiles(inputs: string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string, explicit: boolean) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      throw new ConfitureError('not_found', `${p} does not exist`, { file: p });
+    }
+    if (st.isDirectory()) {
+      for (const e of fs.readdirSync(p).sort()) if (!e.startsWith('.')) visit(path.join(p, e), false);
+    } else if (explicit || p.endsWith('.sql')) out.push(p);
+  };
+  for (const i of inputs) visit(i, true);
+  return out;
+}
+
+/** For `<v>_<name>.up.sql`, whether the matching `.down.sql` exists; undefined for other names. */
+export function hasDownFile(file: string): boolean | undefined {
+  if (!file.endsWith('.up.sql')) return undefined;
+  return fs.existsSync(file.slice(0, -'.up.sql'.length) + '.down.sql');
+}
+
+export interface LintPathsOptions {
+  ruleSet: ComposedRuleSet;
+  catalog?: LintCatalog;
+  inputs?: Omit<LintInputs, 'hasDownMigration'>;
+  /** approval status per file path */
+  approved?: (file: string) => boolean | undefined;
+}
+
+export async function lintPaths(files: string[], opts: LintPathsOptions): Promise<LintReport> {
+  await initParser();
+  const results = files.map((file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    return lintParsed(parseSql(text, file), {
+      ruleSet: opts.ruleSet,
+      ...(opts.catalog ? { catalog: opts.catalog } : {}),
+      inputs: { ...opts.inputs, hasDownMigration: hasDownFile(file), approved: opts.approved?.(file) },
+    });
+  });
+  return summarise(results, opts.ruleSet);
+}
+
+export interface LintProjectOptions {
+  pgVersion?: { value: number; source: 'cli' | 'server' };
+  catalog?: LintCatalog;
+  /** only this migration */
+  version?: string;
+  approved?: boolean;
+}
+
+/** Lints a project's up migrations (or one of them) with its composed configuration. */
+export async function lintProject(dir: string, opts: LintProjectOptions = {}): Promise<LintReport & { project: Project }> {
+  const project = openValidProject(dir);
+  const { ruleSet, engine } = projectRuleSet(project.dir, opts.pgVersion ? { pgVersion: opts.pgVersion } : {});
+  const migrations = opts.version ? [findMigration(project, opts.version)] : project.migrations;
+  await initParser();
+  const results = migrations.map((m) =>
+    lintParsed(parseSql(readMigrationSql(m.upPath), m.upPath), {
+      ruleSet,
+      ...(opts.catalog ? { catalog: opts.catalog } : {}),
+      inputs: {
+        hasDownMigration: m.downPath !== null,
+        ...(opts.approved !== undefined ? { approved: opts.approved } : {}),
+        runnerLockTimeoutMs: engine?.lockTimeout ?? 0,
+        runnerStatementTimeoutMs: engine?.statementTimeout ?? 0,
+      },
+    }),
+  );
+  return { ...summarise(results, ruleSet), project };
+}

@@ -1,0 +1,102 @@
+/**
+ * Risk assessment: the model (pure), the measurements that keep it honest, and the
+ * project-level entry point the CLI, IPC handlers and the engine use.
+ */
+import type pg from 'pg';
+import type { CatalogSnapshot } from '../../src-shared/domain/catalog';
+import type { Finding, RiskReport } from '../../src-shared/domain/risk';
+import { snapshotCatalog } from '../catalog';
+import { ConfitureError } from '../errors';
+import { initParser, parseSql } from '../parse';
+import { compareVersions, readMigrationSql, type Project } from '../project';
+import { migrationStatus } from '../status';
+import { assessRisk, type MigrationInput } from './model';
+import { loadHistory, loadRehearsals, loadThroughput } from './history';
+
+export { assessRisk, levelOf, levelRank, riskHash, windowScale, volumeScale, trafficScale, DEFAULT_WEIGHTS, CUT_POINTS, DEFAULT_THROUGHPUT, fmtMs, fmtBytes } from './model';
+export type { AssessRiskInput, MigrationInput, RiskHistory } from './model';
+export {
+  ensureRiskTables,
+  recordRehearsal,
+  loadRehearsals,
+  measureThroughput,
+  loadThroughput,
+  recordPredictions,
+  recordActual,
+  loadHistory,
+  riskHistoryListener,
+  isRiskReport,
+} from './history';
+export { RiskConfigSchema, type RiskConfig } from './config';
+
+type Q = pg.Pool | pg.ClientBase;
+
+export interface ProjectRiskOptions {
+  /** assess pending migrations up to and including this version (default: all pending) */
+  to?: string;
+  /** assess these versions whatever their state */
+  versions?: string[];
+  /** a snapshot taken earlier; otherwise one is taken now */
+  catalog?: CatalogSnapshot | null;
+  /** skip the database entirely (no catalog, no measurements) */
+  offline?: boolean;
+  findings?: Record<string, Finding[]> | null;
+}
+
+/** Parses the project's migrations into the model's input. */
+export async function migrationInputs(project: Project, versions: string[]): Promise<MigrationInput[]> {
+  await initParser();
+  const want = new Set(versions);
+  const out: MigrationInput[] = [];
+  for (const m of project.migrations) {
+    if (!want.has(m.version)) continue;
+    const parsed = parseSql(readMigrationSql(m.upPath), m.upPath);
+    const err = parsed.problems.find((p) => p.severity === 'error');
+    if (err) throw new ConfitureError('parse_error', `${m.upPath}:${err.line}:${err.column}: ${err.message}`, { file: m.upPath, line: err.line, column: err.column });
+    out.push({ version: m.version, name: m.name, checksum: m.checksum, parsed, hasDown: m.downPath !== null });
+  }
+  return out;
+}
+
+/**
+ * The risk report of a project against a database: pending migrations (up to `to`), a catalog
+ * snapshot (traffic window from `risk.snapshotWindow`), stored rehearsals, throughput and history.
+ */
+export async function riskReportForProject(project: Project, db: Q | null, opts: ProjectRiskOptions = {}): Promise<RiskReport> {
+  const cfg = project.config.risk;
+  let versions: string[];
+  if (opts.versions) versions = opts.versions;
+  else if (db && !opts.offline) {
+    const { migrations } = await migrationStatus(project, db);
+    versions = migrations.filter((m) => m.state === 'pending').map((m) => m.version);
+  } else versions = project.migrations.map((m) => m.version);
+  if (opts.to) {
+    if (!project.migrations.some((m) => compareVersions(m.version, opts.to!) === 0)) throw new ConfitureError('not_found', `No migration with version ${opts.to}`, { field: 'to' });
+    versions = versions.filter((v) => compareVersions(v, opts.to!) <= 0);
+  }
+  const inputs = await migrationInputs(project, versions);
+  let catalog = opts.catalog ?? null;
+  let rehearsals = null;
+  let throughput = null;
+  let history = null;
+  if (db && !opts.offline) {
+    catalog ??= await snapshotCatalog(db, { windowMs: cfg.snapshotWindow, longTransactionMs: cfg.longTransaction });
+    const checksums = Object.fromEntries(inputs.map((m) => [m.version, m.checksum]));
+    [rehearsals, throughput, history] = await Promise.all([
+      loadRehearsals(db, project.trackingSchema, checksums),
+      loadThroughput(db, project.trackingSchema),
+      loadHistory(db, project.trackingSchema),
+    ]);
+  }
+  return assessRisk({
+    migrations: inputs,
+    catalog,
+    rehearsals,
+    throughput,
+    history,
+    findings: opts.findings ?? null,
+    lockTimeoutMs: project.config.engine.lockTimeout,
+    weights: cfg.weights,
+    maxRisk: cfg.maxRisk,
+  });
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { procedure } from './define';
+import type { CatalogSnapshot } from '../domain/catalog';
+import type { LockAnalysis } from '../domain/locks';
+import type { ApprovalRecord, ApprovalState, AuditEntry, AuditVerification, RiskReport } from '../domain/risk';
+
+const projectDir = z.string().min(1).max(4096);
+const connectionId = z.string().min(1).max(64);
+const version = z.string().min(1).max(64).regex(/^[0-9][0-9._]*$/, 'a version is digits, optionally with . or _');
+
+export const FindingInputSchema = z
+  .object({ rule: z.string().min(1).max(200), severity: z.enum(['error', 'warning', 'info']), statementIndex: z.number().int().min(0) })
+  .strict();
+
+export const riskProcedures = {
+  /** risk of pending migrations (or `versions`) against the connection's catalog; no connection = offline */
+  'risk/report': procedure<RiskReport>()(
+    z
+      .object({
+        dir: projectDir,
+        connectionId: connectionId.optional(),
+        to: version.optional(),
+        versions: z.array(version).max(10_000).optional(),
+        findings: z.record(version, z.array(FindingInputSchema).max(10_000)).optional(),
+      })
+      .strict(),
+  ),
+  'risk/catalog': procedure<CatalogSnapshot>()(
+    z.object({ connectionId, windowMs: z.number().int().min(0).max(60_000).optional(), schemas: z.array(z.string().min(1).max(63)).max(100).optional() }).strict(),
+  ),
+  'locks/analyze': procedure<LockAnalysis>()(
+    z.object({ sql: z.string().max(50_000_000), pgVersion: z.number().int().min(13).max(18).optional(), connectionId: connectionId.optional() }).strict(),
+  ),
+  'approval/decide': procedure<{ record: ApprovalRecord; state: ApprovalState }>()(
+    z
+      .object({
+        dir: projectDir,
+        version,
+        decision: z.enum(['approved', 'rejected']),
+        by: z.string().trim().min(1).max(200),
+        comment: z.string().max(10_000).default(''),
+        connectionId: connectionId.optional(),
+      })
+      .strict(),
+  ),
+  'approval/list': procedure<ApprovalState[]>()(z.object({ dir: projectDir }).strict()),
+  'approval/audit': procedure<{ entries: AuditEntry[]; verification: AuditVerification }>()(z.object({ dir: projectDir }).strict()),
+} as const;

@@ -1,0 +1,200 @@
+/** The risk report: score, level, factor breakdown, intervals. Owned by src-main/risk. */
+import type { LockBlocks, OperationClass, RelationLock } from './locks';
+
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const FACTOR_NAMES = [
+  'lock_impact',
+  'blocking_window',
+  'data_volume',
+  'traffic',
+  'lock_queue',
+  'reversibility',
+  'dependencies',
+  'findings',
+  'anomalies',
+] as const;
+export type FactorName = (typeof FACTOR_NAMES)[number];
+
+export interface RiskFactor {
+  name: FactorName;
+  /** 0–1 */
+  value: number;
+  /** the plausible range of the value given what we do not know */
+  low: number;
+  high: number;
+  weight: number;
+  /** weight × value × 100: points of the score */
+  contribution: number;
+  explanation: string;
+}
+
+export interface BlockingWindow {
+  /** predicted time other sessions wait on this migration's locks (ms) */
+  estimate: number;
+  /** 90 % prediction interval */
+  low: number;
+  high: number;
+  /** what the estimate rests on */
+  basis: 'none' | 'rehearsal' | 'history' | 'measured_throughput' | 'default_throughput' | 'no_catalog';
+}
+
+export interface Finding {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  statementIndex: number;
+}
+
+export interface StatementRisk {
+  index: number;
+  kind: string;
+  line: number;
+  sql: string;
+  score: number;
+  level: RiskLevel;
+  locks: RelationLock[];
+  rewrites: boolean;
+  scans: boolean;
+  blocks: LockBlocks;
+  operation: OperationClass;
+  /** predicted duration of the statement itself (ms) */
+  durationMs: BlockingWindow;
+  /** time it keeps others waiting: duration (if it holds a blocking lock) + lock-queue exposure */
+  blockingWindowMs: BlockingWindow;
+  factors: RiskFactor[];
+  safeAlternative: string | null;
+  notes: string[];
+  rehearsal: { durationMs: number | null; anomalies: string[] } | null;
+}
+
+export interface CatalogFact {
+  table: string;
+  sizeBytes: number;
+  indexBytes: number;
+  rowEstimate: number | null;
+  lastAnalyze: string | null;
+  staleStats: boolean;
+  readsPerSec: number | null;
+  writesPerSec: number | null;
+  foreignKeys: number;
+  views: number;
+  triggers: number;
+  functions: number;
+  /** sessions in a long transaction holding a lock on this table */
+  heldByLongTransactions: number;
+}
+
+export interface RiskInputs {
+  catalog: boolean;
+  staleStats: string[];
+  rehearsed: boolean;
+  throughput: 'measured' | 'default';
+  historySamples: number;
+  findings: boolean;
+  lockTimeoutMs: number;
+  pgVersion: number;
+}
+
+export interface MigrationRisk {
+  version: string;
+  name: string;
+  checksum: string;
+  score: number;
+  level: RiskLevel;
+  /** confidence interval of the score */
+  interval: [number, number];
+  blockingWindowMs: BlockingWindow;
+  factors: RiskFactor[];
+  statements: StatementRisk[];
+  facts: CatalogFact[];
+  inputs: RiskInputs;
+  /** why the level is higher than the score alone says */
+  floors: string[];
+  /** SHA-256 of the report's assessment (what an approval is bound to) */
+  hash: string;
+}
+
+export interface Calibration {
+  /** real applies with a prediction */
+  samples: number;
+  /** of which the actual duration fell inside the predicted 90 % interval */
+  inside: number;
+  /** inside / samples, null without samples; target 0.9 */
+  coverage: number | null;
+}
+
+export interface Throughput {
+  /** bytes per millisecond */
+  seqScan: number;
+  indexBuild: number;
+  rewrite: number;
+  source: 'measured' | 'default';
+  measuredAt: string | null;
+}
+
+export interface RiskReport {
+  generatedAt: string;
+  pgVersion: number;
+  database: string | null;
+  catalogTakenAt: string | null;
+  weights: Record<FactorName, number>;
+  cutPoints: { medium: number; high: number; critical: number };
+  maxRisk: number | null;
+  /** versions whose score exceeds maxRisk */
+  exceeded: string[];
+  calibration: Calibration | null;
+  throughput: Throughput;
+  migrations: MigrationRisk[];
+}
+
+export type ApprovalDecision = 'approved' | 'rejected';
+
+export interface ApprovalRecord {
+  decision: ApprovalDecision;
+  by: string;
+  comment: string;
+  at: string;
+  /** SHA-256 of the migration file it was given on */
+  checksum: string;
+  /** hash of the risk report it was given on */
+  riskHash: string;
+  score: number;
+  level: RiskLevel;
+  /** the audit-log entry that records it */
+  auditHash: string;
+}
+
+export interface ApprovalFile {
+  version: string;
+  decisions: ApprovalRecord[];
+}
+
+export interface ApprovalState {
+  version: string;
+  state: 'approved' | 'rejected' | 'missing' | 'stale';
+  reason: string;
+  latest: ApprovalRecord | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  version: string;
+  decision: ApprovalDecision;
+  by: string;
+  comment: string;
+  checksum: string;
+  riskHash: string;
+  score: number;
+  level: RiskLevel;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  /** first problem found, with the line (1-based) */
+  problems: { line: number; message: string }[];
+}

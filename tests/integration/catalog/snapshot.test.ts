@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { findTable, snapshotCatalog, statsAreStale } from '../../../src-main/catalog';
+import { FIXTURE_SQL } from '../../../src-main/locks';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase('cf_catalog');
+  await db.pool.query(FIXTURE_SQL);
+  await db.pool.query(`CREATE VIEW open_orders AS SELECT * FROM orders WHERE status = 'new';
+    CREATE TABLE stale (id int); INSERT INTO stale SELECT generate_series(1, 5000);`);
+});
+afterAll(async () => db?.drop());
+
+describe('catalog snapshot', () => {
+  it('reads sizes, row estimates, stats freshness, FKs, dependents and the server', async () => {
+    const c = await snapshotCatalog(db.pool, { windowMs: 0 });
+    expect(c.server.major).toBe(Math.floor(db.serverVersionNum / 10000));
+    expect(c.settings.max_connections).toMatch(/^\d+$/);
+    const orders = findTable(c, 'orders')!;
+    expect(orders.sizeBytes).toBeGreaterThan(0);
+    expect(orders.indexBytes).toBeGreaterThan(0);
+    expect(orders.rowEstimate).toBe(200);
+    expect(orders.lastAnalyze).not.toBeNull();
+    expect(statsAreStale(orders)).toBe(false);
+    expect(orders.triggers).toEqual(['orders_touch']);
+    expect(orders.dependentFunctions).toContain('public.touch');
+    expect(orders.dependentViews.sort()).toEqual(['public.customer_totals', 'public.open_orders']);
+    expect(orders.columns.find((x) => x.name === 'note')?.type).toBe('character varying(20)');
+    expect(c.foreignKeys).toContainEqual({ name: 'order_items_order_id_fkey', table: 'public.order_items', references: 'public.orders', validated: true, columns: ['order_id'], indexed: false });
+    expect(c.indexes.find((i) => i.name === 'orders_pkey')).toMatchObject({ table: 'public.orders', primary: true, unique: true, valid: true });
+    const events = findTable(c, 'events')!;
+    expect(events.relkind).toBe('p');
+    expect(events.partitions.sort()).toEqual(['public.events_2024', 'public.events_2025']);
+    expect(findTable(c, 'events_2024')!.parent).toBe('public.events');
+    expect(statsAreStale(findTable(c, 'stale')!)).toBe(true);
+  });
+
+  it('measures traffic as pg_stat_user_tables deltas over the window', async () => {
+    const load = (async () => {
+      const t0 = Date.now();
+      while (Date.now() - t0 < 2500) await db.pool.query("INSERT INTO audit_log SELECT g, 'x' FROM generate_series(1, 50) g");
+    })();
+    const c = await snapshotCatalog(db.pool, { windowMs: 2000 });
+    await load;
+    expect(c.traffic.windowMs).toBeGreaterThanOrEqual(2000);
+    const t = c.traffic.tables.find((x) => x.table === 'public.audit_log');
+    expect(t?.inserts ?? 0).toBeGreaterThan(0);
+    expect(t?.writesPerSec).toBe(t?.inserts);
+  });
+
+  it('reports long-running transactions and the tables they hold', async () => {
+    const other: pg.Client = await db.client();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT count(*) FROM customers');
+      await new Promise((r) => setTimeout(r, 300));
+      const c = await snapshotCatalog(db.pool, { windowMs: 0, longTransactionMs: 100 });
+      const tx = c.longTransactions.find((x) => x.relations.some((r) => r.relation === 'public.customers'));
+      expect(tx).toBeDefined();
+      expect(tx!.ageMs).toBeGreaterThanOrEqual(100);
+      expect(tx!.relations).toContainEqual({ relation: 'public.customers', mode: 'AccessShareLock' });
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
+    }
+  });
+
+  it('is read-only and restricted to the given schemas', async () => {
+    await db.pool.query('CREATE SCHEMA sales; CREATE TABLE sales.leads (id int)');
+    const c = await snapshotCatalog(db.pool, { windowMs: 0, schemas: ['sales'] });
+    expect(c.tables.map((t) => `${t.schema}.${t.name}`)).toEqual(['sales.leads']);
+  });
+});

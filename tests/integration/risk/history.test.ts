@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { makeProject, type TempProject } from '../../helpers/project';
+import { FIXTURE_SQL } from '../../../src-main/locks';
+import { openValidProject } from '../../../src-main/project';
+import { loadHistory, loadRehearsals, loadThroughput, measureThroughput, recordPredictions, riskHistoryListener, riskReportForProject } from '../../../src-main/risk';
+import type { LifecycleContext } from '../../../src-shared/domain/lifecycle';
+
+const run = promisify(execFile);
+let db: TestDatabase;
+let proj: TempProject;
+
+beforeAll(async () => {
+  db = await createTestDatabase('cf_risk');
+  await db.pool.query(FIXTURE_SQL);
+  proj = makeProject(
+    {
+      '0001_status_idx.up.sql': 'CREATE INDEX orders_status_idx2 ON orders (status);\n',
+      '0001_status_idx.down.sql': 'DROP INDEX orders_status_idx2;\n',
+      '0002_status_idx_concurrently.up.sql': 'CREATE INDEX CONCURRENTLY orders_status_idx3 ON orders (status);\n',
+      '0003_drop_items.up.sql': 'DROP TABLE order_items;\n',
+    },
+    'name: riskt\nrisk:\n  maxRisk: 45\n  snapshotWindow: 0ms\n',
+  );
+});
+afterAll(async () => {
+  proj?.remove();
+  await db?.drop();
+});
+
+function ctx(event: LifecycleContext['event'], extra: Partial<LifecycleContext>): LifecycleContext {
+  return { event, at: new Date().toISOString(), runId: '00000000-0000-0000-0000-000000000001', runKind: 'dry_run', project: { dir: proj.dir, name: 'riskt' }, database: { label: 'x', serverVersionNum: db.serverVersionNum }, ...extra };
+}
+
+describe('risk against a real database', () => {
+  it('ranks the dangerous migrations above the safe one with the live catalog', async () => {
+    const project = openValidProject(proj.dir);
+    const report = await riskReportForProject(project, db.pool);
+    const by = Object.fromEntries(report.migrations.map((m) => [m.version, m]));
+    expect(by['0001']!.score).toBeGreaterThan(by['0002']!.score);
+    expect(by['0003']!.level).toMatch(/high|critical/);
+    expect(by['0001']!.facts.find((f) => f.table === 'orders')).toMatchObject({ rowEstimate: 200, triggers: 1 });
+    expect(by['0001']!.inputs).toMatchObject({ catalog: true, rehearsed: false, throughput: 'default' });
+  });
+
+  it('records rehearsals from the after_dry_run event and uses them', async () => {
+    const project = openValidProject(proj.dir);
+    const m = project.migrations[0]!;
+    const listener = riskHistoryListener({ db: db.pool, schema: 'confiture' });
+    await listener(ctx('after_dry_run', {
+      plan: [{ version: m.version, name: m.name, checksum: m.checksum, path: m.upPath }],
+      rehearsal: [{ version: m.version, index: 0, kind: 'create_index', line: 1, durationMs: 12.5, rows: null, locks: [{ relation: 'orders', mode: 'ShareLock' }], rewritten: [], rehearsed: true }],
+    }));
+    const stored = await loadRehearsals(db.pool, 'confiture', { [m.version]: m.checksum });
+    expect(stored[m.version]![0]).toMatchObject({ durationMs: 12.5, locks: [{ relation: 'orders', mode: 'ShareLock' }] });
+    const report = await riskReportForProject(project, db.pool, { versions: [m.version] });
+    expect(report.migrations[0]!.statements[0]!.durationMs).toMatchObject({ estimate: 12.5, basis: 'rehearsal' });
+    // a rehearsal of another checksum is ignored
+    expect(await loadRehearsals(db.pool, 'confiture', { [m.version]: 'other' })).toEqual({});
+  });
+
+  it('measures this server’s throughput on a temp table and stores it', async () => {
+    const c = await db.client();
+    try {
+      for (let i = 0; i < 3; i++) await measureThroughput(c, { rows: 20_000, schema: 'confiture' });
+    } finally {
+      await c.end();
+    }
+    const tp = await loadThroughput(db.pool, 'confiture');
+    expect(tp.source).toBe('measured');
+    expect(tp.seqScan).toBeGreaterThan(0);
+    expect(tp.indexBuild).toBeGreaterThan(0);
+    expect(tp.rewrite).toBeGreaterThan(0);
+  });
+
+  it('keeps predictions vs actuals and reports calibration', async () => {
+    const project = openValidProject(proj.dir);
+    const report = await riskReportForProject(project, db.pool, { versions: ['0002'] });
+    await recordPredictions(db.pool, 'confiture', report, null);
+    const listener = riskHistoryListener({ db: db.pool, schema: 'confiture' });
+    const m = project.migrations[1]!;
+    const pred = report.migrations[0]!.statements[0]!.durationMs;
+    await listener(ctx('after_statement', { runKind: 'up', migration: { version: m.version, name: m.name, checksum: m.checksum, path: m.upPath }, statement: { index: 0, kind: 'create_index', sql: '', line: 1 }, durationMs: (pred.low + pred.high) / 2, outcome: 'success' }));
+    const h = await loadHistory(db.pool, 'confiture');
+    expect(h.calibration).toEqual({ samples: 1, inside: 1, coverage: 1 });
+    expect(h.ratios.index_build).toHaveLength(1);
+  });
+
+  it('confiture risk exits 1 above maxRisk and prints the documented JSON', async () => {
+    const bin = path.resolve('bin/confiture.mjs');
+    const res = await run('node', [bin, 'risk', '--project', proj.dir, '--db', db.url, '--format', 'json']).then(
+      () => ({ code: 0, stdout: '' }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+    expect(res.code).toBe(1);
+    const out = JSON.parse(res.stdout) as { exceeded: string[]; migrations: Record<string, unknown>[] };
+    expect(out.exceeded).toContain('0003');
+    expect(Object.keys(out.migrations[0]!)).toEqual(expect.arrayContaining(['version', 'score', 'level', 'interval', 'blockingWindowMs', 'factors', 'statements']));
+    expect(out.migrations[0]!.blockingWindowMs).toEqual({ estimate: expect.any(Number), low: expect.any(Number), high: expect.any(Number) });
+  });
+});
