@@ -1,10 +1,14 @@
 /**
  * bench/apply: N small migrations (CREATE TABLE + CREATE INDEX each) applied by the engine, by psql
- * (one transaction per migration + a tracking insert) and by dbmate when installed, on the same files.
+ * (one transaction per migration + a tracking insert) and by dbmate (npm) on the same files, each on
+ * a fresh database of the same server. Prints totals, ratios and ms/migration per bucket of 100
+ * (from when each migration committed, read back from the database or dbmate's output, so the
+ * bucketing adds nothing to the timed path).
  *
  *   node --import tsx bench/apply/run.ts [--n 1000] [--url postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--only confiture,psql,dbmate] [--rounds 1]
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +21,10 @@ const arg = (k: string, d: string) => {
   return i > 0 ? process.argv[i + 1]! : d;
 };
 const N = Number(arg('n', '1000'));
+const ROUNDS = Number(arg('rounds', '1'));
+const BUCKET = 100;
 const adminUrl = arg('url', 'postgres://postgres@127.0.0.1:5432/postgres');
+const only = new Set(arg('only', 'confiture,psql,dbmate').split(','));
 
 function dbUrl(name: string): string {
   const u = new URL(adminUrl);
@@ -25,13 +32,53 @@ function dbUrl(name: string): string {
   return u.toString();
 }
 
-async function freshDb(name: string): Promise<string> {
-  const c = new pg.Client({ connectionString: adminUrl });
+async function admin<T>(fn: (c: pg.Client) => Promise<T>, url = adminUrl): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
   await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh database, and a checkpoint so no peer pays for the previous one's dirty buffers. */
+async function freshDb(name: string): Promise<string> {
+  await admin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.query('CHECKPOINT');
+  });
   return dbUrl(name);
+}
+
+/** ms/migration per bucket of 100, from the moments migrations finished (ms, in order). */
+function buckets(finishedAt: number[], startedAt: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < finishedAt.length; i += BUCKET) {
+    const end = finishedAt[Math.min(i + BUCKET, finishedAt.length) - 1]!;
+    const begin = i === 0 ? startedAt : finishedAt[i - 1]!;
+    out.push((end - begin) / Math.min(BUCKET, finishedAt.length - i));
+  }
+  return out;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string, at: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { env, stdio: ['ignore', onLine ? 'pipe' : 'ignore', 'inherit'] });
+    let buf = '';
+    p.stdout?.on('data', (d: Buffer) => {
+      const at = performance.now();
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        onLine!(buf.slice(0, nl), at);
+        buf = buf.slice(nl + 1);
+      }
+    });
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}`))));
+  });
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confiture-bench-'));
@@ -39,44 +86,98 @@ fs.writeFileSync(path.join(dir, 'confiture.yaml'), 'name: bench\n');
 fs.mkdirSync(path.join(dir, 'migrations'));
 const dbmateDir = path.join(dir, 'dbmate');
 fs.mkdirSync(dbmateDir);
+let psqlScript = 'CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz DEFAULT clock_timestamp());\n';
 for (let i = 1; i <= N; i++) {
   const v = String(i).padStart(6, '0');
   const sql = `CREATE TABLE t${i} (id bigint PRIMARY KEY, v text);\nCREATE INDEX t${i}_v ON t${i} (v);`;
-  fs.writeFileSync(path.join(dir, 'migrations', `${v}_m${i}.up.sql`), sql);
+  const file = path.join(dir, 'migrations', `${v}_m${i}.up.sql`);
+  fs.writeFileSync(file, sql);
   fs.writeFileSync(path.join(dbmateDir, `${v}_m${i}.sql`), `-- migrate:up\n${sql}\n\n-- migrate:down\n`);
+  psqlScript += `BEGIN;\n\\i ${file}\nINSERT INTO schema_migrations (version) VALUES ('${v}');\nCOMMIT;\n`;
+}
+fs.writeFileSync(path.join(dir, 'psql.sql'), psqlScript);
+
+interface Result {
+  seconds: number;
+  buckets: number[];
 }
 
-const results: Record<string, number> = {};
-
-{
-  const url = await freshDb('bench_confiture');
-  const t = performance.now();
-  const r = await runMigrations(openValidProject(dir), urlTarget(url), { kind: 'up' });
-  results.confiture = (performance.now() - t) / 1000;
-  if (!r.ok) throw new Error(r.error?.message);
+/** Server timestamps (ms since epoch) of each migration's tracking row, in apply order. */
+async function serverTimes(url: string, sql: string): Promise<{ times: number[]; now: number }> {
+  return admin(async (c) => {
+    const r = await c.query<{ t: string }>(sql);
+    return { times: r.rows.map((x) => Number(x.t)), now: 0 };
+  }, url);
 }
-{
-  const url = await freshDb('bench_psql');
-  let script = 'CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz DEFAULT now());\n';
-  for (let i = 1; i <= N; i++) {
-    const v = String(i).padStart(6, '0');
-    script += `BEGIN;\n\\i ${path.join(dir, 'migrations', `${v}_m${i}.up.sql`)}\nINSERT INTO schema_migrations (version) VALUES ('${v}');\nCOMMIT;\n`;
+
+const peers: Record<string, () => Promise<Result>> = {
+  async confiture() {
+    const url = await freshDb('bench_confiture');
+    const wall0 = Date.now();
+    const t = performance.now();
+    const r = await runMigrations(openValidProject(dir), urlTarget(url), { kind: 'up' });
+    const seconds = (performance.now() - t) / 1000;
+    if (!r.ok) throw new Error(r.error?.message);
+    if (r.migrations.length !== N) throw new Error(`confiture applied ${r.migrations.length} of ${N}`);
+    const { times } = await serverTimes(url, 'SELECT extract(epoch FROM applied_at) * 1000 AS t FROM confiture.applied_migrations ORDER BY version');
+    return { seconds, buckets: buckets(times, wall0) };
+  },
+  async psql() {
+    const url = await freshDb('bench_psql');
+    const wall0 = Date.now();
+    const t = performance.now();
+    await run('psql', ['-q', '-X', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', path.join(dir, 'psql.sql')], process.env);
+    const seconds = (performance.now() - t) / 1000;
+    const { times } = await serverTimes(url, 'SELECT extract(epoch FROM applied_at) * 1000 AS t FROM schema_migrations ORDER BY version');
+    if (times.length !== N) throw new Error(`psql applied ${times.length} of ${N}`);
+    return { seconds, buckets: buckets(times, wall0) };
+  },
+  async dbmate() {
+    const bin = path.resolve('node_modules/.bin/dbmate');
+    if (!fs.existsSync(bin)) throw new Error('dbmate is not installed: npm i -D -E dbmate');
+    const url = await freshDb('bench_dbmate');
+    const times: number[] = [];
+    const t = performance.now();
+    // dbmate prints "Applied: <file> in <duration>" as each migration commits
+    await run(bin, ['--no-dump-schema', '--migrations-dir', dbmateDir, 'up'], { ...process.env, DATABASE_URL: url + '?sslmode=disable' }, (line, at) => {
+      if (line.startsWith('Applied:')) times.push(at);
+    });
+    const seconds = (performance.now() - t) / 1000;
+    if (times.length !== N) throw new Error(`dbmate reported ${times.length} of ${N} applied`);
+    return { seconds, buckets: buckets(times, t) };
+  },
+};
+
+const results: Record<string, Result[]> = {};
+for (let round = 1; round <= ROUNDS; round++) {
+  // rotate the order between rounds so no peer always goes first
+  const names = Object.keys(peers).filter((k) => only.has(k));
+  const order = names.map((_, i) => names[(i + round - 1) % names.length]!);
+  for (const name of order) {
+    const r = await peers[name]!();
+    (results[name] ??= []).push(r);
+    console.error(`round ${round}: ${name} ${r.seconds.toFixed(2)} s`);
   }
-  fs.writeFileSync(path.join(dir, 'psql.sql'), script);
-  const t = performance.now();
-  execFileSync('psql', ['-q', '-X', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', path.join(dir, 'psql.sql')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  results.psql = (performance.now() - t) / 1000;
-}
-const dbmate = path.resolve('node_modules/.bin/dbmate');
-if (fs.existsSync(dbmate)) {
-  const url = await freshDb('bench_dbmate');
-  const t = performance.now();
-  execFileSync(dbmate, ['--no-dump-schema', '--migrations-dir', dbmateDir, 'up'], { env: { ...process.env, DATABASE_URL: url + '?sslmode=disable' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  results.dbmate = (performance.now() - t) / 1000;
 }
 
-for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(10)} ${v.toFixed(2)} s  (${((v / N) * 1000).toFixed(2)} ms/migration)`);
-console.log(`confiture / psql   = ${(results.confiture! / results.psql!).toFixed(3)}`);
-if (results.dbmate) console.log(`confiture / dbmate = ${(results.confiture! / results.dbmate).toFixed(3)}`);
-else console.log('dbmate not installed (npm i -D -E dbmate) — skipped');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const best: Record<string, Result> = {};
+for (const [k, rs] of Object.entries(results)) {
+  const m = median(rs.map((r) => r.seconds));
+  best[k] = rs.find((r) => r.seconds === m)!;
+}
+
+console.log(`bench/apply: ${N} migrations (CREATE TABLE + CREATE INDEX), ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}${ROUNDS > 1 ? ' (median)' : ''}, PostgreSQL at ${new URL(adminUrl).host}`);
+for (const [k, r] of Object.entries(best)) console.log(`${k.padEnd(10)} ${r.seconds.toFixed(2).padStart(7)} s  (${((r.seconds / N) * 1000).toFixed(2)} ms/migration)`);
+if (best.confiture && best.psql) console.log(`confiture / psql   = ${(best.confiture.seconds / best.psql.seconds).toFixed(3)}  (target ≤ 1.050)`);
+if (best.confiture && best.dbmate) console.log(`confiture / dbmate = ${(best.confiture.seconds / best.dbmate.seconds).toFixed(3)}  (target < 1.000)`);
+if (best.psql && best.dbmate) console.log(`psql / dbmate      = ${(best.psql.seconds / best.dbmate.seconds).toFixed(3)}`);
+console.log(`ms/migration per ${BUCKET} applied (first bucket includes startup):`);
+const header = Object.values(best)[0]?.buckets.map((_, i) => `${i * BUCKET + 1}-`.padStart(7)).join('') ?? '';
+console.log(`${''.padEnd(10)}${header}`);
+for (const [k, r] of Object.entries(best)) {
+  const b = r.buckets;
+  const growth = b.length > 2 ? median(b.slice(-2)) / median(b.slice(1, 3)) : 1;
+  console.log(`${k.padEnd(10)}${b.map((x) => x.toFixed(2).padStart(7)).join('')}   last/early = ${growth.toFixed(2)}`);
+}
 fs.rmSync(dir, { recursive: true, force: true });

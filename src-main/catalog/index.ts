@@ -85,7 +85,7 @@ const INDEXES_SQL = `
 
 const FKS_SQL = `
   SELECT co.conname AS name, n.nspname || '.' || c.relname AS table, rn.nspname || '.' || rc.relname AS references, co.convalidated AS validated,
-         ARRAY(SELECT a.attname FROM unnest(co.conkey) k JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k) AS columns,
+         ARRAY(SELECT a.attname::text FROM unnest(co.conkey) k JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k)::text[] AS columns,
          EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = co.conrelid AND x.indisvalid AND x.indpred IS NULL
                  AND (x.indkey::int2[])[0:cardinality(co.conkey) - 1] @> co.conkey AND (x.indkey::int2[])[0:cardinality(co.conkey) - 1] <@ co.conkey) AS indexed
   FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace

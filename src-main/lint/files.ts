@@ -1,22 +1,31 @@
 /** The edges: reading confiture.yaml for the lint section, finding SQL files, linting a project. */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { LintReport } from '../../src-shared/domain/lint';
 import { ConfitureError } from '../errors';
 import { initParser, parseSql } from '../parse';
 import { CONFIG_FILE, loadConfig, openValidProject, findMigration, readMigrationSql, type Project } from '../project';
 import { composeRuleSet, type ComposeOptions, type ComposedRuleSet } from './compose';
+import type { LintConfig } from './config';
+import { lintInWorkers, PARALLEL_MIN_FILES } from './parallel';
 import { lintParsed, summarise } from './engine';
 import type { LintCatalog, LintInputs } from './types';
 
 /** Composes the rule set of a project folder (or the defaults when it has no confiture.yaml). */
-export function projectRuleSet(dir: string | undefined, opts: Omit<ComposeOptions, 'configFile' | 'configText'> = {}): { ruleSet: ComposedRuleSet; engine: { lockTimeout: number; statementTimeout: number } | null } {
-  if (!dir) return { ruleSet: composeRuleSet(undefined, opts), engine: null };
-  const file = path.join(path.resolve(dir), CONFIG_FILE);
-  if (!fs.existsSync(file)) return { ruleSet: composeRuleSet(undefined, opts), engine: null };
-  const config = loadConfig(path.resolve(dir));
-  const text = fs.readFileSync(file, 'utf8');
-  return { ruleSet: composeRuleSet(config.lint, { ...opts, configFile: file, configText: text }), engine: config.engine };
+export interface ProjectRuleSet {
+  ruleSet: ComposedRuleSet;
+  engine: { lockTimeout: number; statementTimeout: number } | null;
+  /** what it was composed from, so worker threads can compose the same set */
+  source: { config: LintConfig | undefined; compose: ComposeOptions };
+}
+
+export function projectRuleSet(dir: string | undefined, opts: Omit<ComposeOptions, 'configFile' | 'configText'> = {}): ProjectRuleSet {
+  const file = dir ? path.join(path.resolve(dir), CONFIG_FILE) : null;
+  if (!file || !fs.existsSync(file)) return { ruleSet: composeRuleSet(undefined, opts), engine: null, source: { config: undefined, compose: opts } };
+  const config = loadConfig(path.resolve(dir!));
+  const compose = { ...opts, configFile: file, configText: fs.readFileSync(file, 'utf8') };
+  return { ruleSet: composeRuleSet(config.lint, compose), engine: config.engine, source: { config: config.lint, compose } };
 }
 
 /** Expands files and folders into .sql files (folders recursively, sorted). */
@@ -45,6 +54,8 @@ export function hasDownFile(file: string): boolean | undefined {
 
 export interface LintPathsOptions {
   ruleSet: ComposedRuleSet;
+  /** given (and no catalog or approvals), large file sets are linted on worker threads */
+  source?: ProjectRuleSet['source'];
   catalog?: LintCatalog;
   inputs?: Omit<LintInputs, 'hasDownMigration'>;
   /** approval status per file path */
@@ -52,6 +63,10 @@ export interface LintPathsOptions {
 }
 
 export async function lintPaths(files: string[], opts: LintPathsOptions): Promise<LintReport> {
+  if (opts.source && !opts.catalog && !opts.approved && files.length >= PARALLEL_MIN_FILES && os.cpus().length > 1) {
+    const results = await lintInWorkers({ files, config: opts.source.config, compose: opts.source.compose, inputs: opts.inputs ?? {} });
+    return summarise(results, opts.ruleSet);
+  }
   await initParser();
   const results = files.map((file) => {
     const text = fs.readFileSync(file, 'utf8');

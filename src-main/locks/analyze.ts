@@ -637,7 +637,12 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
           const seen = new Set(queue);
           while (queue.length) {
             const cur = queue.shift()!;
-            for (const fk of ctx.maps.fksByReferenced.get(cur) ?? []) if (!seen.has(fk.table)) (seen.add(fk.table), referencing.push(fk.table), queue.push(fk.table));
+            for (const fk of ctx.maps.fksByReferenced.get(cur) ?? []) {
+              if (seen.has(fk.table)) continue;
+              seen.add(fk.table);
+              referencing.push(fk.table);
+              queue.push(fk.table);
+            }
           }
         }
         b.apply(cascade ? 'truncate.cascade' : 'truncate', rel, { referenced: referencing });

@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import type { LifecycleListener, RehearsedStatement } from '../../src-shared/domain/lifecycle';
 import type { OperationClass } from '../../src-shared/domain/locks';
-import type { Calibration, RiskReport, Throughput } from '../../src-shared/domain/risk';
+import type { RiskReport, Throughput } from '../../src-shared/domain/risk';
 import { quoteIdent } from '../db';
 import { childLogger } from '../logging';
 import { DEFAULT_THROUGHPUT, type RiskHistory } from './model';

@@ -190,7 +190,10 @@ function fmtMs(ms: number): string {
 function fmtBytes(b: number): string {
   const u = ['B', 'kB', 'MB', 'GB', 'TB'];
   let i = 0;
-  while (b >= 1024 && i < u.length - 1) (b /= 1024), i++;
+  while (b >= 1024 && i < u.length - 1) {
+    b /= 1024;
+    i++;
+  }
   return `${b < 10 ? b.toFixed(1) : Math.round(b)} ${u[i]}`;
 }
 export { fmtMs, fmtBytes };
@@ -464,7 +467,7 @@ function basisText(b: BlockingWindow['basis']): string {
 }
 
 function roundWindow(w: BlockingWindow): BlockingWindow {
-  const r = (x: number) => (x < 10 ? Math.round(x * 10) / 10 : Math.round(x));
+  const r = (x: number) => (x < 1000 ? Math.round(x * 10) / 10 : Math.round(x));
   return { estimate: r(w.estimate), low: r(w.low), high: r(w.high), basis: w.basis };
 }
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { appVersion } from '../../context';
 import { collectSqlFiles, lintPaths, lintProject, listRules, projectRuleSet, toJson, toSarif, toText, type LintReport } from '../../lint';
 import { CONFIG_FILE } from '../../project';
-import { parseFormat, printJson, reportError, UsageError } from '../output';
+import { parseFormat, reportError, UsageError } from '../output';
 
 interface LintCliOptions {
   project: string;
@@ -12,6 +12,11 @@ interface LintCliOptions {
   pgVersion?: string;
   listRules?: boolean;
   explainConfig?: boolean;
+}
+
+/** Writes and waits for the pipe to take it: bin/confiture.mjs calls process.exit right after, which would cut large piped output. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
 function pgVersionOption(v: string | undefined): { value: number; source: 'cli' } | undefined {
@@ -39,7 +44,7 @@ export function registerLint(program: Command, setExit: (code: number) => void):
         if (opts.listRules) {
           const rules = listRules();
           if (format === 'json') {
-            printJson(rules.map((r) => ({ id: r.id, version: r.version, severity: r.severity, libraries: r.libraries, summary: r.summary, equivalents: r.equivalents, deprecated: r.deprecated })));
+            await writeOut(JSON.stringify(rules.map((r) => ({ id: r.id, version: r.version, severity: r.severity, libraries: r.libraries, summary: r.summary, equivalents: r.equivalents, deprecated: r.deprecated })), null, 2) + '\n');
           } else {
             for (const r of rules) {
               process.stdout.write(`${r.id.padEnd(46)} ${r.version.padEnd(6)} ${r.severity.padEnd(8)} ${r.libraries.join(', ')}${r.deprecated ? `  (deprecated: use ${r.deprecated.replacement.join(', ')})` : ''}\n    ${r.summary}\n`);
@@ -53,7 +58,7 @@ export function registerLint(program: Command, setExit: (code: number) => void):
         if (opts.explainConfig) {
           const { ruleSet } = projectRuleSet(hasProject ? projectDir : undefined, pgVersion ? { pgVersion } : {});
           const eff = ruleSet.effective;
-          if (format === 'json') printJson(eff);
+          if (format === 'json') await writeOut(JSON.stringify(eff, null, 2) + '\n');
           else {
             process.stdout.write(`libraries (conflict policy ${eff.conflictPolicy}):\n`);
             for (const l of eff.libraries) process.stdout.write(`  ${l.name}@${l.resolved} (requested ${l.requested}) — ${l.source.label}\n`);
@@ -70,18 +75,19 @@ export function registerLint(program: Command, setExit: (code: number) => void):
         }
         let report: LintReport;
         if (paths.length > 0) {
-          const { ruleSet, engine } = projectRuleSet(hasProject ? projectDir : undefined, pgVersion ? { pgVersion } : {});
+          const { ruleSet, engine, source } = projectRuleSet(hasProject ? projectDir : undefined, pgVersion ? { pgVersion } : {});
           report = await lintPaths(collectSqlFiles(paths), {
             ruleSet,
+            source,
             inputs: { runnerLockTimeoutMs: engine?.lockTimeout ?? 0, runnerStatementTimeoutMs: engine?.statementTimeout ?? 0 },
           });
         } else {
           if (!hasProject) throw new UsageError(`no paths given and ${projectDir} has no ${CONFIG_FILE}: pass SQL files or folders, or --project <dir>`);
           report = await lintProject(projectDir, pgVersion ? { pgVersion } : {});
         }
-        if (format === 'json') printJson(toJson(report));
-        else if (format === 'sarif') printJson(toSarif(report, appVersion()));
-        else process.stdout.write(toText(report, process.stdout.isTTY === true));
+        if (format === 'json') await writeOut(JSON.stringify(toJson(report), null, 2) + '\n');
+        else if (format === 'sarif') await writeOut(JSON.stringify(toSarif(report, appVersion()), null, 2) + '\n');
+        else await writeOut(toText(report, process.stdout.isTTY === true));
         setExit(report.summary.failed ? 1 : 0);
       } catch (e) {
         setExit(reportError(e, format));

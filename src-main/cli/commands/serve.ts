@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { createContext } from '../../context';
-import { ensureWebBundle, startBridge } from '../../web';
 import { reportError, UsageError } from '../output';
 
 export function registerServe(program: Command, setExit: (code: number) => void): void {
@@ -17,6 +15,8 @@ export function registerServe(program: Command, setExit: (code: number) => void)
           port = Number(opts.port);
           if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port must be a TCP port (1-65535), got "${opts.port}"`);
         }
+        // imported here: the bridge pulls in every handler, which other commands do not need
+        const [{ createContext }, { ensureWebBundle, startBridge }] = await Promise.all([import('../../context'), import('../../web')]);
         const staticDir = await ensureWebBundle((m) => process.stderr.write(m + '\n'));
         const ctx = createContext({ mode: 'browser', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
         const bridge = await startBridge({ ctx, staticDir, ...(port ? { port } : {}), ...(process.env.CONFITURE_TOKEN ? { token: process.env.CONFITURE_TOKEN } : {}) });

@@ -7,6 +7,7 @@ import { ConnectScreen } from './ConnectScreen';
 import { ProjectScreen } from './ProjectScreen';
 import { MigrationsScreen } from './MigrationsScreen';
 import { HooksScreen } from './HooksScreen';
+import { RunnerScreen } from './RunnerScreen';
 
 export interface ScreenDef {
   id: string;
@@ -20,4 +21,5 @@ export const screens: ScreenDef[] = [
   { id: 'project', title: 'Project', component: ProjectScreen },
   { id: 'migrations', title: 'Migrations', component: MigrationsScreen, needs: ['project', 'connection'] },
   { id: 'hooks', title: 'Hooks', component: HooksScreen, needs: ['project', 'connection'] },
+  { id: 'runner', title: 'Runner', component: RunnerScreen, needs: ['project', 'connection'] },
 ];

@@ -1,0 +1,260 @@
+/**
+ * The plan of a run, statement by statement, with the transaction boundaries drawn: a solid rail
+ * with BEGIN/COMMIT rows for a migration that runs in one transaction, a dashed rail and
+ * "autocommit" for one that runs statement by statement (CREATE INDEX CONCURRENTLY, ...).
+ * Each statement shows its status in the current run, timing, rows, the locks it took and
+ * rewrites (dry-run), and a breakpoint toggle.
+ */
+import { useEffect } from 'react';
+import type { LockTaken, RehearsedStatement } from '../../../../src-shared/domain/lifecycle';
+import type { MigrationResult, PlannedMigration, PlannedStatement, RunSnapshot, StatementResult } from '../../../../src-shared/domain/runner';
+import { firstLine, formatMs, lockLevel, lockTitle, sortLocks } from './format';
+
+export type StatementStatus = 'pending' | 'next' | 'running' | 'done' | 'rolled_back' | 'failed' | 'skipped' | 'not_rehearsable' | 'cancelled' | 'not_run';
+
+const STATUS_LABEL: Record<StatementStatus, string> = {
+  pending: 'pending',
+  next: '▶ paused here',
+  running: 'running…',
+  done: 'done',
+  rolled_back: 'rolled back',
+  failed: 'failed',
+  skipped: 'skipped',
+  not_rehearsable: 'not rehearsed',
+  cancelled: 'cancelled',
+  not_run: 'not run',
+};
+
+const STATUS_TITLE: Record<StatementStatus, string> = {
+  pending: 'Not run yet',
+  next: 'The run is paused before this statement: Step (F10) runs it',
+  running: 'Running now',
+  done: 'Ran successfully',
+  rolled_back: 'Ran, then its migration was rolled back (the transaction did not commit)',
+  failed: 'Failed',
+  skipped: 'Skipped: a previous run already completed it (resume)',
+  not_rehearsable: 'Cannot run inside the dry-run transaction: analysed statically only',
+  cancelled: 'Cancelled by abort',
+  not_run: 'The run ended before this statement',
+};
+
+export interface StatementView {
+  status: StatementStatus;
+  result: StatementResult | null;
+  rehearsal: RehearsedStatement | null;
+  locks: LockTaken[];
+}
+
+export function statementView(
+  m: PlannedMigration,
+  s: PlannedStatement,
+  run: RunSnapshot | null,
+  results: Map<string, MigrationResult>,
+  rehearsal: Map<string, RehearsedStatement>,
+  liveLocks: Map<string, LockTaken[]>,
+): StatementView {
+  const key = `${m.version}:${s.index}`;
+  const reh = rehearsal.get(key) ?? null;
+  const locks = reh ? reh.locks : (liveLocks.get(key) ?? []);
+  if (!run) return { status: 'pending', result: null, rehearsal: null, locks: [] };
+  const mres = results.get(m.version);
+  const r = mres?.statements.find((x) => x.index === s.index) ?? null;
+  const atPos = run.position?.version === m.version && run.position.index === s.index;
+  let status: StatementStatus = 'pending';
+  if (r) {
+    if (r.outcome === 'success') status = m.transaction === 'transaction' && (mres?.outcome === 'failed' || mres?.outcome === 'cancelled') ? 'rolled_back' : 'done';
+    else if (r.outcome === 'failure') status = 'failed';
+    else if (r.outcome === 'cancelled') status = 'cancelled';
+    else status = run.kind === 'dry_run' ? 'not_rehearsable' : 'skipped';
+  } else if (atPos && run.state === 'paused') status = 'next';
+  else if (atPos && run.state === 'running') status = 'running';
+  else if (run.report) status = 'not_run';
+  return { status, result: r, rehearsal: reh, locks };
+}
+
+function LockChips({ locks, max = 3 }: { locks: LockTaken[]; max?: number }) {
+  if (locks.length === 0) return null;
+  const sorted = sortLocks(locks);
+  const shown = sorted.slice(0, max);
+  const rest = sorted.slice(max);
+  return (
+    <>
+      {shown.map((l) => (
+        <span key={`${l.relation}:${l.mode}`} className={`lock-chip lock-${lockLevel(l.mode)}`} title={lockTitle(l.mode)}>
+          {l.mode} <span className="lock-rel">{l.relation}</span>
+        </span>
+      ))}
+      {rest.length > 0 ? (
+        <span className="lock-chip lock-more" title={rest.map((l) => `${l.mode} ${l.relation}`).join('\n')}>
+          +{rest.length} more
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+export interface PlanTableProps {
+  migrations: PlannedMigration[];
+  run: RunSnapshot | null;
+  rehearsal: Map<string, RehearsedStatement>;
+  liveLocks: Map<string, LockTaken[]>;
+  breakpoints: Set<string>;
+  onToggleBreakpoint(version: string, index: number): void;
+  /** breakpoints only matter in step-through: say so on the toggles */
+  breakpointsActive: boolean;
+}
+
+export function PlanTable({ migrations, run, rehearsal, liveLocks, breakpoints, onToggleBreakpoint, breakpointsActive }: PlanTableProps) {
+  const results = new Map((run?.migrations ?? []).map((r) => [r.version, r]));
+  const pos = run?.position ? `${run.position.version}:${run.position.index}` : null;
+
+  // keep the statement the run is at in view
+  useEffect(() => {
+    if (!pos) return;
+    document.getElementById(`stmt-${pos.replace(':', '-')}`)?.scrollIntoView({ block: 'nearest' });
+  }, [pos]);
+
+  return (
+    <table className="grid plan" aria-label="Run plan">
+      <colgroup>
+        <col style={{ width: 34 }} />
+        <col style={{ width: 112 }} />
+        <col />
+        <col style={{ width: 78 }} />
+        <col style={{ width: 56 }} />
+      </colgroup>
+      <thead>
+        <tr>
+          <th scope="col" title="Breakpoints (step-through pauses before these statements)">
+            <span aria-hidden="true">●</span>
+            <span className="sr-only">Breakpoint</span>
+          </th>
+          <th scope="col">Status</th>
+          <th scope="col">Statement</th>
+          <th scope="col" className="num">
+            Time
+          </th>
+          <th scope="col" className="num">
+            Rows
+          </th>
+        </tr>
+      </thead>
+      {migrations.map((m) => {
+        const mres = results.get(m.version);
+        const tx = m.transaction === 'transaction';
+        return (
+          <tbody key={`${m.direction}-${m.version}`} className={tx ? 'mig tx-in' : 'mig tx-none'} data-testid={`plan-migration-${m.version}`}>
+            <tr className="mig-head">
+              <td colSpan={5}>
+                <div className="mig-head-row">
+                  <strong>
+                    <code>{m.version}</code> {m.name}
+                  </strong>
+                  {m.direction === 'down' ? <span className="badge badge-missing">revert</span> : null}
+                  <span className={tx ? 'tx-badge tx-badge-in' : 'tx-badge tx-badge-none'} title={tx ? 'All statements and the tracking row commit together, or none of them' : m.transactionReason}>
+                    {tx ? 'one transaction' : 'no transaction'}
+                  </span>
+                  <span className="muted small" title="lock_timeout / statement_timeout of this migration">
+                    lock {formatMs(m.lockTimeoutMs)} · stmt {formatMs(m.statementTimeoutMs)}
+                  </span>
+                  <span className="mig-head-end">
+                    {mres && mres.outcome !== 'not_run' ? <span className={`outcome outcome-${mres.outcome}`}>{mres.outcome}</span> : null}
+                    {mres?.durationMs != null ? <span className="muted small">{formatMs(mres.durationMs)}</span> : null}
+                    {mres && mres.attempts > 1 ? <span className="muted small">{mres.attempts} attempts</span> : null}
+                  </span>
+                </div>
+                {mres?.error ? (
+                  <div className="mig-error" role="alert">
+                    {mres.error.message}
+                    {mres.error.where?.line ? <span className="muted"> (line {mres.error.where.line})</span> : null}
+                  </div>
+                ) : null}
+              </td>
+            </tr>
+            <tr className="tx-mark">
+              <td className="rail" />
+              <td colSpan={4}>
+                {tx ? (
+                  <>
+                    <code>BEGIN</code> <span className="muted">— lock_timeout and statement_timeout set for this transaction</span>
+                  </>
+                ) : (
+                  <>
+                    <strong className="warning">Outside any transaction:</strong> <span className="muted">{m.transactionReason}. Each statement commits on its own; progress is recorded so a failed run resumes.</span>
+                  </>
+                )}
+              </td>
+            </tr>
+            {m.statements.map((s) => {
+              const key = `${m.version}:${s.index}`;
+              const v = statementView(m, s, run, results, rehearsal, liveLocks);
+              const bp = breakpoints.has(key);
+              return (
+                <tr key={key} id={`stmt-${m.version}-${s.index}`} className={`stmt st-${v.status}${key === pos ? ' at-pos' : ''}`} data-testid={`stmt-${m.version}-${s.index}`} data-status={v.status}>
+                  <td className="rail">
+                    <button
+                      type="button"
+                      className={bp ? 'bp on' : 'bp'}
+                      aria-pressed={bp}
+                      aria-label={`Breakpoint before ${m.version} statement ${s.index + 1} (line ${s.line})`}
+                      title={`${bp ? 'Remove the breakpoint' : 'Pause before this statement'}${breakpointsActive ? '' : ' (breakpoints apply in step-through runs)'}`}
+                      data-testid={`bp-${m.version}-${s.index}`}
+                      onClick={() => onToggleBreakpoint(m.version, s.index)}
+                    />
+                  </td>
+                  <td>
+                    <span className={`st st-badge-${v.status}`} title={STATUS_TITLE[v.status]}>
+                      {STATUS_LABEL[v.status]}
+                    </span>
+                  </td>
+                  <td className="stmt-cell">
+                    <div className="stmt-line">
+                      <span className="stmt-kind">{s.kind}</span>
+                      <span className="muted small">line {s.line}</span>
+                      {!s.transactional ? (
+                        <span className="note-chip" title="PostgreSQL refuses this statement inside a transaction block">
+                          cannot run in a transaction
+                        </span>
+                      ) : !tx ? (
+                        <span className="muted small">autocommit</span>
+                      ) : null}
+                    </div>
+                    <code className="stmt-sql" title={s.sql}>
+                      {firstLine(s.sql)}
+                    </code>
+                    {v.locks.length > 0 || (v.rehearsal && (v.rehearsal.rewritten.length > 0 || v.rehearsal.note)) || v.result?.error ? (
+                      <div className="stmt-facts">
+                        <LockChips locks={v.locks} />
+                        {v.rehearsal?.rewritten.map((r) => (
+                          <span key={r} className="rewrite-chip" title="relfilenode changed: every row is rewritten under the lock, and the table needs up to twice its size on disk">
+                            rewrites {r}
+                          </span>
+                        ))}
+                        {v.rehearsal?.note ? <span className="note-text">{v.rehearsal.note}</span> : null}
+                        {v.result?.error ? <span className="stmt-error">{v.result.error}</span> : null}
+                      </div>
+                    ) : null}
+                  </td>
+                  <td className="num">{formatMs(v.result?.durationMs)}</td>
+                  <td className="num">{v.result?.rows ?? '—'}</td>
+                </tr>
+              );
+            })}
+            <tr className="tx-mark tx-end">
+              <td className="rail" />
+              <td colSpan={4}>
+                {tx ? (
+                  <>
+                    <code>COMMIT</code> <span className="muted">— with the tracking row of {m.version}; any failure rolls everything above back</span>
+                  </>
+                ) : (
+                  <span className="muted">Tracking row of {m.version} recorded after the last statement succeeds.</span>
+                )}
+              </td>
+            </tr>
+          </tbody>
+        );
+      })}
+    </table>
+  );
+}

@@ -1,0 +1,68 @@
+/** Small formatting helpers of the Runner screen. */
+import type { LockTaken } from '../../../../src-shared/domain/lifecycle';
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1) return '<1 ms';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** pg_locks mode names, weakest first. */
+export const LOCK_MODES = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+] as const;
+
+const BLOCKS: Record<string, string> = {
+  AccessShareLock: 'conflicts only with ACCESS EXCLUSIVE (plain SELECT takes it)',
+  RowShareLock: 'blocks EXCLUSIVE and ACCESS EXCLUSIVE (SELECT FOR UPDATE/SHARE, FK checks)',
+  RowExclusiveLock: 'blocks SHARE and stronger: plain CREATE INDEX waits (INSERT/UPDATE/DELETE take it)',
+  ShareUpdateExclusiveLock: 'blocks other DDL, VACUUM and CREATE INDEX CONCURRENTLY; reads and writes go on',
+  ShareLock: 'blocks writes (INSERT/UPDATE/DELETE); reads go on',
+  ShareRowExclusiveLock: 'blocks writes and other SHARE ROW EXCLUSIVE; reads go on',
+  ExclusiveLock: 'blocks everything except plain SELECT',
+  AccessExclusiveLock: 'blocks everything, plain SELECT included',
+};
+
+export function lockRank(mode: string): number {
+  return LOCK_MODES.indexOf(mode as (typeof LOCK_MODES)[number]);
+}
+
+export function lockTitle(mode: string): string {
+  return `${mode}: ${BLOCKS[mode] ?? 'see pg_locks'}`;
+}
+
+/** danger class of a lock mode: blocks reads (bad), blocks writes (warn), otherwise ok */
+export function lockLevel(mode: string): 'bad' | 'warn' | 'ok' {
+  const r = lockRank(mode);
+  if (r >= lockRank('ExclusiveLock')) return 'bad';
+  if (r >= lockRank('ShareLock')) return 'warn';
+  return 'ok';
+}
+
+export function sortLocks(locks: LockTaken[]): LockTaken[] {
+  return [...locks].sort((a, b) => lockRank(b.mode) - lockRank(a.mode) || a.relation.localeCompare(b.relation));
+}
+
+/** The strongest lock per relation. */
+export function strongestByRelation(locks: LockTaken[]): LockTaken[] {
+  const best = new Map<string, LockTaken>();
+  for (const l of locks) {
+    const cur = best.get(l.relation);
+    if (!cur || lockRank(l.mode) > lockRank(cur.mode)) best.set(l.relation, l);
+  }
+  return sortLocks([...best.values()]);
+}
+
+export function firstLine(sql: string, max = 140): string {
+  const oneLine = sql.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
