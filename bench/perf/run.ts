@@ -89,12 +89,14 @@ async function main() {
   await client.connect();
   await client.query(SCHEMA);
   await client.query('VACUUM ANALYZE');
-  const version = (await client.query<{ v: string }>('SHOW server_version')).rows[0]!.v;
+  const version = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
 
   const take = async (name: string, burn = new Map<string, number>()): Promise<Baseline> =>
     capture({ client, workload: await workloadWith(burn), name, config, connectionLabel: 'bench', confitureVersion: 'bench' });
 
   const t0 = performance.now();
+  const loadBefore = os.loadavg()[0]!;
+  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (a busy machine inflates every figure below)`);
   console.log(`PostgreSQL ${version}; ${QUERIES.length} queries; runs ${config.runs}, warm-up ${config.warmup}; alpha ${config.alpha} (BH); threshold ${config.threshold}`);
   const base = await take('base');
   const baseMedian = new Map(base.queries.map((q) => [q.query, median(q.samplesMs)]));
@@ -170,7 +172,7 @@ async function main() {
     `(c) overhead: bare ${(bareMs / 1000).toFixed(2)} s vs profiler ${(profMs / 1000).toFixed(2)} s (×${overhead.factor.toFixed(2)}; ~${overhead.perRunExtraUs.toFixed(0)} µs extra per run: BEGIN READ ONLY/ROLLBACK round trips + one EXPLAIN ANALYZE per query); the capture reports ${one.overhead.overheadPct} % extra server work beyond its timed runs`,
   );
 
-  const result = { postgres: version, host: `${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}`, config: { runs: config.runs, warmup: config.warmup, alpha: config.alpha, threshold: config.threshold }, queries: QUERIES.length, falseAlarm, power, overhead, seconds: (performance.now() - t0) / 1000 };
+  const result = { postgres: version, host: `${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}`, loadAverage: { before: loadBefore, after: os.loadavg()[0] }, config: { runs: config.runs, warmup: config.warmup, alpha: config.alpha, threshold: config.threshold }, queries: QUERIES.length, falseAlarm, power, overhead, seconds: (performance.now() - t0) / 1000 };
   fs.mkdirSync(path.join('bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join('bench', 'results', 'perf.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(`done in ${result.seconds.toFixed(0)} s; bench/results/perf.json`);

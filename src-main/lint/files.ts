@@ -63,7 +63,7 @@ export interface LintPathsOptions {
 }
 
 export async function lintPaths(files: string[], opts: LintPathsOptions): Promise<LintReport> {
-  if (opts.source && !opts.catalog && !opts.approved && files.length >= PARALLEL_MIN_FILES && os.cpus().length > 1) {
+  if (opts.source && !opts.catalog && !opts.approved && files.length >= PARALLEL_MIN_FILES && os.cpus().length > 1 && process.env.CONFITURE_LINT_THREADS !== '1') {
     const results = await lintInWorkers({ files, config: opts.source.config, compose: opts.source.compose, inputs: opts.inputs ?? {} });
     return summarise(results, opts.ruleSet);
   }

@@ -267,7 +267,7 @@ export async function capture(opts: CaptureOptions): Promise<Baseline> {
   const server = info.rows[0]!;
   await book(() => client.query(`SET application_name = 'confiture-perf'`));
   await book(() => client.query(`SET statement_timeout = ${Number(config.statementTimeout) | 0}`));
-  let ioTiming = false;
+  let ioTiming: boolean;
   try {
     await book(() => client.query('SET track_io_timing = on'));
     ioTiming = true;
@@ -346,10 +346,9 @@ export async function capture(opts: CaptureOptions): Promise<Baseline> {
     const b0 = performance.now();
     await book(() => client.query(c.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'));
     const t0 = performance.now();
-    let ms = 0;
     try {
       const result = await client.query(raw ? { text, values: c.values, types: rawText } : { text, values: c.values });
-      ms = performance.now() - t0;
+      const ms = performance.now() - t0;
       await book(() => client.query('ROLLBACK'));
       return { ms, busy: performance.now() - b0, result };
     } catch (e) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfitureError } from '../../../src-main/errors';
+import type { ConfitureError } from '../../../src-main/errors';
 import { parseWorkload, renderImported } from '../../../src-main/perf';
 
 const ok = `version: 1
