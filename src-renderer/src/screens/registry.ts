@@ -8,6 +8,7 @@ import { ProjectScreen } from './ProjectScreen';
 import { MigrationsScreen } from './MigrationsScreen';
 import { HooksScreen } from './HooksScreen';
 import { RunnerScreen } from './RunnerScreen';
+import { RiskScreen } from './RiskScreen';
 
 export interface ScreenDef {
   id: string;
@@ -22,4 +23,5 @@ export const screens: ScreenDef[] = [
   { id: 'migrations', title: 'Migrations', component: MigrationsScreen, needs: ['project', 'connection'] },
   { id: 'hooks', title: 'Hooks', component: HooksScreen, needs: ['project', 'connection'] },
   { id: 'runner', title: 'Runner', component: RunnerScreen, needs: ['project', 'connection'] },
+  { id: 'risk', title: 'Risk', component: RiskScreen, needs: ['project'] },
 ];

@@ -1,0 +1,75 @@
+/**
+ * bench/apply/roundtrips: what the engine costs per migration, independent of machine load —
+ * round trips per connection (counted at pg.Client#query), the SQL it sends, Node CPU time and
+ * WAL bytes per migration. Same migrations as run.ts.
+ *
+ *   node --import tsx bench/apply/roundtrips.ts [--n 200] [--url postgres://postgres@127.0.0.1:5432/postgres] [--show 1]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { runMigrations, urlTarget } from '../../src-main/engine';
+import { openValidProject } from '../../src-main/project';
+
+const arg = (k: string, d: string) => {
+  const i = process.argv.indexOf(`--${k}`);
+  return i > 0 ? process.argv[i + 1]! : d;
+};
+const N = Number(arg('n', '200'));
+const SHOW = Number(arg('show', '1'));
+const adminUrl = arg('url', 'postgres://postgres@127.0.0.1:5432/postgres');
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confiture-rt-'));
+fs.writeFileSync(path.join(dir, 'confiture.yaml'), 'name: bench\n');
+fs.mkdirSync(path.join(dir, 'migrations'));
+for (let i = 1; i <= N; i++) {
+  const v = String(i).padStart(6, '0');
+  fs.writeFileSync(path.join(dir, 'migrations', `${v}_m${i}.up.sql`), `CREATE TABLE t${i} (id bigint PRIMARY KEY, v text);\nCREATE INDEX t${i}_v ON t${i} (v);`);
+}
+
+const u = new URL(adminUrl);
+u.pathname = '/bench_roundtrips';
+const url = u.toString();
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS bench_roundtrips WITH (FORCE)');
+await admin.query('CREATE DATABASE bench_roundtrips');
+
+// count every query per client (one query = one round trip for pg's Client, which never pipelines)
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+const perClient = new Map<number, string[]>();
+const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+const original = proto.query;
+proto.query = function (this: object, ...a: unknown[]) {
+  if (!ids.has(this)) ids.set(this, ++nextId);
+  const text = typeof a[0] === 'string' ? a[0] : ((a[0] as { text?: string })?.text ?? '?');
+  const list = perClient.get(ids.get(this)!) ?? [];
+  list.push(text.replace(/\s+/g, ' ').slice(0, 110));
+  perClient.set(ids.get(this)!, list);
+  return original.apply(this, a);
+};
+
+const wal0 = (await admin.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]!.l;
+const cpu0 = process.cpuUsage();
+const t = performance.now();
+const report = await runMigrations(openValidProject(dir), urlTarget(url), { kind: 'up' });
+const ms = performance.now() - t;
+const cpu = process.cpuUsage(cpu0);
+proto.query = original;
+if (!report.ok) throw new Error(report.error?.message);
+const wal = (await admin.query<{ b: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint::text AS b', [wal0])).rows[0]!.b;
+
+console.log(`${N} migrations in ${(ms / 1000).toFixed(2)} s; Node CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms/migration; WAL ${(Number(wal) / N / 1024).toFixed(1)} KiB/migration (server-wide)`);
+for (const [id, list] of perClient) {
+  console.log(`connection ${id}: ${list.length} queries = ${(list.length / N).toFixed(2)} per migration`);
+}
+const worker = [...perClient.values()].sort((a, b) => b.length - a.length)[0]!;
+// the queries of one migration in the middle of the run
+const per = Math.round(worker.length / N);
+const mid = worker.length - per * Math.floor(N / 2);
+if (SHOW) for (const q of worker.slice(mid, mid + per)) console.log(`  ${q}`);
+await admin.query('DROP DATABASE IF EXISTS bench_roundtrips WITH (FORCE)');
+await admin.end();
+fs.rmSync(dir, { recursive: true, force: true });

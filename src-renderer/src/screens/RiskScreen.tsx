@@ -1,0 +1,395 @@
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ApprovalState, MigrationRisk, RiskLevel, StatementRisk } from '../../../src-shared/domain/risk';
+import { useApprovals, useAuditLog, useDecide, useRiskReport } from '../api/risk';
+import { Empty, ErrorPanel, Loading } from '../components/StateViews';
+import { useUi } from '../state/ui';
+
+const LEVEL_COLOUR: Record<RiskLevel, string> = { low: '#1f7a4d', medium: '#9a6700', high: '#b42318', critical: '#7a0e0e' };
+
+function fmtMs(ms: number): string {
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+function fmtBytes(b: number): string {
+  const u = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (b >= 1024 && i < u.length - 1) {
+    b /= 1024;
+    i++;
+  }
+  return `${b < 10 ? b.toFixed(1) : Math.round(b)} ${u[i]}`;
+}
+
+export function RiskBadge({ level, score }: { level: RiskLevel; score?: number }) {
+  return (
+    <span className={`badge badge-${level}`} title={`risk ${level}${score !== undefined ? `, score ${score}` : ''}`}>
+      {level}
+      {score !== undefined ? ` ${Math.round(score)}` : ''}
+    </span>
+  );
+}
+
+function FactorChart({ m }: { m: MigrationRisk }) {
+  const data = [...m.factors]
+    .sort((a, b) => b.contribution - a.contribution)
+    .map((f) => {
+      const lo = f.weight * f.low * 100;
+      const hi = f.weight * f.high * 100;
+      return { name: f.name, contribution: f.contribution, err: [Math.max(0, f.contribution - lo), Math.max(0, hi - f.contribution)] as [number, number], explanation: f.explanation };
+    });
+  return (
+    <figure aria-label={`Risk breakdown of ${m.version}: score ${m.score}, interval ${m.interval[0]} to ${m.interval[1]}`}>
+      <div style={{ width: '100%', height: 70 }}>
+        <ResponsiveContainer>
+          <BarChart layout="vertical" data={[{ name: 'score', score: m.score }]} margin={{ left: 10, right: 20, top: 5, bottom: 5 }}>
+            <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} />
+            <YAxis type="category" dataKey="name" width={110} />
+            <ReferenceArea x1={m.interval[0]} x2={m.interval[1]} fill="#7a2e4f" fillOpacity={0.15} label={{ value: `interval ${m.interval[0]}–${m.interval[1]}`, position: 'insideTop', fontSize: 11 }} />
+            {[25, 50, 75].map((x) => (
+              <ReferenceLine key={x} x={x} stroke="#adb5bd" strokeDasharray="3 3" />
+            ))}
+            <Bar dataKey="score" fill={LEVEL_COLOUR[m.level]} isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <div style={{ width: '100%', height: 260 }}>
+        <ResponsiveContainer>
+          <BarChart layout="vertical" data={data} margin={{ left: 10, right: 20, top: 5, bottom: 5 }}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+            <XAxis type="number" unit=" pts" />
+            <YAxis type="category" dataKey="name" width={110} />
+            <Tooltip formatter={(v) => [`${String(v)} points`, 'contribution']} labelFormatter={(l, p) => `${String(l)}: ${(p?.[0]?.payload as { explanation?: string } | undefined)?.explanation ?? ''}`} />
+            <Bar dataKey="contribution" isAnimationActive={false}>
+              {data.map((d) => (
+                <Cell key={d.name} fill={d.contribution >= 10 ? '#b42318' : d.contribution >= 5 ? '#9a6700' : '#2456a6'} />
+              ))}
+              <ErrorBar dataKey="err" width={4} strokeWidth={1.5} stroke="#1d2430" direction="x" />
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <figcaption className="muted small">Bars: points each factor adds; whiskers: its plausible range given missing inputs. Shaded: the score's confidence interval.</figcaption>
+    </figure>
+  );
+}
+
+/** Locks over time: in one transaction each lock is held from its statement until COMMIT. */
+function LockTimeline({ m }: { m: MigrationRisk }) {
+  const transactional = m.statements.every((s) => s.operation !== undefined) && !m.statements.some((s) => s.notes.some((n) => n.includes('outside a transaction')));
+  let t = 0;
+  const rows: { s: StatementRisk; start: number; end: number }[] = [];
+  for (const s of m.statements) {
+    rows.push({ s, start: t, end: t + s.durationMs.estimate });
+    t += s.durationMs.estimate;
+  }
+  const total = Math.max(t, 1);
+  const locks = rows.flatMap(({ s, start, end }) =>
+    s.locks.filter((l) => l.existing).map((l) => ({ s, l, start, end: transactional ? total : end })),
+  );
+  if (locks.length === 0) return <p className="muted">No lock on an existing relation.</p>;
+  return (
+    <table className="grid compact" aria-label="Lock timeline">
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">Relation</th>
+          <th scope="col">Mode</th>
+          <th scope="col">Held (predicted)</th>
+          <th scope="col">Blocks</th>
+          <th scope="col" style={{ width: '35%' }}>
+            Timeline (0 – {fmtMs(total)})
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {locks.map(({ s, l, start, end }) => {
+          const blocks = [s.blocks.reads && l.mode === 'AccessExclusiveLock' && 'reads', s.blocks.writes && ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'].includes(l.mode) && 'writes'].filter(Boolean).join(' + ') || 'nothing';
+          const colour = blocks.includes('reads') ? '#b42318' : blocks.includes('writes') ? '#9a6700' : '#2456a6';
+          return (
+            <tr key={`${s.index}-${l.relation}`}>
+              <td>{s.index}</td>
+              <td>
+                <code>{l.relation}</code> <span className="muted small">{l.role}</span>
+              </td>
+              <td>
+                <code>{l.mode}</code>
+              </td>
+              <td>{fmtMs(end - start)}</td>
+              <td>{blocks}</td>
+              <td>
+                <div style={{ position: 'relative', height: 12, background: '#eef1f5', borderRadius: 3 }} aria-hidden="true">
+                  <div style={{ position: 'absolute', left: `${(start / total) * 100}%`, width: `${Math.max(((end - start) / total) * 100, 1)}%`, height: '100%', background: colour, borderRadius: 3 }} />
+                </div>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function Facts({ m }: { m: MigrationRisk }) {
+  if (!m.inputs.catalog) return <p className="muted">No catalog snapshot (offline): sizes, traffic and dependencies are unknown, so the intervals are wide.</p>;
+  if (m.facts.length === 0) return <p className="muted">Touches no existing table.</p>;
+  return (
+    <table className="grid compact" aria-label="Catalog facts">
+      <thead>
+        <tr>
+          <th scope="col">Table</th>
+          <th scope="col">Size (+idx)</th>
+          <th scope="col">Rows</th>
+          <th scope="col">Stats</th>
+          <th scope="col">Reads/s</th>
+          <th scope="col">Writes/s</th>
+          <th scope="col">FKs / views / triggers</th>
+          <th scope="col">Long txns</th>
+        </tr>
+      </thead>
+      <tbody>
+        {m.facts.map((f) => (
+          <tr key={f.table}>
+            <td>
+              <code>{f.table}</code>
+            </td>
+            <td>
+              {fmtBytes(f.sizeBytes)} (+{fmtBytes(f.indexBytes)})
+            </td>
+            <td>{f.rowEstimate === null ? '?' : Math.round(f.rowEstimate).toLocaleString()}</td>
+            <td className={f.staleStats ? 'warning' : ''}>{f.staleStats ? 'stale' : f.lastAnalyze ? 'fresh' : 'never analysed'}</td>
+            <td>{f.readsPerSec ?? '–'}</td>
+            <td>{f.writesPerSec ?? '–'}</td>
+            <td>
+              {f.foreignKeys} / {f.views} / {f.triggers}
+            </td>
+            <td className={f.heldByLongTransactions ? 'warning' : ''}>{f.heldByLongTransactions}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectionId: string | null; m: MigrationRisk; state: ApprovalState | undefined }) {
+  const [by, setBy] = useState('');
+  const [comment, setComment] = useState('');
+  const decide = useDecide();
+  const audit = useAuditLog(dir);
+  const submit = (decision: 'approved' | 'rejected') =>
+    decide.mutate({ dir, version: m.version, decision, by, comment, ...(connectionId ? { connectionId } : {}) }, { onSuccess: () => setComment('') });
+  const trail = (audit.data?.entries ?? []).filter((e) => e.version === m.version);
+  return (
+    <section aria-label="Approval">
+      <h3>Approval</h3>
+      <p>
+        {state ? (
+          <span className={state.state === 'approved' ? 'ok' : state.state === 'missing' ? 'muted' : 'warning'}>
+            <strong>{state.state}</strong> — {state.reason}
+          </span>
+        ) : (
+          <span className="muted">loading…</span>
+        )}
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit('approved');
+        }}
+      >
+        <label>
+          Your name <input value={by} onChange={(e) => setBy(e.target.value)} required aria-required="true" autoComplete="name" />
+        </label>
+        <label style={{ display: 'block', marginTop: 6 }}>
+          Comment
+          <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} style={{ width: '100%' }} />
+        </label>
+        <div className="toolbar" style={{ marginTop: 6 }}>
+          <button type="submit" className="primary" disabled={!by.trim() || decide.isPending}>
+            Approve at {m.level} ({m.score})
+          </button>
+          <button type="button" className="danger" disabled={!by.trim() || decide.isPending} onClick={() => submit('rejected')}>
+            Reject
+          </button>
+        </div>
+      </form>
+      {decide.isError ? <ErrorPanel error={decide.error} title="Decision not recorded" /> : null}
+      <h4>Audit trail</h4>
+      {audit.isLoading ? <Loading label="Reading the audit log…" /> : null}
+      {audit.isError ? <ErrorPanel error={audit.error} title="Cannot read the audit log" onRetry={() => void audit.refetch()} /> : null}
+      {audit.data ? (
+        <>
+          <p className={audit.data.verification.ok ? 'ok small' : 'warning small'} role={audit.data.verification.ok ? undefined : 'alert'}>
+            {audit.data.verification.ok
+              ? `Hash chain intact (${audit.data.verification.entries} entries).`
+              : `Audit log tampered: ${audit.data.verification.problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join('; ')}`}
+          </p>
+          {trail.length === 0 ? (
+            <p className="muted small">No decision recorded for {m.version}.</p>
+          ) : (
+            <ol className="list" aria-label={`Decisions on ${m.version}`}>
+              {trail.map((e) => (
+                <li key={e.hash}>
+                  <span>
+                    <strong>{e.decision}</strong> by {e.by} at risk {e.level} ({e.score}){e.comment ? ` — ${e.comment}` : ''}
+                  </span>
+                  <span className="muted small" title={`checksum ${e.checksum}\nrisk ${e.riskHash}\nhash ${e.hash}`}>
+                    {new Date(e.at).toLocaleString()}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+export function RiskScreen() {
+  const dir = useUi((s) => s.projectDir);
+  const connectionId = useUi((s) => s.connectionId);
+  const report = useRiskReport(dir, connectionId);
+  const approvals = useApprovals(dir);
+  const [selected, setSelected] = useState<string | null>(null);
+  const migrations = useMemo(() => report.data?.migrations ?? [], [report.data]);
+  const current = migrations.find((m) => m.version === selected) ?? migrations[0] ?? null;
+  const approvalByVersion = new Map((approvals.data ?? []).map((a) => [a.version, a]));
+
+  const onKey = (e: KeyboardEvent<HTMLTableRowElement>, i: number) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      setSelected(migrations[i]!.version);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = migrations[Math.min(Math.max(i + (e.key === 'ArrowDown' ? 1 : -1), 0), migrations.length - 1)];
+      if (next) {
+        setSelected(next.version);
+        (document.querySelector(`[data-risk-row="${next.version}"]`) as HTMLElement | null)?.focus();
+      }
+    }
+  };
+
+  if (!dir) return <Empty title="No project open">Open a project to assess its pending migrations.</Empty>;
+  return (
+    <div className="screen risk-screen">
+      <h2>Risk</h2>
+      <p className="screen-sub">
+        Pending migrations scored against {connectionId ? 'the live catalog' : 'no database (offline: wide intervals)'}.{' '}
+        <button type="button" className="link" onClick={() => void report.refetch()} disabled={report.isFetching}>
+          {report.isFetching ? 'Assessing…' : 'Re-assess now'}
+        </button>
+      </p>
+      {report.isLoading ? <Loading label="Taking a catalog snapshot and scoring…" /> : null}
+      {report.isError ? <ErrorPanel error={report.error} title="Cannot assess the risk" onRetry={() => void report.refetch()} /> : null}
+      {report.data && migrations.length === 0 ? <Empty title="Nothing pending">Every migration is applied: there is nothing to assess.</Empty> : null}
+      {report.data && current ? (
+        <div className="split">
+          <div className="split-main">
+            <table className="grid" aria-label="Migration plan">
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Risk</th>
+                  <th scope="col">Interval</th>
+                  <th scope="col">Blocks others</th>
+                  <th scope="col">Approval</th>
+                </tr>
+              </thead>
+              <tbody>
+                {migrations.map((m, i) => (
+                  <tr
+                    key={m.version}
+                    data-risk-row={m.version}
+                    tabIndex={0}
+                    aria-selected={m.version === current.version}
+                    className={m.version === current.version ? 'selected' : ''}
+                    onClick={() => setSelected(m.version)}
+                    onKeyDown={(e) => onKey(e, i)}
+                  >
+                    <td>
+                      <code>{m.version}</code>
+                    </td>
+                    <td>{m.name}</td>
+                    <td>
+                      <RiskBadge level={m.level} score={m.score} />
+                    </td>
+                    <td className="small">
+                      {m.interval[0]}–{m.interval[1]}
+                    </td>
+                    <td className="small">
+                      ~{fmtMs(m.blockingWindowMs.estimate)} <span className="muted">(90 %: {fmtMs(m.blockingWindowMs.low)}–{fmtMs(m.blockingWindowMs.high)})</span>
+                    </td>
+                    <td className="small">{approvalByVersion.get(m.version)?.state ?? '…'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <h3>
+              {current.version} {current.name} <RiskBadge level={current.level} score={current.score} />
+            </h3>
+            {current.floors.length ? <p className="warning small">{current.floors.join('; ')}</p> : null}
+            <FactorChart m={current} />
+            <table className="grid compact" aria-label="Factors">
+              <thead>
+                <tr>
+                  <th scope="col">Factor</th>
+                  <th scope="col">Value</th>
+                  <th scope="col">Weight</th>
+                  <th scope="col">Points</th>
+                  <th scope="col">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {current.factors.map((f) => (
+                  <tr key={f.name}>
+                    <td>{f.name}</td>
+                    <td>
+                      {f.value}
+                      {f.high > f.low ? <span className="muted small"> [{f.low}–{f.high}]</span> : null}
+                    </td>
+                    <td>{f.weight}</td>
+                    <td>{f.contribution}</td>
+                    <td className="small">{f.explanation}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <h3>Lock timeline</h3>
+            <LockTimeline m={current} />
+            <h3>Catalog facts that drove the score</h3>
+            <Facts m={current} />
+            <p className="muted small">
+              Inputs: {current.inputs.catalog ? 'catalog' : 'no catalog'} · {current.inputs.rehearsed ? 'rehearsed' : 'never rehearsed'} · throughput {current.inputs.throughput} ·{' '}
+              {current.inputs.historySamples} past applies · lock_timeout {current.inputs.lockTimeoutMs ? fmtMs(current.inputs.lockTimeoutMs) : 'none'}
+              {report.data.calibration?.samples ? ` · calibration ${report.data.calibration.inside}/${report.data.calibration.samples} inside the 90 % interval` : ''}
+            </p>
+          </div>
+          <aside className="split-side" aria-label={`Statements and approval of ${current.version}`}>
+            <h3>Statements</h3>
+            <ol className="list">
+              {current.statements.map((s) => (
+                <li key={s.index} style={{ display: 'block' }}>
+                  <div>
+                    <RiskBadge level={s.level} score={s.score} /> <code>{s.kind}</code> <span className="muted small">line {s.line}</span>
+                  </div>
+                  <pre className="sql small">{s.sql}</pre>
+                  <div className="small">
+                    {s.rewrites ? 'rewrites · ' : ''}
+                    {s.scans ? 'scans · ' : ''}~{fmtMs(s.durationMs.estimate)}
+                  </div>
+                  {s.safeAlternative && (s.blocks.reads || s.blocks.writes) ? <div className="small ok">Safer: {s.safeAlternative}</div> : null}
+                </li>
+              ))}
+            </ol>
+            <ApprovalPanel dir={dir} connectionId={connectionId} m={current} state={approvalByVersion.get(current.version)} />
+          </aside>
+        </div>
+      ) : null}
+    </div>
+  );
+}
