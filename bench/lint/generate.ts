@@ -16,7 +16,7 @@ const TEMPLATES = [
   (i: number) => `DROP INDEX IF EXISTS old_${i}_idx`,
   (i: number) => `ALTER TABLE customers_${i % 30} RENAME COLUMN full_name TO display_name_${i}`,
   (i: number) => `CREATE VIEW v${i} AS SELECT id, name FROM t${i} WHERE amount > 10`,
-  (i: number) => `SET lock_timeout = '2s'`,
+  (_i: number) => `SET lock_timeout = '2s'`,
 ];
 
 export function generate(dir: string, files = 2000, perFile = 10): number {

@@ -29,7 +29,10 @@ function time(label: string, cmd: string, args: string[]): number {
 }
 
 const squawkBin = path.join(root, 'node_modules', '.bin', 'squawk');
-const ours = time('confiture', process.execPath, [path.join(root, 'bin', 'confiture.mjs'), 'lint', dir, '--format', 'json']);
+const threads = String(Math.min(2, os.cpus().length));
 const theirs = time('squawk', squawkBin, ['--reporter', 'gcc', ...list]);
-console.log(`ratio confiture/squawk wall time: ${(ours / theirs).toFixed(2)} (< 1 means faster than squawk)`);
+const one = time('confiture', process.execPath, [path.join(root, 'bin', 'confiture.mjs'), 'lint', dir, '--format', 'json', '--threads', '1']);
+const many = time('confiture', process.execPath, [path.join(root, 'bin', 'confiture.mjs'), 'lint', dir, '--format', 'json', '--threads', threads]);
+console.log(`load average: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (wall times are only comparable on an idle machine)`);
+console.log(`ratio confiture/squawk wall time: ${(one / theirs).toFixed(2)} with 1 thread, ${(many / theirs).toFixed(2)} with ${threads} threads (< 1 means faster than squawk)`);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,7 @@ import type { ErrorValue } from '../../src-shared/errors';
 import { ConfitureError, toErrorValue } from '../errors';
 import { childLogger } from '../logging';
 import type { Project } from '../project';
-import { ensureTrackingSchema, finishRun, insertRun, readApplied, readResumePoint, recordMigration, recordStatementProgress, acceptDrift as storeAcceptDrift, type StatementRunRow } from '../store';
+import { ensureTrackingSchema, finishRun, insertRun, readApplied, readResumePoint, recordMigration, recordMigrationAndCommit, recordStatementProgress, acceptDrift as storeAcceptDrift, type StatementRunRow } from '../store';
 import { LockMonitor } from './monitor';
 import { buildPlan } from './plan';
 import { acquireRunLock } from './runlock';
@@ -97,6 +97,15 @@ function sleep(ms: number): Promise<void> {
 }
 
 const durationSetting = (ms: number) => `${ms}ms`;
+
+/** `BEGIN; SET LOCAL ...` for a transactional migration; the values are checked numbers, never text. */
+function transactionPrologue(m: PlannedMigration): string {
+  const ms = (v: number) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfitureError('internal', `${path.basename(m.path)}: invalid timeout ${String(v)}`);
+    return durationSetting(Math.round(v));
+  };
+  return `BEGIN; SET LOCAL lock_timeout = '${ms(m.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${ms(m.statementTimeoutMs)}';\n`;
+}
 
 /** The file line of a server error inside a statement (its `position` is 1-based within the SQL). */
 function errorLine(stmt: PlannedStatement, e: unknown): number {
@@ -605,8 +614,13 @@ export class Run {
     await this.emit('before_statement', { migration: this.migrationRef(m), statement: this.statementRef(s) });
   }
 
-  /** Runs one statement on the worker with the monitor watching; returns timing and rows. */
-  private async exec(m: PlannedMigration, s: PlannedStatement, attempt: number): Promise<{ durationMs: number; rows: number | null; startedAt: string }> {
+  /**
+   * Runs one statement on the worker with the monitor watching; returns timing and rows.
+   * `prologue` (BEGIN and the timeouts of a transactional migration) travels in the same
+   * simple-protocol message, saving its round trips; it is never the part that fails in practice,
+   * and error positions are reported relative to the statement.
+   */
+  private async exec(m: PlannedMigration, s: PlannedStatement, attempt: number, prologue = ''): Promise<{ durationMs: number; rows: number | null; startedAt: string }> {
     this.publish({ type: 'statement_started', version: m.version, index: s.index, line: s.line, kind: s.kind, attempt });
     const startedAt = new Date().toISOString();
     this.running = true;
@@ -614,8 +628,12 @@ export class Run {
     const early = setTimeout(() => void this.monitor?.poll(), Math.min(100, Math.max(10, m.lockTimeoutMs / 3 || 100)));
     const t = performance.now();
     try {
-      const r = await this.worker!.query(s.sql);
+      const out: pg.QueryResult | pg.QueryResult[] = await this.worker!.query(prologue + s.sql);
+      const r = Array.isArray(out) ? out[out.length - 1]! : out;
       return { durationMs: performance.now() - t, rows: typeof r.rowCount === 'number' ? r.rowCount : null, startedAt };
+    } catch (e) {
+      if (prologue && isPgError(e) && e.position) e.position = String(Math.max(1, Number(e.position) - prologue.length));
+      throw e;
     } finally {
       clearTimeout(early);
       this.running = false;
@@ -644,17 +662,23 @@ export class Run {
     return r.rows;
   }
 
+  /**
+   * One transaction: the statements and every tracking row commit together or not at all.
+   * Round trips: BEGIN + the migration's SET LOCAL timeouts go with the first statement, each
+   * further statement is one, and the tracking rows go with COMMIT — N+1 for N statements.
+   */
   private async applyInTransaction(m: PlannedMigration, res: MigrationResult, t0: number): Promise<void> {
     const w = this.worker!;
     const rows: StatementRunRow[] = [];
-    await w.query('BEGIN');
+    let prologue = transactionPrologue(m);
     try {
-      await w.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [durationSetting(m.lockTimeoutMs), durationSetting(m.statementTimeoutMs)]);
       for (const s of m.statements) {
         await this.beforeStatement(m, s);
         let r: Awaited<ReturnType<Run['exec']>>;
         try {
-          r = await this.exec(m, s, res.attempts);
+          const p = prologue;
+          prologue = '';
+          r = await this.exec(m, s, res.attempts, p);
         } catch (e) {
           this.statementDone(m, s, res, { version: m.version, index: s.index, kind: s.kind, line: s.line, outcome: this.aborted ? 'cancelled' : 'failure', durationMs: null, rows: null, attempts: res.attempts, error: (e as Error).message });
           throw new StatementFailure(s, e);
@@ -664,8 +688,10 @@ export class Run {
         rows.push({ index: s.index, kind: s.kind, line: s.line, startedAt: r.startedAt, finishedAt: new Date().toISOString(), durationMs: r.durationMs, rows: r.rows, outcome: 'success', error: null, attempts: res.attempts });
         await this.afterStatement(m, s, sr);
       }
+      // a file without statements still records its row in a transaction
+      if (prologue) await w.query(prologue);
       if (this.aborted) throw new Cancelled(this.aborted);
-      await recordMigration(w, this.schema, {
+      await recordMigrationAndCommit(w, this.schema, {
         runId: this.id,
         version: m.version,
         name: m.name,
@@ -676,9 +702,9 @@ export class Run {
         approvalId: this.opts.approvalId ?? null,
         statements: rows,
       });
-      await w.query('COMMIT');
     } catch (e) {
       await this.emitSafe('before_rollback', { migration: this.migrationRef(m) });
+      // harmless when the failure came before BEGIN was sent (a gate, an abort while paused)
       await w.query('ROLLBACK').catch(() => undefined);
       await this.emitSafe('after_rollback', { migration: this.migrationRef(m), outcome: 'success' });
       throw e;

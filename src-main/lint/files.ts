@@ -56,6 +56,8 @@ export interface LintPathsOptions {
   ruleSet: ComposedRuleSet;
   /** given (and no catalog or approvals), large file sets are linted on worker threads */
   source?: ProjectRuleSet['source'];
+  /** worker threads for large file sets; 1 (default) lints on this thread */
+  threads?: number;
   catalog?: LintCatalog;
   inputs?: Omit<LintInputs, 'hasDownMigration'>;
   /** approval status per file path */
@@ -63,8 +65,8 @@ export interface LintPathsOptions {
 }
 
 export async function lintPaths(files: string[], opts: LintPathsOptions): Promise<LintReport> {
-  if (opts.source && !opts.catalog && !opts.approved && files.length >= PARALLEL_MIN_FILES && os.cpus().length > 1 && process.env.CONFITURE_LINT_THREADS !== '1') {
-    const results = await lintInWorkers({ files, config: opts.source.config, compose: opts.source.compose, inputs: opts.inputs ?? {} });
+  if (opts.source && !opts.catalog && !opts.approved && (opts.threads ?? 1) > 1 && files.length >= PARALLEL_MIN_FILES) {
+    const results = await lintInWorkers({ files, config: opts.source.config, compose: opts.source.compose, inputs: opts.inputs ?? {} }, Math.min(opts.threads!, os.cpus().length));
     return summarise(results, opts.ruleSet);
   }
   await initParser();

@@ -17,3 +17,4 @@ export { LIBRARIES } from './libraries';
 export { statementLock, blocks, type LockMode } from './locks';
 export type { LintCatalog, LintCatalogTable, LintInputs, RuleDefinition, RuleContext } from './types';
 export type { Finding, FileLintResult, LintReport, Severity, RuleInfo, LibraryInfo, EffectiveLintConfig } from '../../src-shared/domain/lint';
+export { PARALLEL_MIN_FILES } from './parallel';

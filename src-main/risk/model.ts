@@ -663,6 +663,7 @@ function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, cr
       findings: findings !== null,
       lockTimeoutMs,
       pgVersion: env.major,
+      transactional,
     },
     floors,
   };

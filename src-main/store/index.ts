@@ -2,6 +2,7 @@
  * Tracking tables in the target database (schema `confiture` by default).
  * Created and upgraded by the engine itself through numbered steps; never edited by hand.
  */
+import { escapeLiteral } from 'pg';
 import type pg from 'pg';
 import { quoteIdent } from '../db';
 
@@ -193,51 +194,72 @@ export interface MigrationRecord {
 }
 
 /**
+ * The tracking writes of a finished migration as ONE statement: its statement rows (one multi-row
+ * insert), its history row and the applied row (inserted for `up`, deleted for `down`), all read
+ * from a single JSON document `doc` (a `$1` parameter or a quoted literal).
+ */
+function trackingSql(s: string, direction: 'up' | 'down', doc: string): string {
+  const applied =
+    direction === 'up'
+      ? `INSERT INTO ${s}.applied_migrations (version, name, checksum, applied_by, duration_ms, run_id, approval_id)
+         SELECT version, name, checksum, by, duration_ms, run_id, approval_id FROM m
+         ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, applied_at = clock_timestamp(), applied_by = EXCLUDED.applied_by, duration_ms = EXCLUDED.duration_ms, run_id = EXCLUDED.run_id, approval_id = EXCLUDED.approval_id`
+      : `DELETE FROM ${s}.applied_migrations a USING m WHERE a.version = m.version`;
+  return `WITH m AS (
+       SELECT * FROM jsonb_to_record(${doc}::jsonb) AS x(run_id uuid, version text, name text, checksum text, direction text, by text, duration_ms double precision, approval_id text, statements jsonb)
+     ), st AS (
+       INSERT INTO ${s}.statement_runs (run_id, version, statement_index, direction, started_at, finished_at, duration_ms, rows, outcome, error, checksum, line, kind, attempts)
+       SELECT m.run_id, m.version, x.i, m.direction, x.started_at, x.finished_at, x.duration_ms, x.rows, x.outcome, x.error, m.checksum, x.line, x.kind, x.attempts
+       FROM m, jsonb_to_recordset(m.statements) AS x(i int, started_at timestamptz, finished_at timestamptz, duration_ms double precision, rows bigint, outcome text, error text, line int, kind text, attempts int)
+       ON CONFLICT (run_id, version, direction, statement_index) DO UPDATE SET finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, rows = EXCLUDED.rows, outcome = EXCLUDED.outcome, error = EXCLUDED.error, attempts = EXCLUDED.attempts
+     ), hist AS (
+       INSERT INTO ${s}.migration_history (run_id, version, name, direction, checksum, by, duration_ms) SELECT run_id, version, name, direction, checksum, by, duration_ms FROM m
+     )
+     ${applied}`;
+}
+
+function trackingDoc(m: MigrationRecord): string {
+  return JSON.stringify({
+    run_id: m.runId,
+    version: m.version,
+    name: m.name,
+    checksum: m.checksum,
+    direction: m.direction,
+    by: m.by,
+    duration_ms: m.durationMs,
+    approval_id: m.approvalId,
+    statements: m.statements.map((x) => ({
+      i: x.index,
+      started_at: x.startedAt,
+      finished_at: x.finishedAt,
+      duration_ms: x.durationMs,
+      rows: x.rows,
+      outcome: x.outcome,
+      error: x.error,
+      line: x.line,
+      kind: x.kind,
+      attempts: x.attempts,
+    })),
+  });
+}
+
+/**
  * Records a finished migration in one round trip: its statements, its history row and the
  * applied row (inserted for `up`, deleted for `down`). Run it in the migration's transaction.
  */
 export async function recordMigration(db: Queryable, schema: string, m: MigrationRecord): Promise<void> {
-  const s = quoteIdent(schema);
-  const applied =
-    m.direction === 'up'
-      ? `INSERT INTO ${s}.applied_migrations (version, name, checksum, applied_by, duration_ms, run_id, approval_id) VALUES ($2, $3, $4, $5, $6, $1, $7)
-         ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, applied_at = clock_timestamp(), applied_by = EXCLUDED.applied_by, duration_ms = EXCLUDED.duration_ms, run_id = EXCLUDED.run_id, approval_id = EXCLUDED.approval_id`
-      : `DELETE FROM ${s}.applied_migrations WHERE version = $2 AND $7::text IS NOT DISTINCT FROM $7::text`;
-  await db.query(
-    `WITH st AS (
-       INSERT INTO ${s}.statement_runs (run_id, version, statement_index, direction, started_at, finished_at, duration_ms, rows, outcome, error, checksum, line, kind, attempts)
-       SELECT $1, $2, x.i, $8, x.started_at, x.finished_at, x.duration_ms, x.rows, x.outcome, x.error, $4, x.line, x.kind, x.attempts
-       FROM jsonb_to_recordset($9::jsonb) AS x(i int, started_at timestamptz, finished_at timestamptz, duration_ms double precision, rows bigint, outcome text, error text, line int, kind text, attempts int)
-       ON CONFLICT (run_id, version, direction, statement_index) DO UPDATE SET finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, rows = EXCLUDED.rows, outcome = EXCLUDED.outcome, error = EXCLUDED.error, attempts = EXCLUDED.attempts
-     ), hist AS (
-       INSERT INTO ${s}.migration_history (run_id, version, name, direction, checksum, by, duration_ms) VALUES ($1, $2, $3, $8, $4, $5, $6)
-     )
-     ${applied}`,
-    [
-      m.runId,
-      m.version,
-      m.name,
-      m.checksum,
-      m.by,
-      m.durationMs,
-      m.approvalId,
-      m.direction,
-      JSON.stringify(
-        m.statements.map((x) => ({
-          i: x.index,
-          started_at: x.startedAt,
-          finished_at: x.finishedAt,
-          duration_ms: x.durationMs,
-          rows: x.rows,
-          outcome: x.outcome,
-          error: x.error,
-          line: x.line,
-          kind: x.kind,
-          attempts: x.attempts,
-        })),
-      ),
-    ],
-  );
+  await db.query(trackingSql(quoteIdent(schema), m.direction, '$1'), [trackingDoc(m)]);
+}
+
+/**
+ * Records a finished migration AND commits the caller's open transaction, in one round trip
+ * (a simple-protocol query of two statements). The values still travel as data: one JSON
+ * document quoted by the driver (`escapeLiteral`, PQescapeLiteral's rules), never spliced in
+ * piece by piece. If the tracking write fails, COMMIT is not reached and the transaction is
+ * left aborted: the caller rolls back.
+ */
+export async function recordMigrationAndCommit(db: Pick<pg.ClientBase, 'query'>, schema: string, m: MigrationRecord): Promise<void> {
+  await db.query(`${trackingSql(quoteIdent(schema), m.direction, escapeLiteral(trackingDoc(m)))};\nCOMMIT`);
 }
 
 /** Progress of a statement run outside a transaction: committed at once, so a crash is visible. */

@@ -94,6 +94,8 @@ export interface RiskInputs {
   findings: boolean;
   lockTimeoutMs: number;
   pgVersion: number;
+  /** the file runs in one transaction: every lock is held until COMMIT */
+  transactional: boolean;
 }
 
 export interface MigrationRisk {

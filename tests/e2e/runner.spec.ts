@@ -83,5 +83,6 @@ test('runner: dry-run reports locks; step-through to a breakpoint, step, abort',
   const row = (v: string) => page.getByTestId('migration-row').filter({ has: page.locator('code', { hasText: new RegExp(`^${v}$`) }) });
   for (const v of before) await expect(row(v)).toContainText('applied');
   for (const m of plan.slice(before.length)) await expect(row(m.version)).toContainText('pending');
+  await page.locator('main.content').evaluate((el) => el.scrollTo(0, 0));
   await shot(page, 'runner-07-migrations-after-abort');
 });

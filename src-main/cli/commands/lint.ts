@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { appVersion } from '../../context';
-import { collectSqlFiles, lintPaths, lintProject, listRules, projectRuleSet, toJson, toSarif, toText, type LintReport } from '../../lint';
+
+import { PARALLEL_MIN_FILES, collectSqlFiles, lintPaths, lintProject, listRules, projectRuleSet, toJson, toSarif, toText, type LintReport } from '../../lint';
 import { CONFIG_FILE } from '../../project';
 import { parseFormat, reportError, UsageError } from '../output';
 
@@ -12,6 +13,7 @@ interface LintCliOptions {
   pgVersion?: string;
   listRules?: boolean;
   explainConfig?: boolean;
+  threads: string;
 }
 
 /** Writes and waits for the pipe to take it: bin/confiture.mjs calls process.exit right after, which would cut large piped output. */
@@ -35,6 +37,7 @@ export function registerLint(program: Command, setExit: (code: number) => void):
     .option('--format <format>', 'text, json or sarif', 'text')
     .option('--pg-version <major>', 'PostgreSQL major version the migrations target (default: lint.pgVersion, else 15)')
     .option('--list-rules', 'list every rule with its version, severity, libraries and equivalents')
+    .option('--threads <n>', `worker threads for ${PARALLEL_MIN_FILES}+ files (1 = this thread)`, '1')
     .option('--explain-config', 'print the effective composed configuration and where each setting came from')
     .action(async (paths: string[], opts: LintCliOptions) => {
       let format = 'text';
@@ -79,6 +82,7 @@ export function registerLint(program: Command, setExit: (code: number) => void):
           report = await lintPaths(collectSqlFiles(paths), {
             ruleSet,
             source,
+            threads: Math.max(1, Number(opts.threads) || 1),
             inputs: { runnerLockTimeoutMs: engine?.lockTimeout ?? 0, runnerStatementTimeoutMs: engine?.statementTimeout ?? 0 },
           });
         } else {

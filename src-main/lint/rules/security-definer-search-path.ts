@@ -26,7 +26,7 @@ export default defineRule({
   check(ctx) {
     for (const stmt of ctx.file.statements) {
       let options: unknown;
-      let name = '';
+      let name: string;
       if (stmt.nodeType === 'CreateFunctionStmt') {
         options = stmt.node.options;
         name = names(stmt.node.funcname).join('.');

@@ -79,7 +79,7 @@ function FactorChart({ m }: { m: MigrationRisk }) {
 
 /** Locks over time: in one transaction each lock is held from its statement until COMMIT. */
 function LockTimeline({ m }: { m: MigrationRisk }) {
-  const transactional = m.statements.every((s) => s.operation !== undefined) && !m.statements.some((s) => s.notes.some((n) => n.includes('outside a transaction')));
+  const transactional = m.inputs.transactional;
   let t = 0;
   const rows: { s: StatementRisk; start: number; end: number }[] = [];
   for (const s of m.statements) {

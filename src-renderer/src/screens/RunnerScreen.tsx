@@ -69,18 +69,27 @@ export function RunnerScreen() {
   const shown = run ? run.plan : pending;
   const breakpoints = useMemo(() => new Set(live && run ? run.breakpoints.map(bpKey) : draftBreakpoints), [live, run, draftBreakpoints]);
 
+  const runKind = run?.kind ?? null;
   const rehearsal = useMemo(() => new Map<string, RehearsedStatement>((run?.report?.rehearsal ?? []).map((r) => [`${r.version}:${r.index}`, r])), [run?.report]);
   const { liveLocks, heldAfterStatement } = useMemo(() => {
+    // 'locks' events list every lock held after a statement: keep what each statement added
     const map = new Map<string, LockTaken[]>();
+    const id = (l: LockTaken) => `${l.relation}\u0000${l.mode}`;
     let last: LockTaken[] | null = null;
+    let held = new Set<string>();
     for (const e of feed.events) {
       if (e.type === 'locks') {
-        map.set(`${e.version}:${e.index}`, e.locks);
+        map.set(`${e.version}:${e.index}`, e.locks.filter((l) => !held.has(id(l))));
+        held = new Set(e.locks.map(id));
         last = e.locks;
-      } else if (e.type === 'migration_finished') last = [];
+      } else if (e.type === 'migration_finished' && runKind !== 'dry_run') {
+        // the migration committed (or rolled back): its locks are gone
+        held = new Set();
+        last = [];
+      }
     }
     return { liveLocks: map, heldAfterStatement: last };
-  }, [feed.events]);
+  }, [feed.events, runKind]);
 
   const busy = start.isPending || control.isPending;
   const nothingPending = pending.length === 0;

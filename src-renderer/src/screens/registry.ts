@@ -9,6 +9,8 @@ import { MigrationsScreen } from './MigrationsScreen';
 import { HooksScreen } from './HooksScreen';
 import { RunnerScreen } from './RunnerScreen';
 import { RiskScreen } from './RiskScreen';
+import { PerfScreen } from './PerfScreen';
+import { RulesScreen } from './RulesScreen';
 
 export interface ScreenDef {
   id: string;
@@ -24,4 +26,6 @@ export const screens: ScreenDef[] = [
   { id: 'hooks', title: 'Hooks', component: HooksScreen, needs: ['project', 'connection'] },
   { id: 'runner', title: 'Runner', component: RunnerScreen, needs: ['project', 'connection'] },
   { id: 'risk', title: 'Risk', component: RiskScreen, needs: ['project'] },
+  { id: 'perf', title: 'Performance', component: PerfScreen, needs: ['project'] },
+  { id: 'rules', title: 'Lint rules', component: RulesScreen },
 ];

@@ -95,7 +95,7 @@ describe('Mann–Whitney and Benjamini–Hochberg', () => {
       const qs = Array.from({ length: 60 }, (_, i) => ({ id: `q${i}`, median: 0.5 + (i % 7) }));
       const a = baselineOf('a', qs.map((q) => ({ id: q.id, samples: lognormal(rng, 30, q.median, 0.25) })));
       const b = baselineOf('b', qs.map((q) => ({ id: q.id, samples: lognormal(rng, 30, q.median, 0.25) })));
-      const cmp = compareBaselines(a, b, { ...OPTS, threshold: 0.0001 });
+      const cmp = compareBaselines(a, b, { ...OPTS, resamples: 200, threshold: 0.0001 });
       flagged += cmp.summary.regression + cmp.summary.improvement;
       rawFlags += cmp.queries.filter((q) => q.pValue < 0.05).length;
       total += cmp.queries.length;

@@ -8,7 +8,7 @@
 import { useEffect } from 'react';
 import type { LockTaken, RehearsedStatement } from '../../../../src-shared/domain/lifecycle';
 import type { MigrationResult, PlannedMigration, PlannedStatement, RunSnapshot, StatementResult } from '../../../../src-shared/domain/runner';
-import { firstLine, formatMs, lockLevel, lockTitle, sortLocks } from './format';
+import { firstLine, formatMs, formatTimeout, lockLevel, lockTitle, sortLocks } from './format';
 
 export type StatementStatus = 'pending' | 'next' | 'running' | 'done' | 'rolled_back' | 'failed' | 'skipped' | 'not_rehearsable' | 'cancelled' | 'not_run';
 
@@ -55,7 +55,7 @@ export function statementView(
 ): StatementView {
   const key = `${m.version}:${s.index}`;
   const reh = rehearsal.get(key) ?? null;
-  const locks = reh ? reh.locks : (liveLocks.get(key) ?? []);
+  const locks = sortLocks(reh ? reh.locks : (liveLocks.get(key) ?? []));
   if (!run) return { status: 'pending', result: null, rehearsal: null, locks: [] };
   const mres = results.get(m.version);
   const r = mres?.statements.find((x) => x.index === s.index) ?? null;
@@ -72,7 +72,7 @@ export function statementView(
   return { status, result: r, rehearsal: reh, locks };
 }
 
-function LockChips({ locks, max = 3 }: { locks: LockTaken[]; max?: number }) {
+function LockChips({ locks, max = 2 }: { locks: LockTaken[]; max?: number }) {
   if (locks.length === 0) return null;
   const sorted = sortLocks(locks);
   const shown = sorted.slice(0, max);
@@ -155,7 +155,7 @@ export function PlanTable({ migrations, run, rehearsal, liveLocks, breakpoints, 
                     {tx ? 'one transaction' : 'no transaction'}
                   </span>
                   <span className="muted small" title="lock_timeout / statement_timeout of this migration">
-                    lock {formatMs(m.lockTimeoutMs)} · stmt {formatMs(m.statementTimeoutMs)}
+                    lock {formatTimeout(m.lockTimeoutMs)} · stmt {formatTimeout(m.statementTimeoutMs)}
                   </span>
                   <span className="mig-head-end">
                     {mres && mres.outcome !== 'not_run' ? <span className={`outcome outcome-${mres.outcome}`}>{mres.outcome}</span> : null}

@@ -3,7 +3,7 @@
  * migrations by outcome, the error with file and line, the sessions that blocked us; for a
  * dry-run, the locks taken per relation, the rewrites and what could not be rehearsed.
  */
-import type { RehearsedStatement } from '../../../../src-shared/domain/lifecycle';
+import type { LockTaken, RehearsedStatement } from '../../../../src-shared/domain/lifecycle';
 import type { RunReport, RunSnapshot } from '../../../../src-shared/domain/runner';
 import { formatMs, lockLevel, lockTitle, strongestByRelation } from './format';
 
@@ -37,6 +37,27 @@ export function RunStatus({ run }: { run: RunSnapshot }) {
   );
 }
 
+function LockTable({ locks, label }: { locks: LockTaken[]; label: string }) {
+  return (
+    <table className="grid compact lock-table" aria-label={label}>
+      <tbody>
+        {locks.map((l) => (
+          <tr key={l.relation}>
+            <td title={l.relation}>
+              <code>{l.relation}</code>
+            </td>
+            <td>
+              <span className={`lock-${lockLevel(l.mode)}`} title={lockTitle(l.mode)}>
+                {l.mode}
+              </span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function DryRunFacts({ rehearsal }: { rehearsal: RehearsedStatement[] }) {
   const locks = strongestByRelation(rehearsal.flatMap((r) => r.locks));
   const rewrites = rehearsal.filter((r) => r.rewritten.length > 0);
@@ -45,25 +66,16 @@ function DryRunFacts({ rehearsal }: { rehearsal: RehearsedStatement[] }) {
     <div className="dryrun-facts" data-testid="dryrun-facts">
       <h4>Locks taken (strongest per relation)</h4>
       {locks.length === 0 ? (
-        <p className="muted small">No relation locks on existing objects.</p>
+        <p className="muted small">No relation locks.</p>
       ) : (
-        <table className="grid compact" aria-label="Locks taken by the dry-run">
-          <tbody>
-            {locks.map((l) => (
-              <tr key={l.relation}>
-                <td>
-                  <code>{l.relation}</code>
-                </td>
-                <td>
-                  <span className={`lock-${lockLevel(l.mode)}`} title={lockTitle(l.mode)}>
-                    {l.mode}
-                  </span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <LockTable locks={locks.slice(0, 8)} label="Locks taken by the dry-run" />
       )}
+      {locks.length > 8 ? (
+        <details className="small">
+          <summary>{locks.length - 8} more relations</summary>
+          <LockTable locks={locks.slice(8)} label="More locks taken by the dry-run" />
+        </details>
+      ) : null}
       {rewrites.length > 0 ? (
         <>
           <h4 className="bad-text">Table rewrites</h4>
@@ -129,7 +141,7 @@ export function RunSummary({ report }: { report: RunReport }) {
       {e ? (
         <div className="state-error summary-error" role="alert">
           <strong>{e.code}</strong>: {e.message}
-          {e.where?.file ? (
+          {e.where?.file && (e.where.line || !e.message.includes(basename(e.where.file))) ? (
             <div className="error-meta">
               <code>
                 {basename(e.where.file)}

@@ -48,8 +48,13 @@ export function lockLevel(mode: string): 'bad' | 'warn' | 'ok' {
   return 'ok';
 }
 
+/** TOAST tables and their indexes follow their table's lock: leave them out of the lists. */
+export function visibleLocks(locks: LockTaken[]): LockTaken[] {
+  return locks.filter((l) => !l.relation.startsWith('pg_toast.'));
+}
+
 export function sortLocks(locks: LockTaken[]): LockTaken[] {
-  return [...locks].sort((a, b) => lockRank(b.mode) - lockRank(a.mode) || a.relation.localeCompare(b.relation));
+  return visibleLocks(locks).sort((a, b) => lockRank(b.mode) - lockRank(a.mode) || a.relation.localeCompare(b.relation));
 }
 
 /** The strongest lock per relation. */
@@ -60,6 +65,10 @@ export function strongestByRelation(locks: LockTaken[]): LockTaken[] {
     if (!cur || lockRank(l.mode) > lockRank(cur.mode)) best.set(l.relation, l);
   }
   return sortLocks([...best.values()]);
+}
+
+export function formatTimeout(ms: number): string {
+  return ms > 0 ? formatMs(ms) : 'none';
 }
 
 export function firstLine(sql: string, max = 140): string {

@@ -1,0 +1,310 @@
+/**
+ * Performance: pick two baselines (or a baseline and a capture now), see each query's verdict,
+ * its two timing distributions with the ratio and interval, and the two plans side by side
+ * with the changed nodes highlighted.
+ */
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import type { PerfCompareResult } from '../../../src-shared/contract/perf';
+import type { QueryComparison, Verdict } from '../../../src-shared/domain/perf';
+import { useStream } from '../api/client';
+import { useCompareNow, usePerfBaselines, usePerfCapture, usePerfCompare, usePerfPlan, usePerfWorkload } from '../api/perf';
+import { Distribution } from '../components/perf/Distribution';
+import { PlanTree } from '../components/perf/PlanTree';
+import { Empty, ErrorPanel, Loading } from '../components/StateViews';
+import { useUi } from '../state/ui';
+
+const NOW = '__now__';
+type SortKey = 'id' | 'verdict' | 'baselineMedianMs' | 'currentMedianMs' | 'ratio' | 'planChanged';
+const VERDICT_ORDER: Record<Verdict, number> = { regression: 0, inconclusive: 1, improvement: 2, unchanged: 3 };
+const VERDICT_COLOUR: Record<Verdict, string> = { regression: '#b3261e', improvement: '#1e7b34', unchanged: '#666', inconclusive: '#a66a00' };
+
+function fmt(ms: number): string {
+  return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
+}
+
+function CaptureForm({ dir, connectionId }: { dir: string; connectionId: string | null }) {
+  const [name, setName] = useState('before');
+  const captureM = usePerfCapture();
+  const progress = useStream('perf/progress', captureM.isPending && connectionId ? { connectionId } : null, 1);
+  const last = progress.events[progress.events.length - 1];
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (connectionId) captureM.mutate({ dir, connectionId, name });
+      }}
+    >
+      <label>
+        New baseline{' '}
+        <input value={name} onChange={(e) => setName(e.target.value)} pattern="[A-Za-z0-9][A-Za-z0-9_.\-]{0,80}" required aria-label="Baseline name" />
+      </label>
+      <button type="submit" disabled={!connectionId || captureM.isPending}>
+        {captureM.isPending ? 'Capturing…' : 'Capture'}
+      </button>
+      {captureM.isPending && last ? (
+        <span className="muted small" role="status">
+          {last.phase} {last.done}/{last.total}
+        </span>
+      ) : null}
+      {captureM.isSuccess ? <span className="muted small">saved {captureM.data.id}{captureM.data.errors.length ? ` · ${captureM.data.errors.length} queries not run` : ''}</span> : null}
+      {captureM.isError ? <ErrorPanel error={captureM.error} title="Capture failed" /> : null}
+    </form>
+  );
+}
+
+function VerdictTable({ rows, selected, onSelect }: { rows: QueryComparison[]; selected: string | null; onSelect: (id: string) => void }) {
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'verdict', desc: false });
+  const sorted = useMemo(() => {
+    const r = [...rows];
+    r.sort((a, b) => {
+      let c: number;
+      if (sort.key === 'verdict') c = VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || b.ratio - a.ratio;
+      else if (sort.key === 'id') c = a.id.localeCompare(b.id);
+      else if (sort.key === 'planChanged') c = Number(b.planChanged) - Number(a.planChanged);
+      else c = a[sort.key] - b[sort.key];
+      return sort.desc ? -c : c;
+    });
+    return r;
+  }, [rows, sort]);
+  const header = (key: SortKey, label: string) => (
+    <th aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" className="link" onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : false }))}>
+        {label}
+        {sort.key === key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+      </button>
+    </th>
+  );
+  const onKey = (e: KeyboardEvent<HTMLTableSectionElement>) => {
+    const i = sorted.findIndex((r) => r.id === selected);
+    if (e.key === 'ArrowDown') onSelect(sorted[Math.min(sorted.length - 1, i + 1)]!.id);
+    else if (e.key === 'ArrowUp') onSelect(sorted[Math.max(0, i - 1)]!.id);
+    else return;
+    e.preventDefault();
+  };
+  return (
+    <table className="table" aria-label="Verdict per query">
+      <thead>
+        <tr>
+          {header('id', 'Query')}
+          {header('verdict', 'Verdict')}
+          {header('baselineMedianMs', 'Baseline (ms)')}
+          {header('currentMedianMs', 'Current (ms)')}
+          {header('ratio', 'Ratio [interval]')}
+          {header('planChanged', 'Plan')}
+        </tr>
+      </thead>
+      <tbody onKeyDown={onKey}>
+        {sorted.map((q) => (
+          <tr
+            key={q.id}
+            tabIndex={0}
+            aria-selected={q.id === selected}
+            className={q.id === selected ? 'selected' : undefined}
+            onClick={() => onSelect(q.id)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                onSelect(q.id);
+                e.preventDefault();
+              }
+            }}
+          >
+            <td>
+              <code>{q.id}</code>
+            </td>
+            <td style={{ color: VERDICT_COLOUR[q.verdict], fontWeight: q.verdict === 'regression' ? 700 : 400 }} title={q.reason}>
+              {q.verdict}
+              {q.verdict === 'inconclusive' && q.runsNeeded ? ` (~${q.runsNeeded} runs)` : ''}
+            </td>
+            <td>{fmt(q.baselineMedianMs)}</td>
+            <td>{fmt(q.currentMedianMs)}</td>
+            <td>
+              ×{q.ratio.toFixed(2)} [{q.ci[0].toFixed(2)}, {q.ci[1].toFixed(2)}]
+            </td>
+            <td>{q.planChanged ? <span title={q.planSummary ?? ''}>changed: {q.planSummary}</span> : <span className="muted">same</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function QueryDetail({ dir, result, id }: { dir: string; result: PerfCompareResult; id: string }) {
+  const q = result.queries.find((x) => x.id === id);
+  const samples = result.samples.find((s) => s.id === id);
+  const plan = usePerfPlan(dir, result.baseline.id, id, result.current.id);
+  const [view, setView] = useState<'side' | 'baseline' | 'current'>('side');
+  const highlights = useMemo(() => {
+    const base = new Map<string, string>();
+    const cur = new Map<string, string>();
+    for (const c of plan.data?.diff?.changes ?? []) {
+      if (c.baseId) base.set(c.baseId, c.message);
+      if (c.currentId) cur.set(c.currentId, c.message);
+    }
+    return { base, cur };
+  }, [plan.data]);
+  if (!q) return null;
+  return (
+    <section aria-label={`Details of ${id}`} className="panel">
+      <h3>
+        <code>{id}</code> — {q.verdict}
+      </h3>
+      <p>
+        median {fmt(q.baselineMedianMs)} → {fmt(q.currentMedianMs)} ms, ratio <strong>×{q.ratio.toFixed(3)}</strong>, {(q.ciLevel * 100).toFixed(0)} % interval [
+        {q.ci[0].toFixed(3)}, {q.ci[1].toFixed(3)}], p = {q.pValue.toExponential(1)}, BH q = {q.qValue.toExponential(1)}
+      </p>
+      <p className="muted small">{q.message ?? q.reason}</p>
+      {samples ? <Distribution baseline={samples.baseline} current={samples.current} /> : null}
+      <h4>Plans</h4>
+      {plan.isLoading ? <Loading label="Reading the plans…" /> : null}
+      {plan.isError ? <ErrorPanel error={plan.error} /> : null}
+      {plan.data ? (
+        <>
+          {plan.data.diff && plan.data.diff.changes.length ? (
+            <ul aria-label="Plan changes">
+              {plan.data.diff.changes.slice(0, 20).map((c, i) => (
+                <li key={i} className={c.structural ? 'warning' : 'muted'}>
+                  {c.message}
+                </li>
+              ))}
+              {plan.data.diff.changes.length > 20 ? <li className="muted">… {plan.data.diff.changes.length - 20} more</li> : null}
+            </ul>
+          ) : (
+            <p className="muted small">The two plans have the same shape.</p>
+          )}
+          <div role="radiogroup" aria-label="Plan view" className="row">
+            {(['side', 'baseline', 'current'] as const).map((v) => (
+              <label key={v}>
+                <input type="radio" name="planview" checked={view === v} onChange={() => setView(v)} /> {v === 'side' ? 'side by side' : v}
+              </label>
+            ))}
+          </div>
+          <div style={{ display: 'grid', gridTemplateColumns: view === 'side' ? '1fr 1fr' : '1fr', gap: 12 }}>
+            {view !== 'current' ? (
+              plan.data.plan ? <PlanTree plan={plan.data.plan} highlight={highlights.base} label="Baseline plan" /> : <p className="muted">No baseline plan{plan.data.planError ? `: ${plan.data.planError}` : ''}</p>
+            ) : null}
+            {view !== 'baseline' ? (
+              plan.data.against ? <PlanTree plan={plan.data.against} highlight={highlights.cur} label="Current plan" /> : <p className="muted">No current plan</p>
+            ) : null}
+          </div>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+export function PerfScreen() {
+  const { projectDir, connectionId } = useUi();
+  const workload = usePerfWorkload(projectDir);
+  const baselines = usePerfBaselines(projectDir);
+  const [base, setBase] = useState<string | null>(null);
+  const [current, setCurrent] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const saved = usePerfCompare(projectDir, base, current !== NOW ? current : null);
+  const now = useCompareNow();
+  const result: PerfCompareResult | undefined = current === NOW ? now.data : saved.data;
+
+  if (!projectDir) return <Empty title="Open a project first" />;
+  if (workload.isLoading || baselines.isLoading) return <Loading />;
+  if (workload.isError) return <ErrorPanel error={workload.error} onRetry={() => void workload.refetch()} />;
+  if (baselines.isError) return <ErrorPanel error={baselines.error} onRetry={() => void baselines.refetch()} />;
+  const list = baselines.data ?? [];
+
+  return (
+    <div className="screen perf-screen">
+      <h2>Performance</h2>
+      {workload.data && !workload.data.exists ? (
+        <Empty title="No workload yet">
+          Create <code>{workload.data.file}</code> (named queries with parameter sets), or run <code>confiture perf import-statements --top 20 --write</code>.
+        </Empty>
+      ) : null}
+      {workload.data?.error && workload.data.exists ? <ErrorPanel error={workload.data.error} title="The workload file is invalid" /> : null}
+      {workload.data?.workload ? (
+        <p className="muted small">
+          {workload.data.workload.queries.length} queries in <code>{workload.data.file}</code>
+        </p>
+      ) : null}
+      <CaptureForm dir={projectDir} connectionId={connectionId} />
+      {list.length === 0 ? (
+        <Empty title="No baselines yet">Capture one above (or `confiture perf capture --name before`), then another after your change.</Empty>
+      ) : (
+        <form
+          className="row"
+          aria-label="Choose what to compare"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (current === NOW && base && connectionId) now.mutate({ dir: projectDir, base, connectionId });
+          }}
+        >
+          <label>
+            Baseline{' '}
+            <select value={base ?? ''} onChange={(e) => setBase(e.target.value || null)}>
+              <option value="">choose…</option>
+              {list.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.id} · {b.environment} · PG {b.serverVersion}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            against{' '}
+            <select value={current ?? ''} onChange={(e) => setCurrent(e.target.value || null)}>
+              <option value="">choose…</option>
+              <option value={NOW} disabled={!connectionId}>
+                a capture now{connectionId ? '' : ' (connect first)'}
+              </option>
+              {list
+                .filter((b) => b.id !== base)
+                .map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.id}
+                  </option>
+                ))}
+            </select>
+          </label>
+          {current === NOW ? (
+            <button type="submit" disabled={!base || now.isPending}>
+              {now.isPending ? 'Capturing and comparing…' : 'Capture now and compare'}
+            </button>
+          ) : null}
+        </form>
+      )}
+      {saved.isLoading || now.isPending ? <Loading label="Comparing…" /> : null}
+      {saved.isError ? <ErrorPanel error={saved.error} /> : null}
+      {now.isError ? <ErrorPanel error={now.error} /> : null}
+      {result ? (
+        <>
+          <p role="status">
+            <strong style={{ color: result.summary.regression ? VERDICT_COLOUR.regression : undefined }}>{result.summary.regression} regression(s)</strong>, {result.summary.improvement} improvement(s),{' '}
+            {result.summary.unchanged} unchanged, {result.summary.inconclusive} inconclusive
+            <span className="muted small"> · {result.method.correction}; threshold ±{(result.method.threshold * 100).toFixed(0)} %</span>
+          </p>
+          {result.warnings.length ? (
+            <ul aria-label="Warnings">
+              {result.warnings.map((w) => (
+                <li key={w} className="warning">
+                  {w}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {result.unmatched.length ? (
+            <details>
+              <summary>{result.unmatched.length} query(ies) not compared</summary>
+              <ul>
+                {result.unmatched.map((u) => (
+                  <li key={u.id}>
+                    <code>{u.id}</code>: {u.reason}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
+          {result.queries.length === 0 ? <Empty title="Nothing to compare">The two captures share no query.</Empty> : <VerdictTable rows={result.queries} selected={selected} onSelect={setSelected} />}
+          {selected ? <QueryDetail dir={projectDir} result={result} id={selected} /> : <p className="muted small">Select a query to see its distributions and plans.</p>}
+        </>
+      ) : null}
+    </div>
+  );
+}
