@@ -46,10 +46,24 @@ proto.query = function (this: object, ...a: unknown[]) {
   if (!ids.has(this)) ids.set(this, ++nextId);
   const text = typeof a[0] === 'string' ? a[0] : ((a[0] as { text?: string })?.text ?? '?');
   const list = perClient.get(ids.get(this)!) ?? [];
-  list.push(text.replace(/\s+/g, ' ').slice(0, 110));
+  const short = text.replace(/\s+/g, ' ').slice(0, 110);
+  list.push(short);
   perClient.set(ids.get(this)!, list);
-  return original.apply(this, a);
+  const t0 = performance.now();
+  const out = original.apply(this, a);
+  if (out instanceof Promise) {
+    // time by kind of query (first word, or the first statement of a combined one)
+    const kind = short.startsWith('BEGIN;') ? 'BEGIN+SET LOCAL+first statement' : short.startsWith('WITH m AS') ? 'tracking+COMMIT' : short.split(' ').slice(0, 2).join(' ');
+    void out.finally(() => {
+      const e = timeByKind.get(kind) ?? { n: 0, ms: 0 };
+      e.n++;
+      e.ms += performance.now() - t0;
+      timeByKind.set(kind, e);
+    }).catch(() => undefined);
+  }
+  return out;
 };
+const timeByKind = new Map<string, { n: number; ms: number }>();
 
 const wal0 = (await admin.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]!.l;
 const cpu0 = process.cpuUsage();
@@ -65,6 +79,7 @@ console.log(`${N} migrations in ${(ms / 1000).toFixed(2)} s; Node CPU ${((cpu.us
 for (const [id, list] of perClient) {
   console.log(`connection ${id}: ${list.length} queries = ${(list.length / N).toFixed(2)} per migration`);
 }
+for (const [k, v] of [...timeByKind].sort((x, y) => y[1].ms - x[1].ms).slice(0, 8)) console.log(`  ${(v.ms / N).toFixed(2).padStart(6)} ms/migration in ${v.n} × ${k}`);
 const worker = [...perClient.values()].sort((a, b) => b.length - a.length)[0]!;
 // the queries of one migration in the middle of the run
 const per = Math.round(worker.length / N);

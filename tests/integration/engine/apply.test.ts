@@ -91,6 +91,42 @@ describe('migrate up / down', () => {
     p.remove();
   });
 
+  it('applies the file timeouts and names the line of an error from the very first statement', async () => {
+    await reset();
+    const slow = engineProject({ '0001_slow.up.sql': '-- confiture: statement_timeout=200ms\nSELECT pg_sleep(3);\nCREATE TABLE after_sleep (id int);' });
+    const t = Date.now();
+    const r = await runMigrations(slow.open(), urlTarget(db.url), { kind: 'up' });
+    expect(Date.now() - t).toBeLessThan(2500);
+    expect(r.ok).toBe(false);
+    expect(r.error?.message).toMatch(/0001_slow\.up\.sql:2: .*statement_timeout \(200 ms\)/);
+    expect(await tableExists('after_sleep')).toBe(false);
+    slow.remove();
+
+    await reset();
+    const bad = engineProject({ '0001_bad.up.sql': '-- header\nSELECT 1,\n  no_such_column\nFROM pg_class;' });
+    const b = await runMigrations(bad.open(), urlTarget(db.url), { kind: 'up' });
+    expect(b.error?.where?.line).toBe(3);
+    expect(b.error?.message).toMatch(/0001_bad\.up\.sql:3: column "no_such_column" does not exist/);
+    const applied = await db.pool.query('SELECT count(*)::int AS n FROM confiture.applied_migrations');
+    expect(applied.rows[0].n).toBe(0);
+    bad.remove();
+  });
+
+  it('records a migration without statements in its own transaction', async () => {
+    await reset();
+    const p = engineProject({ '0001_empty.up.sql': '-- nothing to do yet\n', "0002_quote.up.sql": "CREATE TABLE q (v text DEFAULT 'it''s \\\\ fine');" });
+    const r = await runMigrations(p.open(), urlTarget(db.url), { kind: 'up', approvalId: "appr'oval\\1" });
+    expect(r.ok).toBe(true);
+    const applied = await db.pool.query('SELECT version, approval_id FROM confiture.applied_migrations ORDER BY version');
+    expect(applied.rows).toEqual([
+      { version: '0001', approval_id: "appr'oval\\1" },
+      { version: '0002', approval_id: "appr'oval\\1" },
+    ]);
+    const tx = await db.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'");
+    expect(tx.rows[0].n).toBe(0);
+    p.remove();
+  });
+
   it('refuses malformed SQL and a file with its own COMMIT before running anything', async () => {
     await reset();
     const bad = engineProject({ '0001_a.up.sql': 'CREATE TABLE first (id int);', '0002_b.up.sql': 'CREATE TABLE x (id int);\nALTER TABLE x ADD COLUMN;' });
