@@ -50,6 +50,7 @@ proto.query = function (this: object, ...a: unknown[]) {
   list.push(short);
   perClient.set(ids.get(this)!, list);
   const t0 = performance.now();
+  if (firstMigrationAt === 0 && short.startsWith('BEGIN;')) firstMigrationAt = t0;
   const out = original.apply(this, a);
   if (out instanceof Promise) {
     // time by kind of query (first word, or the first statement of a combined one)
@@ -64,6 +65,7 @@ proto.query = function (this: object, ...a: unknown[]) {
   return out;
 };
 const timeByKind = new Map<string, { n: number; ms: number }>();
+let firstMigrationAt = 0;
 
 const wal0 = (await admin.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]!.l;
 const cpu0 = process.cpuUsage();
@@ -75,6 +77,7 @@ proto.query = original;
 if (!report.ok) throw new Error(report.error?.message);
 const wal = (await admin.query<{ b: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint::text AS b', [wal0])).rows[0]!.b;
 
+console.log(`startup (open, lock, tracking schema, plan/parse) ${((firstMigrationAt - t) / 1000).toFixed(2)} s, then ${((ms - (firstMigrationAt - t)) / N).toFixed(2)} ms/migration`);
 console.log(`${N} migrations in ${(ms / 1000).toFixed(2)} s; Node CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms/migration; WAL ${(Number(wal) / N / 1024).toFixed(1)} KiB/migration (server-wide)`);
 for (const [id, list] of perClient) {
   console.log(`connection ${id}: ${list.length} queries = ${(list.length / N).toFixed(2)} per migration`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { approvalState, decide, verifyAuditLog } from '../../approval';
 import { findMigration, openValidProject } from '../../project';
-import { riskReportForProject } from '../../risk';
+import { reviewProject } from '../../review';
 import { parseFormat, printJson, reportError } from '../output';
 import { embeddedDatabaseFor, openSession } from '../session';
 
@@ -24,11 +24,11 @@ export function registerApprove(program: Command, setExit: (code: number) => voi
         const project = openValidProject(opts.project);
         const m = findMigration(project, version);
         let report;
-        if (opts.offline) report = await riskReportForProject(project, null, { versions: [m.version], offline: true });
+        if (opts.offline) report = await reviewProject(project, null, { versions: [m.version] });
         else {
           const session = await openSession(opts.db, embeddedDatabaseFor(project.name));
           try {
-            report = await riskReportForProject(project, session.pool, { versions: [m.version] });
+            report = await reviewProject(project, session.pool, { versions: [m.version] });
           } finally {
             await session.close();
           }

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { EXIT } from '../../../src-shared/errors';
 import type { MigrationRisk } from '../../../src-shared/domain/risk';
 import { openValidProject } from '../../project';
-import { fmtMs, riskReportForProject } from '../../risk';
+import { fmtMs } from '../../risk';
+import { reviewProject } from '../../review';
 import { parseFormat, printJson, reportError } from '../output';
 import { embeddedDatabaseFor, openSession } from '../session';
 
@@ -51,7 +52,7 @@ export function registerRisk(program: Command, setExit: (code: number) => void):
         const project = openValidProject(opts.project);
         const session = await openSession(opts.db, embeddedDatabaseFor(project.name));
         try {
-          const report = await riskReportForProject(project, session.pool, { ...(opts.to ? { to: opts.to } : {}) });
+          const report = await reviewProject(project, session.pool, { ...(opts.to ? { to: opts.to } : {}) });
           if (format === 'json') {
             printJson({
               project: project.dir,

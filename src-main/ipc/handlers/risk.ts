@@ -6,6 +6,7 @@ import { initParser, parseSql } from '../../parse';
 import { ConfitureError } from '../../errors';
 import { findMigration, openValidProject } from '../../project';
 import { riskReportForProject } from '../../risk';
+import { reviewProject } from '../../review';
 
 type RiskProcedure = 'risk/report' | 'risk/catalog' | 'locks/analyze' | 'approval/decide' | 'approval/list' | 'approval/audit';
 
@@ -13,7 +14,9 @@ export const riskHandlers: Pick<Handlers, RiskProcedure> = {
   'risk/report': async ({ dir, connectionId, to, versions, findings }, ctx) => {
     const project = openValidProject(dir);
     const pool = connectionId ? ctx.connections.pool(connectionId) : null;
-    return riskReportForProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}), offline: !pool, findings: findings ?? null });
+    // findings given by the caller win; otherwise the rule library runs with the same catalog snapshot
+    if (findings) return riskReportForProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}), offline: !pool, findings });
+    return reviewProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}) });
   },
   'risk/catalog': async ({ connectionId, windowMs, schemas }, ctx) =>
     snapshotCatalog(ctx.connections.pool(connectionId), { windowMs: windowMs ?? 1000, ...(schemas ? { schemas } : {}) }),

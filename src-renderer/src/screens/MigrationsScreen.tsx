@@ -2,6 +2,7 @@ import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { MigrationState, MigrationStatus } from '../../../src-shared/domain/project';
 import { useMigrationSource, useProject, useProjectStatus } from '../api/app';
 import { StateBadge } from '../components/StateBadge';
+import { MigrationLintView } from '../components/lint/MigrationLintView';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { useUi } from '../state/ui';
 
@@ -13,7 +14,7 @@ function formatMs(ms: number | null): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-function MigrationSourcePanel({ dir, version }: { dir: string; version: string }) {
+function MigrationSourcePanel({ dir, version, connectionId }: { dir: string; version: string; connectionId: string | null }) {
   const source = useMigrationSource(dir, version);
   if (source.isLoading) return <Loading label="Reading the file…" />;
   if (source.isError) return <ErrorPanel error={source.error} />;
@@ -26,9 +27,7 @@ function MigrationSourcePanel({ dir, version }: { dir: string; version: string }
       {source.data.truncated ? (
         <p className="warning">This file is large: only its beginning is shown. The engine always reads the whole file.</p>
       ) : null}
-      <pre className="sql" aria-label={`SQL of migration ${version}`}>
-        {source.data.sql}
-      </pre>
+      <MigrationLintView dir={dir} version={version} connectionId={connectionId} />
       {source.data.downSql !== null ? (
         <details>
           <summary>Down migration</summary>
@@ -147,7 +146,7 @@ export function MigrationsScreen() {
             <h3>
               {selectedVersion} {status.data.migrations.find((m) => m.version === selectedVersion)?.name}
             </h3>
-            <MigrationSourcePanel dir={projectDir} version={selectedVersion} />
+            <MigrationSourcePanel dir={projectDir} version={selectedVersion} connectionId={connectionId} />
           </>
         ) : (
           <Empty title="Select a migration">Use the arrow keys or click a row to see its SQL.</Empty>

@@ -1,0 +1,70 @@
+/**
+ * The review of a migration before approval: one catalog snapshot of the target database feeds
+ * both the rule library (size-aware, "is this table new?" checks) and the risk model, and the
+ * lint findings become one of the risk factors. Used by `confiture risk`, `risk/report`, the
+ * approval gate of `migrate up` and `confiture lint --db`.
+ */
+import type { CatalogSnapshot } from '../../src-shared/domain/catalog';
+import type { Finding as RiskFinding, RiskReport } from '../../src-shared/domain/risk';
+import { snapshotCatalog } from '../catalog';
+import { lintProject, type LintCatalog, type LintCatalogTable } from '../lint';
+import type { Project } from '../project';
+import { riskReportForProject } from '../risk';
+
+type Q = Parameters<typeof snapshotCatalog>[0] & Parameters<typeof riskReportForProject>[1];
+
+/** The rule library's view of a catalog snapshot: `schema.table`, and bare names for `public`. */
+export function toLintCatalog(snapshot: CatalogSnapshot): LintCatalog {
+  const tables = new Map<string, LintCatalogTable>();
+  for (const t of snapshot.tables) {
+    const entry: LintCatalogTable = {
+      rows: Math.max(0, t.rowEstimate ?? 0),
+      bytes: t.sizeBytes + t.indexBytes,
+      columns: new Map(t.columns.map((c) => [c.name, c.type])),
+    };
+    tables.set(`${t.schema}.${t.name}`, entry);
+    if (t.schema === 'public') tables.set(t.name, entry);
+  }
+  return { tables };
+}
+
+export type FindingsByVersion = Record<string, RiskFinding[]>;
+
+/** Lint findings of every migration (suppressed ones excluded), keyed by version, for the risk model. */
+export async function findingsByVersion(project: Project, opts: { catalog?: CatalogSnapshot | null; pgVersion?: number } = {}): Promise<FindingsByVersion> {
+  const report = await lintProject(project.dir, {
+    ...(opts.catalog ? { catalog: toLintCatalog(opts.catalog) } : {}),
+    ...(opts.pgVersion ? { pgVersion: { value: Math.floor(opts.pgVersion / 10000), source: 'server' as const } } : {}),
+  });
+  const byPath = new Map(project.migrations.map((m) => [m.upPath, m.version]));
+  const out: FindingsByVersion = {};
+  for (const f of report.files) {
+    const version = byPath.get(f.path);
+    if (!version) continue;
+    // the risk model knows three severities; a critical lint finding weighs as an error there
+    out[version] = f.findings
+      .filter((x) => !x.suppressed)
+      .map((x) => ({ rule: x.rule, severity: x.severity === 'critical' ? 'error' : x.severity, statementIndex: x.statementIndex ?? 0 }));
+  }
+  return out;
+}
+
+export interface ReviewOptions {
+  to?: string;
+  versions?: string[];
+  /** reuse a snapshot already taken */
+  catalog?: CatalogSnapshot;
+}
+
+/** Risk report with lint findings and a catalog snapshot taken once for both. */
+export async function reviewProject(project: Project, db: Q | null, opts: ReviewOptions = {}): Promise<RiskReport> {
+  const catalog = opts.catalog ?? (db ? await snapshotCatalog(db, { windowMs: project.config.risk.snapshotWindow, longTransactionMs: project.config.risk.longTransaction }) : null);
+  const findings = await findingsByVersion(project, { catalog, ...(catalog ? { pgVersion: catalog.server.versionNum } : {}) } /* versionNum: 180004 → 18 */);
+  return riskReportForProject(project, db, {
+    ...(opts.to ? { to: opts.to } : {}),
+    ...(opts.versions ? { versions: opts.versions } : {}),
+    ...(catalog ? { catalog } : {}),
+    ...(db ? {} : { offline: true }),
+    findings,
+  });
+}
