@@ -16,11 +16,12 @@ import { registerMigrate } from './commands/migrate';
 import { registerDemo } from './commands/demo';
 import { registerPerf } from './commands/perf';
 import { registerHooks } from './commands/hooks';
+import { registerSlo } from './commands/slo';
 
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 /** Commands, one file each. Add yours here. */
-const COMMANDS: RegisterCommand[] = [registerStatus, registerMigrate, registerDemo, registerPerf, registerServe, registerLocks, registerRisk, registerApprove, registerHooks, registerLint];
+const COMMANDS: RegisterCommand[] = [registerStatus, registerMigrate, registerDemo, registerPerf, registerServe, registerLocks, registerRisk, registerApprove, registerHooks, registerLint, registerSlo];
 
 export async function main(argv: string[]): Promise<number> {
   let exit: number = EXIT.ok;

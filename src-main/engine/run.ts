@@ -36,6 +36,7 @@ import { ConfitureError, toErrorValue } from '../errors';
 import { childLogger } from '../logging';
 import type { Project } from '../project';
 import { ensureTrackingSchema, finishRun, insertRun, readApplied, readResumePoint, recordMigration, recordMigrationAndCommit, recordStatementProgress, acceptDrift as storeAcceptDrift, type StatementRunRow } from '../store';
+import { initParser } from '../parse';
 import { LockMonitor } from './monitor';
 import { buildPlan } from './plan';
 import { acquireRunLock } from './runlock';
@@ -294,14 +295,24 @@ export class Run {
    */
   async prepare(): Promise<RunPlan> {
     try {
-      this.lockClient = await this.connect();
-      await acquireRunLock(this.lockClient, this.schema, this.id);
-      this.worker = await this.connect();
-      const r = await this.worker.query<{ pid: number; v: string }>("SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS v");
+      // startup latency: the parser loads and the three connections (run lock, worker, monitor)
+      // open at the same time; the lock is still taken before anything is read or written
+      void initParser().catch(() => undefined);
+      const conns = await Promise.allSettled([this.connect(), this.connect(), this.connect()]);
+      const opened = conns.map((c) => (c.status === 'fulfilled' ? c.value : null));
+      this.lockClient = opened[0] ?? null;
+      this.worker = opened[1] ?? null;
+      this.monitorClient = opened[2] ?? null;
+      const failed = conns.find((c) => c.status === 'rejected');
+      if (failed) throw failed.reason;
+      const [, r] = await Promise.all([
+        acquireRunLock(this.lockClient!, this.schema, this.id),
+        this.worker!.query<{ pid: number; v: string }>("SELECT pg_backend_pid() AS pid, current_setting('server_version_num') AS v"),
+      ]);
       this.workerPid = r.rows[0]!.pid;
       this.serverVersionNum = Number(r.rows[0]!.v);
-      if (this.kind !== 'dry_run') await ensureTrackingSchema(this.worker, this.schema);
-      const applied = await readApplied(this.worker, this.schema);
+      if (this.kind !== 'dry_run') await ensureTrackingSchema(this.worker!, this.schema);
+      const applied = await readApplied(this.worker!, this.schema);
       await this.emit('before_load');
       const plan = await buildPlan(this.project, applied, { direction: this.direction, ...(this.opts.to !== undefined ? { to: this.opts.to } : {}), ...(this.opts.steps !== undefined ? { steps: this.opts.steps } : {}) });
       if (plan.drift.length > 0 && !this.opts.acceptDrift) {
@@ -317,7 +328,7 @@ export class Run {
       if (this.kind !== 'dry_run') {
         for (const m of plan.migrations) {
           if (m.transaction !== 'none') continue;
-          const resume = await readResumePoint(this.worker, this.schema, m.version, m.direction, m.checksum);
+          const resume = await readResumePoint(this.worker!, this.schema, m.version, m.direction, m.checksum);
           let k = 0;
           while (resume.done.includes(k)) k++;
           if (k > 0) m.resumeFrom = k;
@@ -370,7 +381,7 @@ export class Run {
           for (const d of plan.drift) await storeAcceptDrift(worker, this.schema, { version: d.version, previous: d.appliedChecksum, current: d.fileChecksum, by: this.by, runId: this.id });
         }
       }
-      this.monitorClient = await this.connect();
+      this.monitorClient ??= await this.connect();
       this.monitor = new LockMonitor(this.monitorClient, this.id, this.serverVersionNum, Math.min(1000, this.opts.monitor?.intervalMs ?? 1000), {
         currentPid: () => (this.running ? this.workerPid : null),
         onSnapshot: (s) => this.onMonitor(s),

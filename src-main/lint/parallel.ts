@@ -1,6 +1,8 @@
 /**
- * Lints many files over worker threads (one per core). The rule set is recomposed in each
- * worker from the same configuration, which composition makes deterministic.
+ * Lints many files over worker threads (one per core). Each worker loads the parser (WASM) and
+ * composes the rule set once — from the same configuration, which composition makes
+ * deterministic — then lints batches of file paths it is handed one after another, so a worker
+ * slowed by a busy core simply takes fewer batches. Results come back in input order.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -10,33 +12,66 @@ import type { LintConfig } from './config';
 import type { LintInputs } from './types';
 
 export interface ParallelJob {
-  files: string[];
   config: Partial<LintConfig> | undefined;
   compose: ComposeOptions;
   inputs: Omit<LintInputs, 'hasDownMigration'>;
 }
 
+/** A batch of files sent to a worker, and its answer. */
+export interface WorkerBatch {
+  batch: number;
+  files: string[];
+}
+export type WorkerAnswer = { batch: number; results: FileLintResult[] } | { batch: number; error: string };
+
 /** Below this many files one thread is faster than starting workers. */
 export const PARALLEL_MIN_FILES = 300;
+/** Files per message: large enough that messaging is noise, small enough to balance the load. */
+export const BATCH_FILES = 100;
 
-export async function lintInWorkers(job: ParallelJob, threads = os.availableParallelism?.() ?? os.cpus().length): Promise<FileLintResult[]> {
-  const n = Math.max(1, Math.min(threads, Math.ceil(job.files.length / 100)));
-  const chunks: string[][] = Array.from({ length: n }, () => []);
-  // contiguous chunks keep the output order trivial to restore
-  const size = Math.ceil(job.files.length / n);
-  job.files.forEach((f, i) => chunks[Math.floor(i / size)]!.push(f));
-  const parts = await Promise.all(
-    chunks.map(
-      (files) =>
-        new Promise<FileLintResult[]>((resolve, reject) => {
-          const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { ...job, files } satisfies ParallelJob });
-          w.once('message', (m: FileLintResult[]) => {
-            resolve(m);
-            void w.terminate();
+export async function lintInWorkers(job: ParallelJob & { files: string[] }, threads = os.availableParallelism?.() ?? os.cpus().length): Promise<FileLintResult[]> {
+  const batches: string[][] = [];
+  for (let i = 0; i < job.files.length; i += BATCH_FILES) batches.push(job.files.slice(i, i + BATCH_FILES));
+  const n = Math.max(1, Math.min(threads, batches.length));
+  const results: FileLintResult[][] = new Array<FileLintResult[]>(batches.length);
+  let next = 0;
+  const workerData: ParallelJob = { config: job.config, compose: job.compose, inputs: job.inputs };
+  await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData });
+          let done = false;
+          const send = () => {
+            if (next >= batches.length) {
+              done = true;
+              void w.terminate().then(() => resolve(), reject);
+              return;
+            }
+            const batch = next++;
+            w.postMessage({ batch, files: batches[batch]! } satisfies WorkerBatch);
+          };
+          w.on('message', (m: WorkerAnswer) => {
+            if ('error' in m) {
+              done = true;
+              void w.terminate();
+              reject(new Error(m.error));
+              return;
+            }
+            results[m.batch] = m.results;
+            send();
           });
-          w.once('error', reject);
+          w.once('error', (e) => {
+            done = true;
+            reject(e);
+          });
+          w.once('exit', (code) => {
+            if (!done) reject(new Error(`lint worker exited with code ${code}`));
+          });
+          send();
         }),
     ),
   );
-  return parts.flat();
+  return results.flat();
 }

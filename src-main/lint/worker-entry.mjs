@@ -1,5 +1,12 @@
-// Worker bootstrap: lets a worker thread load the TypeScript lint worker through tsx (CLI only).
-import { register } from 'tsx/esm/api';
+// Worker bootstrap (CLI only): loads the TypeScript lint worker from a cached bundle when it can
+// (bin/bundle-cache.mjs: no per-worker tsx start-up), else through tsx.
+import { fileURLToPath } from 'node:url';
+import { bundledUrl } from '../../bin/bundle-cache.mjs';
 
-register();
-await import('./worker.ts');
+const bundle = await bundledUrl(fileURLToPath(new URL('./worker.ts', import.meta.url)), 'lint-worker');
+if (bundle) await import(bundle);
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./worker.ts');
+}

@@ -1,16 +1,22 @@
-/** A worker thread that lints a share of the files (see parallel.ts). */
+/** A worker thread that lints the batches of files it is sent (see parallel.ts). */
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initParser, parseSql } from '../parse';
 import { composeRuleSet } from './compose';
 import { lintParsed } from './engine';
 import { hasDownFile } from './files';
-import type { ParallelJob } from './parallel';
+import type { ParallelJob, WorkerAnswer, WorkerBatch } from './parallel';
 
 const job = workerData as ParallelJob;
 await initParser();
 const ruleSet = composeRuleSet(job.config, job.compose);
-const results = job.files.map((file) =>
-  lintParsed(parseSql(fs.readFileSync(file, 'utf8'), file), { ruleSet, inputs: { ...job.inputs, hasDownMigration: hasDownFile(file) } }),
-);
-parentPort!.postMessage(results);
+parentPort!.on('message', ({ batch, files }: WorkerBatch) => {
+  let answer: WorkerAnswer;
+  try {
+    const results = files.map((file) => lintParsed(parseSql(fs.readFileSync(file, 'utf8'), file), { ruleSet, inputs: { ...job.inputs, hasDownMigration: hasDownFile(file) } }));
+    answer = { batch, results };
+  } catch (e) {
+    answer = { batch, error: e instanceof Error ? e.message : String(e) };
+  }
+  parentPort!.postMessage(answer);
+});

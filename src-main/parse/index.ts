@@ -9,6 +9,7 @@
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 import type { ParseProblem, SourcePosition, SourceRange } from '../../src-shared/domain/statement';
 import { statementKind, isTransactional, transactionControl, type TxControl } from './kinds';
+import { isSqlSpace, lexComments, type Lexed, type LexedComment } from './lexer';
 
 export type { TxControl } from './kinds';
 export { statementKind, relationName, qualifiedName } from './kinds';
@@ -164,6 +165,121 @@ export function scanTokens(text: string): Token[] {
 
 /** Parses one file of SQL. Never throws for bad SQL: problems are returned with line/column. */
 export function parseSql(text: string, path = '<sql>'): ParsedFile {
+  const lexed = lexComments(text);
+  return (lexed && parseFast(text, path, lexed)) ?? parseScanned(text, path);
+}
+
+function statementOf(index: number, text: string, pos: PositionMap, ast: AstNode, startChar: number, endChar: number): ParsedStatement {
+  const nodeType = Object.keys(ast)[0] ?? 'Unknown';
+  const node = (ast[nodeType] ?? {}) as Record<string, unknown>;
+  return {
+    index,
+    sql: text.slice(startChar, endChar),
+    range: { start: pos.position(startChar), end: pos.position(endChar) },
+    nodeType,
+    node,
+    ast,
+    kind: statementKind(nodeType, node),
+    transactional: isTransactional(nodeType, node),
+    txControl: transactionControl(nodeType, node),
+  };
+}
+
+/**
+ * The common case, one WASM call: a text without backslashes that parses. Comments come from the
+ * small lexer; statement ranges from the parser's stmt_location/stmt_len, trimmed of whitespace,
+ * comments and a final semicolon — exactly what the scanner-token path below computes.
+ * Returns null (the caller takes the scanner path) when the text does not parse.
+ */
+function parseFast(text: string, path: string, lexed: Lexed): ParsedFile | null {
+  let result: ReturnType<typeof parseSync>;
+  try {
+    result = parseSync(text);
+  } catch {
+    return null;
+  }
+  const problems: ParseProblem[] = [];
+  const pos = new PositionMap(text);
+  const file = path === '<sql>' ? undefined : path;
+  const { comments } = lexed;
+  const headerComments: { text: string; line: number }[] = [];
+  for (const c of comments) {
+    if (lexed.firstCode >= 0 && c.start >= lexed.firstCode) break;
+    headerComments.push({ text: text.slice(c.start, c.end), line: pos.position(c.start).line });
+  }
+  const directives = readDirectives(headerComments, problems, file);
+
+  // comment ending after offset i (comments are sorted and disjoint), found by binary search
+  const commentAt = (i: number): LexedComment | undefined => {
+    let lo = 0;
+    let hi = comments.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = comments[mid]!;
+      if (c.end <= i) lo = mid + 1;
+      else if (c.start > i) hi = mid - 1;
+      else return c;
+    }
+    return undefined;
+  };
+
+  const statements: ParsedStatement[] = [];
+  const bytes = Buffer.byteLength(text);
+  for (const raw of result.stmts ?? []) {
+    const locStart = raw.stmt_location ?? 0;
+    const locEnd = raw.stmt_len ? locStart + raw.stmt_len : bytes;
+    const from = pos.charOffset(locStart);
+    const to = pos.charOffset(locEnd);
+    let start = from;
+    while (start < to) {
+      if (isSqlSpace(text.charCodeAt(start))) start++;
+      else {
+        const c = commentAt(start);
+        if (c && c.start === start) start = c.end;
+        else break;
+      }
+    }
+    // the last code character; a ';' ending the range is not part of the statement (as in the token path)
+    let end = -1;
+    for (let i = to - 1; i >= start; ) {
+      if (isSqlSpace(text.charCodeAt(i))) i--;
+      else {
+        const c = commentAt(i);
+        if (c) i = c.start - 1;
+        else if (i === to - 1 && text.charCodeAt(i) === 59) i--;
+        else {
+          end = i + 1;
+          break;
+        }
+      }
+    }
+    if (end < 0) {
+      // no token inside: keep the parser's own extent
+      start = from;
+      end = to;
+    }
+    statements.push(statementOf(statements.length, text, pos, raw.stmt as unknown as AstNode, start, end));
+  }
+  if (statements.length === 0 && problems.length === 0) {
+    problems.push({ severity: 'warning', code: 'empty', message: 'no SQL statements in this file', line: 1, column: 1, ...(file ? { file } : {}) });
+  }
+  return {
+    path,
+    text,
+    statements,
+    problems,
+    directives,
+    hasTransactionControl: statements.some((s) => s.txControl !== null),
+    hasNonTransactional: statements.some((s) => !s.transactional),
+    comments: comments.map((c) => ({ text: text.slice(c.start, c.end), range: { start: pos.position(c.start), end: pos.position(c.end) } })),
+  };
+}
+
+/**
+ * The general path: libpg-query's scanner gives tokens for comments, psql meta-commands and exact
+ * ranges. `parseSql` gives the same model; exported so tests can check the fast path against it.
+ */
+export function parseScanned(text: string, path: string): ParsedFile {
   const problems: ParseProblem[] = [];
   const pos = new PositionMap(text);
   const file = path === '<sql>' ? undefined : path;

@@ -8,6 +8,7 @@ import { LintConfigSchema } from '../lint/config';
 import { HooksConfigSchema } from '../hooks/config';
 import { PerfConfigSchema } from '../perf/config';
 import { RiskConfigSchema } from '../risk/config';
+import { SloConfigSchema } from '../slo/config';
 
 export const configSections = {
   engine: EngineConfigSchema.default(EngineConfigSchema.parse({})),
@@ -15,5 +16,6 @@ export const configSections = {
   hooks: HooksConfigSchema.default(HooksConfigSchema.parse({})),
   perf: PerfConfigSchema.default(PerfConfigSchema.parse({})),
   risk: RiskConfigSchema.default(RiskConfigSchema.parse({})),
+  slo: SloConfigSchema.default(SloConfigSchema.parse({})),
   /** sections not yet claimed by a capability are rejected as unknown keys */
 } satisfies Record<string, z.ZodType>;

@@ -10,6 +10,7 @@ import { hooksProcedures } from './hooks';
 import { perfProcedures, perfStreams } from './perf';
 import { lintProcedures } from './lint';
 import { riskProcedures } from './risk';
+import { sloProcedures } from './slo';
 
 export const procedures = {
   ...appProcedures,
@@ -18,6 +19,7 @@ export const procedures = {
   ...perfProcedures,
   ...lintProcedures,
   ...riskProcedures,
+  ...sloProcedures,
 } as const satisfies Record<string, ProcedureDef>;
 
 export const streams = {

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { EXIT, exitCodeFor } from '../../../src-shared/errors';
 import type { RunReport } from '../../../src-shared/domain/runner';
+import type { LifecycleListener } from '../../../src-shared/domain/lifecycle';
 import { runMigrations, targetFor } from '../../engine';
-import { runnerForProject } from '../../hooks';
+import { standardListeners } from '../../lifecycle';
 import { formatExecution } from './hooks';
+import { sloAfterRun, violationAlert } from '../../slo';
+import type { RunSloCheck } from '../../../src-shared/domain/slo';
 import { openValidProject, type Project } from '../../project';
 import { migrationStatus } from '../../status';
 import { parseFormat, printJson, reportError, UsageError } from '../output';
@@ -85,7 +88,30 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
       const project = openValidProject(opts.project);
       const session = await openSession(opts.db, embeddedDatabaseFor(project.name));
       try {
-        const hookRunner = runnerForProject(project, session.pool, { onExecution: (e) => format === 'text' && process.stderr.write(`${formatExecution(e)}\n`) });
+        const progress: LifecycleListener = (c) => {
+          if (c.event === 'before_migration' && c.migration) process.stderr.write(`→ ${c.migration.version}_${c.migration.name}\n`);
+        };
+        // after the run: its bad events against the SLOs; any fire the `alert_slo_violation` hooks
+        const slo: { check: RunSloCheck | null; listener: LifecycleListener } = {
+          check: null,
+          listener: sloAfterRun({
+            pool: session.pool,
+            project,
+            onCheck: (c) => (slo.check = c),
+            onViolation: async (c, ctx) => {
+              if (format === 'text') process.stderr.write(`SLO: ${c.violations.length} event(s) of this run outside ${[...new Set(c.violations.map((v) => v.objectiveId))].join(', ')} (see confiture slo report)\n`);
+              await standard.hooks.fire('alert_slo_violation', { ...ctx, event: 'alert_slo_violation', at: new Date().toISOString(), alert: violationAlert(c) });
+            },
+          }),
+        };
+        const standard = standardListeners(project, session.pool, {
+          connect: () => session.ctx.connections.client(session.connection.id),
+          connectionLabel: session.connection.label,
+          appVersion: session.ctx.version,
+          onHookExecution: (e) => format === 'text' && process.stderr.write(`${formatExecution(e)}\n`),
+          extra: [...(format === 'text' ? [progress] : []), slo.listener],
+        });
+        const hookRunner = standard.hooks;
         const report = await runMigrations(project, targetFor(session.ctx, session.connection.id), {
           kind: effective,
           ...(to !== undefined ? { to } : {}),
@@ -93,18 +119,10 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
           acceptDrift: opts.acceptDrift === true,
           appVersion: session.ctx.version,
           ...(autoAbort !== undefined ? { monitor: { autoAbortAfterMs: autoAbort } } : {}),
-          listeners:
-            format === 'text'
-              ? [
-                  hookRunner.listener,
-                  (c) => {
-                    if (c.event === 'before_migration' && c.migration) process.stderr.write(`→ ${c.migration.version}_${c.migration.name}\n`);
-                  },
-                ]
-              : [hookRunner.listener],
+          listeners: standard.listeners,
         });
         const hookActivity = hookRunner.executions(report.runId);
-        if (format === 'json') printJson({ ...toJson(report), hooks: hookActivity });
+        if (format === 'json') printJson({ ...toJson(report), hooks: hookActivity, ...(slo.check ? { slo: slo.check } : {}) });
         else printReport(project, session.connection.label, report);
         if (format === 'text' && hookActivity.length > 0) {
           const failed = hookActivity.filter((e) => e.final && e.outcome !== 'success').length;

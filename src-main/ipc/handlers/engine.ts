@@ -1,6 +1,18 @@
 import type { Handlers, StreamHandlers } from '../router';
 import { getRun, planRun, runHistory, runMigrations, startRun, targetFor } from '../../engine';
-import { openValidProject } from '../../project';
+import { openValidProject, type Project } from '../../project';
+import { standardListeners } from '../../lifecycle';
+import type { AppContext } from '../../context';
+
+/** Hooks, review phases, approval gate, risk history and perf: the same listeners as the CLI. */
+function listenersFor(ctx: AppContext, project: Project, connectionId: string) {
+  const info = ctx.connections.info(connectionId);
+  return standardListeners(project, ctx.connections.pool(connectionId), {
+    connect: () => ctx.connections.client(connectionId),
+    connectionLabel: info.label,
+    appVersion: ctx.version,
+  }).listeners;
+}
 
 type EngineProcedure =
   | 'runner/plan'
@@ -19,26 +31,34 @@ const range = (i: { to?: string | undefined; steps?: number | undefined }) => ({
 
 export const engineHandlers: Pick<Handlers, EngineProcedure> = {
   'runner/plan': async (i, ctx) => planRun(openValidProject(i.dir), ctx.connections.pool(i.connectionId), { direction: i.direction, ...range(i) }),
-  'runner/dryRun': async (i, ctx) =>
-    runMigrations(openValidProject(i.dir), targetFor(ctx, i.connectionId), {
+  'runner/dryRun': async (i, ctx) => {
+    const project = openValidProject(i.dir);
+    return runMigrations(project, targetFor(ctx, i.connectionId), {
       kind: 'dry_run',
+      listeners: listenersFor(ctx, project, i.connectionId),
       ...range(i),
       acceptDrift: i.acceptDrift === true,
       appVersion: ctx.version,
       publish: (s, t, e) => ctx.streams.publish(s, t, e),
-    }),
-  'runner/apply': async (i, ctx) =>
-    runMigrations(openValidProject(i.dir), targetFor(ctx, i.connectionId), {
+    });
+  },
+  'runner/apply': async (i, ctx) => {
+    const project = openValidProject(i.dir);
+    return runMigrations(project, targetFor(ctx, i.connectionId), {
       kind: i.direction,
+      listeners: listenersFor(ctx, project, i.connectionId),
       ...range(i),
       acceptDrift: i.acceptDrift === true,
       appVersion: ctx.version,
       ...(i.autoAbortAfterMs ? { monitor: { autoAbortAfterMs: i.autoAbortAfterMs } } : {}),
       publish: (s, t, e) => ctx.streams.publish(s, t, e),
-    }),
+    });
+  },
   'runner/start': async (i, ctx) => {
-    const run = await startRun(ctx, openValidProject(i.dir), i.connectionId, {
+    const project = openValidProject(i.dir);
+    const run = await startRun(ctx, project, i.connectionId, {
       kind: i.mode,
+      listeners: listenersFor(ctx, project, i.connectionId),
       ...range(i),
       stepping: i.stepping,
       acceptDrift: i.acceptDrift === true,

@@ -6,6 +6,7 @@ import { hooksHandlers } from './hooks';
 import { perfHandlers, perfStreamHandlers } from './perf';
 import { lintHandlers } from './lint';
 import { riskHandlers } from './risk';
+import { sloHandlers } from './slo';
 
 export const handlers: Handlers = {
   ...appHandlers,
@@ -14,6 +15,7 @@ export const handlers: Handlers = {
   ...perfHandlers,
   ...lintHandlers,
   ...riskHandlers,
+  ...sloHandlers,
 };
 
 export const streamHandlers: StreamHandlers = {

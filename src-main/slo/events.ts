@@ -1,0 +1,158 @@
+/**
+ * The events each SLI counts, read from the tracking tables with parameterised SQL. Every SLI
+ * is one SELECT producing rows (at, good, run_id, ...); the report aggregates it over a window,
+ * the per-run check filters it on one run. Parameters: $1 run kinds (text[]), $2 threshold (ms):
+ * a rate SLI decides `ok` itself, a duration SLI leaves it null and `duration_ms < $2` decides.
+ *
+ * What is an event, and when is it good (docs/guides/slo.md says the same for DBAs):
+ * - run_success_rate: a finished recorded run (`runs`), good when its outcome is `success`;
+ *   `failed` is bad, and so is an abandoned run (still `running` while its lock session is gone:
+ *   the process died). `cancelled` and `policy_failure` are decisions, not failures: not counted.
+ * - migration_duration_ms: a migration applied or reverted (`migration_history`), good when it
+ *   took less than the threshold. A failed migration leaves no row here: run_success_rate counts it.
+ * - statement_duration_ms: a finished statement (`statement_runs`), good under the threshold; a
+ *   failed statement is judged on its elapsed time (a statement_timeout kill is slow, hence bad).
+ * - lock_retry_rate: a finished statement, good when it ran on its first attempt.
+ * - hook_failure_rate: the deciding attempt of a hook (`hook_executions.final`) in a recorded
+ *   run, good when it succeeded; `skipped` hooks did not run and are not counted.
+ */
+import type pg from 'pg';
+import type { SliName, SloEvent } from '../../src-shared/domain/slo';
+import { quoteIdent } from '../db';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+/** Columns every event query returns. */
+const COLUMNS = 'at, good, run_id, run_kind, version, direction, statement_index, line, statement_kind, duration_ms, attempts, detail';
+
+function eventsSql(sli: SliName, s: string): string {
+  switch (sli) {
+    case 'run_success_rate':
+      return `SELECT coalesce(r.finished_at, r.started_at) AS at, r.outcome = 'success' AS ok, r.id::text AS run_id, r.kind AS run_kind,
+                     r.error->'details'->>'version' AS version, NULL::text AS direction, (r.error->'details'->>'statement')::int AS statement_index,
+                     (r.error->'where'->>'line')::int AS line, NULL::text AS statement_kind,
+                     extract(epoch FROM r.finished_at - r.started_at) * 1000 AS duration_ms, NULL::int AS attempts,
+                     CASE WHEN r.outcome = 'running' THEN 'abandoned: the run never finished and its session is gone (the process died)'
+                          ELSE r.error->>'message' END AS detail
+              FROM ${s}.runs r
+              WHERE r.kind = ANY($1::text[])
+                AND (r.outcome IN ('success', 'failed')
+                     OR (r.outcome = 'running' AND r.lock_pid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.lock_pid)))`;
+    case 'migration_duration_ms':
+      return `SELECT h.at, NULL::boolean AS ok, h.run_id::text AS run_id, r.kind AS run_kind, h.version, h.direction,
+                     NULL::int AS statement_index, NULL::int AS line, NULL::text AS statement_kind, h.duration_ms, NULL::int AS attempts,
+                     h.version || '_' || h.name AS detail
+              FROM ${s}.migration_history h JOIN ${s}.runs r ON r.id = h.run_id
+              WHERE r.kind = ANY($1::text[]) AND h.duration_ms IS NOT NULL`;
+    case 'statement_duration_ms':
+    case 'lock_retry_rate':
+      return `SELECT coalesce(st.finished_at, st.started_at) AS at,
+                     ${sli === 'statement_duration_ms' ? 'NULL::boolean' : 'st.attempts <= 1'} AS ok,
+                     st.run_id::text AS run_id, r.kind AS run_kind, st.version, st.direction, st.statement_index, st.line, st.kind AS statement_kind,
+                     d.ms AS duration_ms, st.attempts, CASE WHEN st.outcome = 'success' THEN NULL ELSE st.outcome || coalesce(': ' || st.error, '') END AS detail
+              FROM ${s}.statement_runs st JOIN ${s}.runs r ON r.id = st.run_id
+              CROSS JOIN LATERAL (SELECT coalesce(st.duration_ms, extract(epoch FROM st.finished_at - st.started_at) * 1000) AS ms) d
+              WHERE r.kind = ANY($1::text[]) AND st.finished_at IS NOT NULL AND st.outcome IN ('success', 'failure', 'cancelled')`;
+    case 'hook_failure_rate':
+      return `SELECT e.finished_at AS at, e.outcome = 'success' AS ok, e.run_id, r.kind AS run_kind, NULL::text AS version, NULL::text AS direction,
+                     NULL::int AS statement_index, NULL::int AS line, NULL::text AS statement_kind, e.duration_ms, e.attempt AS attempts,
+                     e.hook_id || ' on ' || e.phase || ': ' || e.outcome || coalesce(' — ' || e.error, '') AS detail
+              FROM ${s}.hook_executions e JOIN ${s}.runs r ON r.id::text = e.run_id
+              WHERE e.final AND e.outcome <> 'skipped' AND r.kind = ANY($1::text[])`;
+  }
+}
+
+/** The CTE `ev` of an SLI's events with their verdict `good`. */
+function ev(sli: SliName, s: string): string {
+  return `ev AS (SELECT e.*, coalesce(e.ok, e.duration_ms < $2::float8) AS good FROM (${eventsSql(sli, s)}) e)`;
+}
+
+/** The table an SLI reads: when it does not exist yet, there is simply no data. */
+const SOURCE: Record<SliName, string> = {
+  run_success_rate: 'runs',
+  migration_duration_ms: 'migration_history',
+  statement_duration_ms: 'statement_runs',
+  lock_retry_rate: 'statement_runs',
+  hook_failure_rate: 'hook_executions',
+};
+
+export async function sourceExists(db: Queryable, schema: string, sli: SliName): Promise<boolean> {
+  const r = await db.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [`${quoteIdent(schema)}.${SOURCE[sli]}`]);
+  return r.rows[0]?.ok === true;
+}
+
+interface EventRow {
+  at: Date;
+  good: boolean;
+  run_id: string;
+  run_kind: string;
+  version: string | null;
+  direction: string | null;
+  statement_index: number | null;
+  line: number | null;
+  statement_kind: string | null;
+  duration_ms: number | null;
+  attempts: number | null;
+  detail: string | null;
+}
+
+function toEvent(r: EventRow): SloEvent {
+  return {
+    runId: r.run_id,
+    at: r.at.toISOString(),
+    runKind: r.run_kind,
+    version: r.version,
+    direction: r.direction,
+    statementIndex: r.statement_index,
+    line: r.line,
+    statementKind: r.statement_kind,
+    durationMs: r.duration_ms === null ? null : Math.round(Number(r.duration_ms) * 1000) / 1000,
+    attempts: r.attempts,
+    detail: r.detail,
+  };
+}
+
+export interface EventQuery {
+  schema: string;
+  sli: SliName;
+  kinds: readonly string[];
+  thresholdMs: number | null;
+}
+
+export interface WindowCounts {
+  total: number;
+  good: number;
+  shortTotal: number;
+  shortGood: number;
+  /** the newest bad events, at most `limit` */
+  bad: SloEvent[];
+}
+
+/** Counts over the window and the short window (both ending now, on the server's clock). */
+export async function windowCounts(db: Queryable, q: EventQuery & { windowMs: number; shortWindowMs: number; limit: number }): Promise<WindowCounts> {
+  if (!(await sourceExists(db, q.schema, q.sli))) return { total: 0, good: 0, shortTotal: 0, shortGood: 0, bad: [] };
+  const s = quoteIdent(q.schema);
+  const params = [q.kinds, q.thresholdMs, q.windowMs, q.shortWindowMs];
+  const since = (p: string) => `at > now() - ${p}::float8 * interval '1 millisecond'`;
+  const counts = await db.query<{ total: number; good: number; short_total: number; short_good: number }>(
+    `WITH ${ev(q.sli, s)}
+     SELECT count(*)::int AS total, count(*) FILTER (WHERE good)::int AS good,
+            count(*) FILTER (WHERE ${since('$4')})::int AS short_total, count(*) FILTER (WHERE good AND ${since('$4')})::int AS short_good
+     FROM ev WHERE ${since('$3')}`,
+    params,
+  );
+  const c = counts.rows[0]!;
+  let bad: SloEvent[] = [];
+  if (q.limit > 0 && c.total > c.good) {
+    const r = await db.query<EventRow>(`WITH ${ev(q.sli, s)} SELECT ${COLUMNS} FROM ev WHERE ${since('$3')} AND NOT good ORDER BY at DESC LIMIT $4`, [q.kinds, q.thresholdMs, q.windowMs, q.limit]);
+    bad = r.rows.map(toEvent);
+  }
+  return { total: c.total, good: c.good, shortTotal: c.short_total, shortGood: c.short_good, bad };
+}
+
+/** Every event of one run (no window), bad ones listed. */
+export async function runCounts(db: Queryable, q: EventQuery & { runId: string }): Promise<{ total: number; bad: SloEvent[] }> {
+  if (!(await sourceExists(db, q.schema, q.sli))) return { total: 0, bad: [] };
+  const r = await db.query<EventRow>(`WITH ${ev(q.sli, quoteIdent(q.schema))} SELECT ${COLUMNS} FROM ev WHERE run_id = $3 ORDER BY at`, [q.kinds, q.thresholdMs, q.runId]);
+  return { total: r.rowCount ?? r.rows.length, bad: r.rows.filter((x) => !x.good).map(toEvent) };
+}
