@@ -65,20 +65,20 @@ export interface LintPathsOptions {
 }
 
 export async function lintPaths(files: string[], opts: LintPathsOptions): Promise<LintReport> {
-  if (opts.source && !opts.catalog && !opts.approved && (opts.threads ?? 1) > 1 && files.length >= PARALLEL_MIN_FILES) {
-    const results = await lintInWorkers({ files, config: opts.source.config, compose: opts.source.compose, inputs: opts.inputs ?? {} }, Math.min(opts.threads!, os.cpus().length));
-    return summarise(results, opts.ruleSet);
-  }
   await initParser();
-  const results = files.map((file) => {
-    const text = fs.readFileSync(file, 'utf8');
-    return lintParsed(parseSql(text, file), {
+  const lintFile = (file: string) =>
+    lintParsed(parseSql(fs.readFileSync(file, 'utf8'), file), {
       ruleSet: opts.ruleSet,
       ...(opts.catalog ? { catalog: opts.catalog } : {}),
       inputs: { ...opts.inputs, hasDownMigration: hasDownFile(file), approved: opts.approved?.(file) },
     });
-  });
-  return summarise(results, opts.ruleSet);
+  if (opts.source && !opts.catalog && !opts.approved && (opts.threads ?? 1) > 1 && files.length >= PARALLEL_MIN_FILES) {
+    // this thread lints too: its parser is loaded, and a worker takes a few hundred ms to start
+    const job = { files, config: opts.source.config, compose: opts.source.compose, inputs: opts.inputs ?? {} };
+    const results = await lintInWorkers(job, Math.min(opts.threads!, os.availableParallelism?.() ?? os.cpus().length), (batch) => batch.map(lintFile));
+    return summarise(results, opts.ruleSet);
+  }
+  return summarise(files.map(lintFile), opts.ruleSet);
 }
 
 export interface LintProjectOptions {

@@ -29,49 +29,63 @@ export const PARALLEL_MIN_FILES = 300;
 /** Files per message: large enough that messaging is noise, small enough to balance the load. */
 export const BATCH_FILES = 100;
 
-export async function lintInWorkers(job: ParallelJob & { files: string[] }, threads = os.availableParallelism?.() ?? os.cpus().length): Promise<FileLintResult[]> {
+/**
+ * Lints `job.files` on `threads` threads: this one (when `local` is given, e.g. the CLI, whose
+ * parser is loaded anyway) plus worker threads, all pulling batches from one queue. Workers keep
+ * two batches in flight so they never wait for this thread to finish its own batch.
+ */
+export async function lintInWorkers(
+  job: ParallelJob & { files: string[] },
+  threads = os.availableParallelism?.() ?? os.cpus().length,
+  local?: (files: string[]) => FileLintResult[],
+): Promise<FileLintResult[]> {
   const batches: string[][] = [];
   for (let i = 0; i < job.files.length; i += BATCH_FILES) batches.push(job.files.slice(i, i + BATCH_FILES));
-  const n = Math.max(1, Math.min(threads, batches.length));
+  const workers = Math.max(local ? 0 : 1, Math.min(threads - (local ? 1 : 0), batches.length - (local ? 1 : 0)));
   const results: FileLintResult[][] = new Array<FileLintResult[]>(batches.length);
   let next = 0;
   const workerData: ParallelJob = { config: job.config, compose: job.compose, inputs: job.inputs };
-  await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData });
-          let done = false;
-          const send = () => {
-            if (next >= batches.length) {
-              done = true;
-              void w.terminate().then(() => resolve(), reject);
-              return;
-            }
-            const batch = next++;
-            w.postMessage({ batch, files: batches[batch]! } satisfies WorkerBatch);
-          };
-          w.on('message', (m: WorkerAnswer) => {
-            if ('error' in m) {
-              done = true;
-              void w.terminate();
-              reject(new Error(m.error));
-              return;
-            }
-            results[m.batch] = m.results;
-            send();
-          });
-          w.once('error', (e) => {
-            done = true;
-            reject(e);
-          });
-          w.once('exit', (code) => {
-            if (!done) reject(new Error(`lint worker exited with code ${code}`));
-          });
-          send();
-        }),
-    ),
-  );
+  const inWorker = () =>
+    new Promise<void>((resolve, reject) => {
+      const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData });
+      let inFlight = 0;
+      let done = false;
+      const fail = (e: Error) => {
+        if (done) return;
+        done = true;
+        void w.terminate();
+        reject(e);
+      };
+      const send = () => {
+        while (inFlight < 2 && next < batches.length) {
+          const batch = next++;
+          inFlight++;
+          w.postMessage({ batch, files: batches[batch]! } satisfies WorkerBatch);
+        }
+        if (inFlight === 0 && !done) {
+          done = true;
+          void w.terminate().then(() => resolve(), reject);
+        }
+      };
+      w.on('message', (m: WorkerAnswer) => {
+        if ('error' in m) return fail(new Error(m.error));
+        inFlight--;
+        results[m.batch] = m.results;
+        send();
+      });
+      w.once('error', fail);
+      w.once('exit', (code) => fail(new Error(`lint worker exited with code ${code}`)));
+      send();
+    });
+  const onThisThread = async () => {
+    if (!local) return;
+    while (next < batches.length) {
+      const batch = next++;
+      results[batch] = local(batches[batch]!);
+      // let worker answers in, so they get their next batch
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  await Promise.all([onThisThread(), ...Array.from({ length: workers }, inWorker)]);
   return results.flat();
 }

@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { client } from './client';
 
-/** Query keys of the SLO screen (under `['slo', dir]` so a finished run can refresh them all). */
+/**
+ * Query keys of the SLO screen, under `['project', dir]`: the runner invalidates that prefix when
+ * a run ends, and a new run is exactly what changes the SLOs.
+ */
 export const sloKeys = {
-  all: (dir: string) => ['slo', dir] as const,
-  report: (dir: string, connectionId: string, window: string | null) => ['slo', dir, 'report', connectionId, window ?? 'own'] as const,
+  report: (dir: string, connectionId: string, window: string | null) => ['project', dir, 'slo', connectionId, window ?? 'own'] as const,
 };
 
 /** Every objective of the project over the connection's run history; `window` overrides each objective's own. */

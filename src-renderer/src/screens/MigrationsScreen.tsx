@@ -40,6 +40,13 @@ function MigrationSourcePanel({ dir, version, connectionId }: { dir: string; ver
   );
 }
 
+/** `2025-11-23 22:17`: sortable, and short enough for the table; the full date and who is in the title. */
+function shortDate(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 export function MigrationsScreen() {
   const { projectDir, connectionId, selectedVersion, selectVersion } = useUi();
   const project = useProject(projectDir);
@@ -96,14 +103,22 @@ export function MigrationsScreen() {
         ) : rows.length === 0 ? (
           <Empty title={`No ${filter} migrations`} />
         ) : (
-          <table className="grid" aria-label="Migrations">
+          <table className="grid mig-table" aria-label="Migrations">
+            <colgroup>
+              <col className="mig-col-version" />
+              <col />
+              <col className="mig-col-state" />
+              <col className="mig-col-applied" />
+              <col className="mig-col-duration" />
+              <col className="mig-col-down" />
+            </colgroup>
             <thead>
               <tr>
                 <th scope="col">Version</th>
                 <th scope="col">Name</th>
                 <th scope="col">State</th>
                 <th scope="col">Applied</th>
-                <th scope="col">Duration</th>
+                <th scope="col" className="num">Duration</th>
                 <th scope="col">Down</th>
               </tr>
             </thead>
@@ -122,11 +137,15 @@ export function MigrationsScreen() {
                   <td>
                     <code>{m.version}</code>
                   </td>
-                  <td>{m.name}</td>
+                  <td className="ellipsis" title={m.name}>
+                    {m.name}
+                  </td>
                   <td>
                     <StateBadge state={m.state} />
                   </td>
-                  <td className="muted small">{m.appliedAt ? `${new Date(m.appliedAt).toLocaleString()} by ${m.appliedBy ?? '?'}` : '—'}</td>
+                  <td className="muted small ellipsis" title={m.appliedAt ? `${new Date(m.appliedAt).toLocaleString()} by ${m.appliedBy ?? '?'}` : undefined}>
+                    {m.appliedAt ? shortDate(m.appliedAt) : '—'}
+                  </td>
                   <td className="num">{formatMs(m.durationMs)}</td>
                   <td>{m.hasDown ? 'yes' : <span className="muted">no</span>}</td>
                 </tr>

@@ -165,8 +165,8 @@ function ObjectiveCard({ o }: { o: SloObjectiveStatus }) {
 
 export function SloScreen() {
   const { projectDir, connectionId } = useUi();
-  const [window, setWindow] = useState('');
-  const report = useSloReport(projectDir, connectionId, window || null);
+  const [windowChoice, setWindowChoice] = useState('');
+  const report = useSloReport(projectDir, connectionId, windowChoice || null);
   const data = report.data;
   const allNoData = data !== undefined && data.objectives.length > 0 && data.objectives.every((o) => o.status === 'no_data');
 
@@ -179,7 +179,7 @@ export function SloScreen() {
       <div className="toolbar slo-toolbar">
         <label className="inline-field" htmlFor="slo-window">
           Window
-          <select id="slo-window" value={window} onChange={(e) => setWindow(e.target.value)}>
+          <select id="slo-window" value={windowChoice} onChange={(e) => setWindowChoice(e.target.value)}>
             {WINDOWS.map((w) => (
               <option key={w.value} value={w.value}>
                 {w.label}
@@ -207,7 +207,7 @@ export function SloScreen() {
       ) : allNoData ? (
         <Empty title="No run history yet">
           <p>
-            Nothing has been applied or reverted {window ? `in the ${WINDOWS.find((w) => w.value === window)?.label ?? window}` : 'in the window'} on this database, so there is nothing to judge: the status is
+            Nothing has been applied or reverted {windowChoice ? `in the ${WINDOWS.find((w) => w.value === windowChoice)?.label ?? windowChoice}` : 'in the window'} on this database, so there is nothing to judge: the status is
             &ldquo;no data&rdquo;, not &ldquo;fine&rdquo;. Runs from the Runner screen or <code>confiture migrate</code> appear here.
           </p>
           <ul className="slo-planned" aria-label="Objectives that will be tracked">

@@ -11,6 +11,7 @@ import { RunnerScreen } from './RunnerScreen';
 import { RiskScreen } from './RiskScreen';
 import { PerfScreen } from './PerfScreen';
 import { RulesScreen } from './RulesScreen';
+import { SloScreen } from './SloScreen';
 
 export interface ScreenDef {
   id: string;
@@ -23,9 +24,10 @@ export const screens: ScreenDef[] = [
   { id: 'connect', title: 'Connection', component: ConnectScreen },
   { id: 'project', title: 'Project', component: ProjectScreen },
   { id: 'migrations', title: 'Migrations', component: MigrationsScreen, needs: ['project', 'connection'] },
-  { id: 'hooks', title: 'Hooks', component: HooksScreen, needs: ['project', 'connection'] },
-  { id: 'runner', title: 'Runner', component: RunnerScreen, needs: ['project', 'connection'] },
   { id: 'risk', title: 'Risk', component: RiskScreen, needs: ['project'] },
+  { id: 'runner', title: 'Runner', component: RunnerScreen, needs: ['project', 'connection'] },
   { id: 'perf', title: 'Performance', component: PerfScreen, needs: ['project'] },
+  { id: 'hooks', title: 'Hooks', component: HooksScreen, needs: ['project', 'connection'] },
+  { id: 'slo', title: 'SLOs', component: SloScreen, needs: ['project', 'connection'] },
   { id: 'rules', title: 'Lint rules', component: RulesScreen },
 ];
