@@ -616,8 +616,11 @@ export class Run {
     if (this.pauseBeforeNext || (this.stepping && this.breakpoints.has(`${m.version}:${s.index}`))) {
       this.setState('paused');
       this.publish({ type: 'paused_at', version: m.version, index: s.index });
+      // install the waiter before listeners run: a step/continue arriving during a slow
+      // run_paused hook (a webhook, say) must not be lost
+      const resumed = new Promise<void>((resolve) => (this.resumeWaiter = resolve));
       await this.emitSafe('run_paused', { migration: this.migrationRef(m), statement: this.statementRef(s) });
-      await new Promise<void>((resolve) => (this.resumeWaiter = resolve));
+      await resumed;
       if (this.aborted) throw new Cancelled(this.aborted);
       this.setState('running');
       await this.emitSafe('run_resumed', { migration: this.migrationRef(m), statement: this.statementRef(s) });

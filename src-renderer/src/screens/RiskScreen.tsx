@@ -249,13 +249,25 @@ function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectio
   );
 }
 
+function ApprovalBadge({ state }: { state: ApprovalState['state'] | undefined }) {
+  if (!state) return <span className="muted small">…</span>;
+  const cls = state === 'approved' ? 'badge-applied' : state === 'rejected' ? 'badge-missing' : state === 'stale' ? 'badge-changed' : 'badge-none';
+  return <span className={`badge ${cls}`}>{state === 'missing' ? 'not approved' : state}</span>;
+}
+
 export function RiskScreen() {
   const dir = useUi((s) => s.projectDir);
   const connectionId = useUi((s) => s.connectionId);
   const report = useRiskReport(dir, connectionId);
   const approvals = useApprovals(dir);
   const [selected, setSelected] = useState<string | null>(null);
-  const migrations = useMemo(() => report.data?.migrations ?? [], [report.data]);
+  const [order, setOrder] = useState<'risk' | 'plan'>('risk');
+  const migrations = useMemo(() => {
+    const ms = [...(report.data?.migrations ?? [])];
+    // worst first; ties keep the plan order (versions ascending)
+    if (order === 'risk') ms.sort((a, b) => b.score - a.score || b.interval[1] - a.interval[1] || a.version.localeCompare(b.version));
+    return ms;
+  }, [report.data, order]);
   const current = migrations.find((m) => m.version === selected) ?? migrations[0] ?? null;
   const approvalByVersion = new Map((approvals.data ?? []).map((a) => [a.version, a]));
 
@@ -276,27 +288,46 @@ export function RiskScreen() {
   if (!dir) return <Empty title="No project open">Open a project to assess its pending migrations.</Empty>;
   return (
     <div className="screen risk-screen">
-      <h2>Risk</h2>
-      <p className="screen-sub">
-        Pending migrations scored against {connectionId ? 'the live catalog' : 'no database (offline: wide intervals)'}.{' '}
-        <button type="button" className="link" onClick={() => void report.refetch()} disabled={report.isFetching}>
-          {report.isFetching ? 'Assessing…' : 'Re-assess now'}
+      <header className="screen-header">
+        <h2>Risk</h2>
+        <p className="screen-sub">
+          {report.data ? `${migrations.length} pending migration${migrations.length === 1 ? '' : 's'} ` : 'Pending migrations '}
+          scored against {connectionId ? 'the live catalog' : 'no database (offline: wide intervals)'}; approve each before the Runner applies it.
+        </p>
+      </header>
+      <div className="toolbar" role="toolbar" aria-label="Order and refresh">
+        <button type="button" className={order === 'risk' ? 'chip active' : 'chip'} aria-pressed={order === 'risk'} onClick={() => setOrder('risk')}>
+          Highest risk first
         </button>
-      </p>
+        <button type="button" className={order === 'plan' ? 'chip active' : 'chip'} aria-pressed={order === 'plan'} onClick={() => setOrder('plan')}>
+          Plan order
+        </button>
+        <button type="button" className="chip" onClick={() => void report.refetch()} disabled={report.isFetching} title="Take a new catalog snapshot and score again">
+          {report.isFetching ? 'Assessing…' : '↻ Re-assess'}
+        </button>
+      </div>
       {report.isLoading ? <Loading label="Taking a catalog snapshot and scoring…" /> : null}
       {report.isError ? <ErrorPanel error={report.error} title="Cannot assess the risk" onRetry={() => void report.refetch()} /> : null}
       {report.data && migrations.length === 0 ? <Empty title="Nothing pending">Every migration is applied: there is nothing to assess.</Empty> : null}
       {report.data && current ? (
         <div className="split">
           <div className="split-main">
-            <table className="grid" aria-label="Migration plan">
+            <table className="grid risk-table" aria-label="Migration plan">
+              <colgroup>
+                <col className="risk-col-version" />
+                <col />
+                <col className="risk-col-risk" />
+                <col className="risk-col-blocks" />
+                <col className="risk-col-approval" />
+              </colgroup>
               <thead>
                 <tr>
                   <th scope="col">Version</th>
                   <th scope="col">Name</th>
-                  <th scope="col">Risk</th>
-                  <th scope="col">Interval</th>
-                  <th scope="col">Blocks others</th>
+                  <th scope="col">Risk [interval]</th>
+                  <th scope="col" title="Predicted time other sessions are blocked (estimate; 90 % interval on hover)">
+                    Blocks others
+                  </th>
                   <th scope="col">Approval</th>
                 </tr>
               </thead>
@@ -314,17 +345,21 @@ export function RiskScreen() {
                     <td>
                       <code>{m.version}</code>
                     </td>
-                    <td>{m.name}</td>
+                    <td className="ellipsis" title={m.name}>
+                      {m.name}
+                    </td>
                     <td>
-                      <RiskBadge level={m.level} score={m.score} />
+                      <RiskBadge level={m.level} score={m.score} />{' '}
+                      <span className="muted small">
+                        [{m.interval[0]}–{m.interval[1]}]
+                      </span>
                     </td>
-                    <td className="small">
-                      {m.interval[0]}–{m.interval[1]}
+                    <td className="small" title={`90 % interval: ${fmtMs(m.blockingWindowMs.low)} – ${fmtMs(m.blockingWindowMs.high)}`}>
+                      {m.blockingWindowMs.high <= 0 ? <span className="muted">nothing</span> : `~${fmtMs(m.blockingWindowMs.estimate)}`}
                     </td>
-                    <td className="small">
-                      ~{fmtMs(m.blockingWindowMs.estimate)} <span className="muted">(90 %: {fmtMs(m.blockingWindowMs.low)}–{fmtMs(m.blockingWindowMs.high)})</span>
+                    <td>
+                      <ApprovalBadge state={approvalByVersion.get(m.version)?.state} />
                     </td>
-                    <td className="small">{approvalByVersion.get(m.version)?.state ?? '…'}</td>
                   </tr>
                 ))}
               </tbody>
@@ -370,7 +405,8 @@ export function RiskScreen() {
             </p>
           </div>
           <aside className="split-side" aria-label={`Statements and approval of ${current.version}`}>
-            <h3>Statements</h3>
+            <ApprovalPanel dir={dir} connectionId={connectionId} m={current} state={approvalByVersion.get(current.version)} />
+            <h3 className="section-title">Statements ({current.statements.length})</h3>
             <ol className="list">
               {current.statements.map((s) => (
                 <li key={s.index} style={{ display: 'block' }}>
@@ -386,7 +422,6 @@ export function RiskScreen() {
                 </li>
               ))}
             </ol>
-            <ApprovalPanel dir={dir} connectionId={connectionId} m={current} state={approvalByVersion.get(current.version)} />
           </aside>
         </div>
       ) : null}
