@@ -10,7 +10,7 @@
  * burn rate equals the budget consumed. Derived values are rounded to 9 decimals so that,
  * e.g., 19 good of 20 against 0.95 is exactly on the objective instead of a float hair below.
  */
-import type { BurnRates, SloStatusName } from '../../src-shared/domain/slo';
+import { formatBudgetSpent, formatShare, type BurnRates, type SloStatusName } from '../../src-shared/domain/slo';
 
 const round9 = (x: number) => Math.round(x * 1e9) / 1e9;
 
@@ -54,11 +54,10 @@ export interface StatusInput {
 export function sloStatus(i: StatusInput): { status: SloStatusName; reason: string; fastBurn: boolean } {
   const fastBurn = i.shortBurn !== null && i.shortBurn > i.fastBurnRate;
   if (i.total === 0 || i.sliValue === null || i.budgetConsumed === null) return { status: 'no_data', reason: 'no event in the window: nothing to judge yet', fastBurn: false };
-  const pct = (x: number) => `${round9(x * 100).toFixed(x * 100 < 10 ? 2 : 1)} %`;
-  if (i.sliValue < i.objective) return { status: 'violated', reason: `${pct(i.sliValue)} good is below the objective of ${pct(i.objective)}: the error budget is spent (${pct(i.budgetConsumed)})`, fastBurn };
-  if (fastBurn) return { status: 'at_risk', reason: `burning the budget ${i.shortBurn} times faster than sustainable over the short window (fast burn above ${i.fastBurnRate})`, fastBurn };
-  if (i.budgetConsumed >= i.atRiskBudgetConsumed) return { status: 'at_risk', reason: `${pct(i.budgetConsumed)} of the error budget is spent (at risk from ${pct(i.atRiskBudgetConsumed)})`, fastBurn };
-  return { status: 'ok', reason: `${pct(i.sliValue)} good, objective ${pct(i.objective)}; ${pct(Math.max(0, i.budgetConsumed))} of the budget spent`, fastBurn };
+  if (i.sliValue < i.objective) return { status: 'violated', reason: `${formatShare(i.sliValue)} good is below the objective of ${formatShare(i.objective)}: the error budget is spent (${formatBudgetSpent(i.budgetConsumed)})`, fastBurn };
+  if (fastBurn) return { status: 'at_risk', reason: `burning the budget ${i.shortBurn!.toFixed(1)}× faster than sustainable over the short window (fast burn above ${i.fastBurnRate})`, fastBurn };
+  if (i.budgetConsumed >= i.atRiskBudgetConsumed) return { status: 'at_risk', reason: `${formatShare(i.budgetConsumed)} of the error budget is spent (at risk from ${formatShare(i.atRiskBudgetConsumed)})`, fastBurn };
+  return { status: 'ok', reason: `${formatShare(i.sliValue)} good, objective ${formatShare(i.objective)}; ${formatShare(Math.max(0, i.budgetConsumed))} of the budget spent`, fastBurn };
 }
 
 export function burnRates(window: EventCounts, short: EventCounts, objective: number, shortWindow: string, fastBurnRate: number): Omit<BurnRates, 'fastBurn'> {

@@ -103,3 +103,25 @@ export interface RunSloCheck {
   objectives: { id: string; sli: SliName; total: number; bad: number }[];
   violations: (SloEvent & { objectiveId: string; sli: SliName })[];
 }
+
+/** A share as a DBA reads it: `0 %`, `0.25 %`, `95 %`, `99.5 %`. */
+export function formatShare(x: number | null): string {
+  if (x === null) return '—';
+  const p = Math.round(x * 100 * 1e6) / 1e6;
+  if (p === 0) return '0 %';
+  return `${Math.abs(p) < 1 ? p.toFixed(2) : Number.isInteger(p) ? p.toFixed(0) : p.toFixed(1)} %`;
+}
+
+/** Error budget spent: a percentage, or a multiple once it is ten times over. */
+export function formatBudgetSpent(consumed: number | null): string {
+  if (consumed === null) return '—';
+  return consumed >= 10 ? `${Math.round(consumed)}× the budget` : formatShare(consumed);
+}
+
+/** A duration threshold or measurement: `250 ms`, `10 s`, `1.25 s`. */
+export function formatMs(n: number | null): string {
+  if (n === null) return '—';
+  if (n < 1000) return `${Math.round(n)} ms`;
+  const s = n / 1000;
+  return `${Number.isInteger(s) ? s.toFixed(0) : s.toFixed(2)} s`;
+}

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../../src-shared/errors';
-import type { SloObjectiveStatus, SloReport } from '../../../src-shared/domain/slo';
+import { formatBudgetSpent, formatMs as ms, formatShare as pct, type SloObjectiveStatus, type SloReport } from '../../../src-shared/domain/slo';
 import { openProject } from '../../project';
 import { parseSpan, sloReport } from '../../slo';
 import { parseFormat, printJson, reportError, UsageError } from '../output';
 import { embeddedDatabaseFor, openSession } from '../session';
 
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(x * 100 < 10 && x > 0 ? 2 : 1)} %`);
-const ms = (n: number | null) => (n === null ? '—' : n < 1000 ? `${n.toFixed(1)} ms` : `${(n / 1000).toFixed(2)} s`);
 const rate = (x: number | null) => (x === null ? '—' : `${x.toFixed(2)}×`);
 
 function sliLabel(o: SloObjectiveStatus): string {
@@ -34,7 +32,7 @@ function printText(label: string, projectName: string, r: SloReport): void {
       process.stdout.write(`            no event in the window\n`);
       continue;
     }
-    process.stdout.write(`            ${o.good}/${o.total} good = ${pct(o.sliValue)} · budget ${o.allowedBad.toFixed(2)} bad allowed, ${o.bad} spent (${pct(o.budgetConsumed)}), ${pct(o.budgetRemaining)} left\n`);
+    process.stdout.write(`            ${o.good}/${o.total} good = ${pct(o.sliValue)} · budget ${o.allowedBad.toFixed(2)} bad allowed, ${o.bad} spent (${formatBudgetSpent(o.budgetConsumed)})${o.budgetConsumed !== null && o.budgetConsumed <= 1 ? `, ${pct(o.budgetRemaining)} left` : ''}\n`);
     process.stdout.write(`            burn rate ${rate(o.burnRate.short)} over ${o.burnRate.shortWindow} (${o.burnRate.shortBad}/${o.burnRate.shortTotal} bad), ${rate(o.burnRate.long)} over ${o.window}${o.burnRate.fastBurn ? `  FAST BURN (> ${o.burnRate.fastBurnRate})` : ''}\n`);
     process.stdout.write(`            ${o.reason}\n`);
     for (const v of o.violations) {

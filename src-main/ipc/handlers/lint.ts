@@ -2,6 +2,8 @@ import type { Handlers } from '../router';
 import type { AppContext } from '../../context';
 import { lintProject, listLibraries, listRules, projectRuleSet } from '../../lint';
 import { openProject } from '../../project';
+import { snapshotCatalog } from '../../catalog';
+import { toLintCatalog } from '../../review';
 
 type LintProcedure = 'lint/run' | 'lint/rules' | 'lint/config';
 
@@ -18,8 +20,11 @@ export const lintHandlers: Pick<Handlers, LintProcedure> = {
         : connectionId
           ? { value: await serverMajor(ctx, connectionId), source: 'server' as const }
           : undefined;
+    // with a connection, the rules also know the live catalog: table sizes, column types, new tables
+    const catalog = connectionId ? toLintCatalog(await snapshotCatalog(ctx.connections.pool(connectionId), { windowMs: 0 })) : undefined;
     const { project, ...report } = await lintProject(dir, {
       ...(target ? { pgVersion: target } : {}),
+      ...(catalog ? { catalog } : {}),
       ...(version ? { version } : {}),
       ...(approved !== undefined ? { approved } : {}),
     });

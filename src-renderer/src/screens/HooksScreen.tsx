@@ -19,10 +19,10 @@ function formatMs(ms: number): string {
 
 function BreakerBadge({ breaker }: { breaker: BreakerState | null }) {
   if (!breaker) return <span className="muted small">breaker unknown</span>;
-  if (breaker.state === 'open') return <span className="badge badge-danger" title={`next probe at ${breaker.retryAt}`}>breaker open</span>;
-  if (breaker.state === 'half_open') return <span className="badge badge-warning">half-open (probing)</span>;
+  if (breaker.state === 'open') return <span className="badge badge-missing" title={`next probe at ${breaker.retryAt}`}>breaker open</span>;
+  if (breaker.state === 'half_open') return <span className="badge badge-changed">half-open (probing)</span>;
   return (
-    <span className="badge badge-ok">
+    <span className="badge badge-applied">
       closed{breaker.consecutiveFailures > 0 ? ` · ${breaker.consecutiveFailures}/${breaker.failureThreshold} failures` : ''}
     </span>
   );
@@ -34,17 +34,19 @@ function PhaseTable({ listing, onTest, testing }: { listing: HookListing; onTest
     <div className="hooks-phases">
       {listing.phases.map((p) => (
         <section key={p.phase} aria-label={`Hooks of ${p.phase}`}>
-          <h3>
-            <code>{p.phase}</code>{' '}
-            <span className="muted small">
-              {p.strategy}
-              {p.strategy === 'parallel' ? ` (max ${p.maxConcurrency})` : ''} · phase timeout {formatMs(p.timeoutMs)}
-            </span>{' '}
-            <button type="button" disabled={testing} onClick={() => onTest(p.phase)}>
+          <div className="panel-head hooks-phase-head">
+            <h3>
+              <code>{p.phase}</code>{' '}
+              <span className="muted small">
+                {p.strategy}
+                {p.strategy === 'parallel' ? ` (max ${p.maxConcurrency})` : ''} · phase timeout {formatMs(p.timeoutMs)}
+              </span>
+            </h3>
+            <button type="button" disabled={testing} onClick={() => onTest(p.phase)} aria-label={`Test phase ${p.phase}`}>
               Test phase
             </button>
-          </h3>
-          <table className="table">
+          </div>
+          <table className="grid compact hooks-table">
             <thead>
               <tr>
                 <th scope="col">Priority</th>
@@ -54,7 +56,7 @@ function PhaseTable({ listing, onTest, testing }: { listing: HookListing; onTest
                 <th scope="col">Target</th>
                 <th scope="col">Breaker</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="sr-only">Actions</span>
                 </th>
               </tr>
             </thead>
@@ -73,8 +75,10 @@ function PhaseTable({ listing, onTest, testing }: { listing: HookListing; onTest
                       {h.policy}
                       {h.retries ? ` (${h.retries} retries)` : ''} · {formatMs(h.timeoutMs)}
                     </td>
-                    <td>
-                      <code className="small">{h.target}</code>
+                    <td className="hooks-target">
+                      <code className="small" title={h.target}>
+                        {h.target}
+                      </code>
                     </td>
                     <td>
                       <BreakerBadge breaker={h.breaker} />
@@ -120,13 +124,15 @@ function Timeline({ executions, criticalKeys, selected, onSelect }: { executions
       };
     });
   }, [executions, criticalKeys]);
-  const height = Math.min(40 + rows.length * 24, 800);
+  const height = Math.min(60 + rows.length * 28, 800);
+  const outcomes = [...new Set(rows.map((r) => r.execution.outcome))];
   return (
-    <div className="hooks-timeline" aria-hidden="true" style={{ width: '100%', height }}>
+    <figure className="hooks-timeline">
+      <div aria-hidden="true" style={{ width: '100%', height }}>
       <ResponsiveContainer>
-        <BarChart data={rows} layout="vertical" margin={{ left: 16, right: 16, top: 8, bottom: 8 }} barCategoryGap={4}>
+        <BarChart data={rows} layout="vertical" margin={{ left: 16, right: 24, top: 8, bottom: 22 }} barCategoryGap={4}>
           <CartesianGrid horizontal={false} strokeDasharray="3 3" />
-          <XAxis type="number" unit=" ms" />
+          <XAxis type="number" tickFormatter={(v: number) => formatMs(v)} label={{ value: 'time since the first hook started', position: 'insideBottom', offset: -14, fontSize: 11 }} />
           <YAxis type="category" dataKey="label" width={260} tick={{ fontSize: 11 }} interval={0} />
           <Tooltip
             formatter={(value, name) => (name === 'duration' ? [formatMs(Number(value)), 'duration'] : [formatMs(Number(value)), 'started at +'])}
@@ -145,7 +151,19 @@ function Timeline({ executions, criticalKeys, selected, onSelect }: { executions
           </Bar>
         </BarChart>
       </ResponsiveContainer>
-    </div>
+      </div>
+      <figcaption className="muted small chart-legend">
+        {outcomes.map((o) => (
+          <span key={o}>
+            <span className="swatch" style={{ background: OUTCOME_COLOURS[o] }} aria-hidden="true" /> {o}
+          </span>
+        ))}
+        <span>
+          <span className="swatch swatch-outline" aria-hidden="true" /> on the critical path
+        </span>
+        <span>Bars start when the hook started and last as long as it ran. The table below has the same data.</span>
+      </figcaption>
+    </figure>
   );
 }
 
@@ -161,8 +179,8 @@ function ExecutionList({ executions, criticalKeys, selected, onSelect }: { execu
     document.getElementById(`hook-exec-${next}`)?.focus();
   };
   return (
-    <table className="table hooks-executions">
-      <caption className="visually-hidden">Hook executions of the run; use the arrow keys to move and Enter to show the output</caption>
+    <table className="grid compact hooks-executions" aria-label="Hook executions">
+      <caption className="sr-only">Hook executions of the run; use the arrow keys to move and Enter to show the output</caption>
       <thead>
         <tr>
           <th scope="col">Phase</th>
@@ -245,7 +263,10 @@ export function HooksScreen() {
 
   return (
     <div className="screen hooks-screen">
-      <h2>Hooks</h2>
+      <header className="screen-header">
+        <h2>Hooks</h2>
+        <p className="screen-sub">Checks and notifications the engine fires around every run and migration (from <code>hooks:</code> in confiture.yaml). Test a phase to fire its hooks with a sample context.</p>
+      </header>
       <section aria-label="Configured hooks">
         {listing.isLoading ? (
           <Loading label="Reading the hooks of confiture.yaml…" />
@@ -272,7 +293,7 @@ export function HooksScreen() {
       </section>
 
       <section aria-label="Executions of a run">
-        <h3>Executions</h3>
+        <h3 className="section-title">Executions</h3>
         {report.isLoading ? (
           <Loading label="Reading hook executions…" />
         ) : report.isError ? (

@@ -22,34 +22,67 @@ function fmt(ms: number): string {
   return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
 }
 
-function CaptureForm({ dir, connectionId }: { dir: string; connectionId: string | null }) {
+function CaptureForm({ dir, connectionId, total }: { dir: string; connectionId: string | null; total: number }) {
   const [name, setName] = useState('before');
   const captureM = usePerfCapture();
+  const setScreen = useUi((s) => s.setScreen);
   const progress = useStream('perf/progress', captureM.isPending && connectionId ? { connectionId } : null, 1);
   const last = progress.events[progress.events.length - 1];
+  const errors = captureM.data?.errors ?? [];
+  const missingTables = errors.some((e) => /does not exist/.test(e.error));
   return (
-    <form
-      className="row"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (connectionId) captureM.mutate({ dir, connectionId, name });
-      }}
-    >
-      <label>
-        New baseline{' '}
-        <input value={name} onChange={(e) => setName(e.target.value)} pattern="[A-Za-z0-9][A-Za-z0-9_.\-]{0,80}" required aria-label="Baseline name" />
-      </label>
-      <button type="submit" disabled={!connectionId || captureM.isPending}>
-        {captureM.isPending ? 'Capturing…' : 'Capture'}
-      </button>
-      {captureM.isPending && last ? (
-        <span className="muted small" role="status">
-          {last.phase} {last.done}/{last.total}
-        </span>
-      ) : null}
-      {captureM.isSuccess ? <span className="muted small">saved {captureM.data.id}{captureM.data.errors.length ? ` · ${captureM.data.errors.length} queries not run` : ''}</span> : null}
+    <>
+      <form
+        className="perf-form"
+        aria-label="Capture a baseline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (connectionId) captureM.mutate({ dir, connectionId, name });
+        }}
+      >
+        <label className="inline-field">
+          New baseline
+          <input className="perf-name" value={name} onChange={(e) => setName(e.target.value)} pattern="[A-Za-z0-9][A-Za-z0-9_.\-]{0,80}" required aria-label="Baseline name" />
+        </label>
+        <button type="submit" className="primary" disabled={!connectionId || captureM.isPending}>
+          {captureM.isPending ? 'Capturing…' : 'Capture'}
+        </button>
+        {!connectionId ? <span className="muted small">Connect to a database to capture.</span> : null}
+        {captureM.isPending ? (
+          <span className="muted small" role="status">
+            {last ? `${last.phase} ${last.done}/${last.total}${last.query ? ` · ${last.query}` : ''}` : 'starting…'}
+          </span>
+        ) : null}
+        {captureM.isSuccess ? (
+          <span className={errors.length ? 'warning small' : 'ok small'} role="status">
+            Saved <code>{captureM.data.id}</code>: {captureM.data.queries - errors.length} of {captureM.data.queries} queries timed
+            {errors.length ? `, ${errors.length} could not run` : ''} in {(captureM.data.overhead.wallMs / 1000).toFixed(1)} s
+          </span>
+        ) : null}
+      </form>
       {captureM.isError ? <ErrorPanel error={captureM.error} title="Capture failed" /> : null}
-    </form>
+      {errors.length ? (
+        <div className="state state-error" role="alert">
+          <h3>{errors.length === captureM.data?.queries || errors.length >= total ? 'No query of the workload could run' : `${errors.length} workload queries could not run`}</h3>
+          {missingTables ? (
+            <p>The workload reads tables this database does not have yet. Apply the migrations that create them (for the demo: 0001–0004) in the Runner, then capture again.</p>
+          ) : null}
+          <ul className="plain perf-errors">
+            {errors.slice(0, 8).map((e) => (
+              <li key={e.id}>
+                <code>{e.id}</code>: {e.error}
+              </li>
+            ))}
+            {errors.length > 8 ? <li className="muted">… {errors.length - 8} more</li> : null}
+          </ul>
+          {missingTables ? (
+            <button type="button" onClick={() => setScreen('runner')}>
+              Open the Runner
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </>
   );
 }
 
@@ -68,8 +101,8 @@ function VerdictTable({ rows, selected, onSelect }: { rows: QueryComparison[]; s
     return r;
   }, [rows, sort]);
   const header = (key: SortKey, label: string) => (
-    <th aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" className="link" onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : false }))}>
+    <th scope="col" aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" className="link th-sort" onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : false }))}>
         {label}
         {sort.key === key ? (sort.desc ? ' ▼' : ' ▲') : ''}
       </button>
@@ -77,13 +110,18 @@ function VerdictTable({ rows, selected, onSelect }: { rows: QueryComparison[]; s
   );
   const onKey = (e: KeyboardEvent<HTMLTableSectionElement>) => {
     const i = sorted.findIndex((r) => r.id === selected);
-    if (e.key === 'ArrowDown') onSelect(sorted[Math.min(sorted.length - 1, i + 1)]!.id);
-    else if (e.key === 'ArrowUp') onSelect(sorted[Math.max(0, i - 1)]!.id);
+    let next: QueryComparison | undefined;
+    if (e.key === 'ArrowDown') next = sorted[Math.min(sorted.length - 1, i + 1)];
+    else if (e.key === 'ArrowUp') next = sorted[Math.max(0, i - 1)];
     else return;
     e.preventDefault();
+    if (next) {
+      onSelect(next.id);
+      document.getElementById(`perf-q-${next.id}`)?.focus();
+    }
   };
   return (
-    <table className="table" aria-label="Verdict per query">
+    <table className="grid compact perf-verdicts" aria-label="Verdict per query">
       <thead>
         <tr>
           {header('id', 'Query')}
@@ -98,6 +136,8 @@ function VerdictTable({ rows, selected, onSelect }: { rows: QueryComparison[]; s
         {sorted.map((q) => (
           <tr
             key={q.id}
+            id={`perf-q-${q.id}`}
+            data-testid="perf-query-row"
             tabIndex={0}
             aria-selected={q.id === selected}
             className={q.id === selected ? 'selected' : undefined}
@@ -116,12 +156,12 @@ function VerdictTable({ rows, selected, onSelect }: { rows: QueryComparison[]; s
               {q.verdict}
               {q.verdict === 'inconclusive' && q.runsNeeded ? ` (~${q.runsNeeded} runs)` : ''}
             </td>
-            <td>{fmt(q.baselineMedianMs)}</td>
-            <td>{fmt(q.currentMedianMs)}</td>
-            <td>
+            <td className="num">{fmt(q.baselineMedianMs)}</td>
+            <td className="num">{fmt(q.currentMedianMs)}</td>
+            <td className="num">
               ×{q.ratio.toFixed(2)} [{q.ci[0].toFixed(2)}, {q.ci[1].toFixed(2)}]
             </td>
-            <td>{q.planChanged ? <span title={q.planSummary ?? ''}>changed: {q.planSummary}</span> : <span className="muted">same</span>}</td>
+            <td className="ellipsis">{q.planChanged ? <span className="warning" title={q.planSummary ?? ''}>changed: {q.planSummary}</span> : <span className="muted">same</span>}</td>
           </tr>
         ))}
       </tbody>
@@ -145,7 +185,7 @@ function QueryDetail({ dir, result, id }: { dir: string; result: PerfCompareResu
   }, [plan.data]);
   if (!q) return null;
   return (
-    <section aria-label={`Details of ${id}`} className="panel">
+    <section aria-label={`Details of ${id}`} className="panel perf-detail">
       <h3>
         <code>{id}</code> — {q.verdict}
       </h3>
@@ -172,9 +212,9 @@ function QueryDetail({ dir, result, id }: { dir: string; result: PerfCompareResu
           ) : (
             <p className="muted small">The two plans have the same shape.</p>
           )}
-          <div role="radiogroup" aria-label="Plan view" className="row">
+          <div role="radiogroup" aria-label="Plan view" className="toolbar">
             {(['side', 'baseline', 'current'] as const).map((v) => (
-              <label key={v}>
+              <label key={v} className="inline-check perf-radio">
                 <input type="radio" name="planview" checked={view === v} onChange={() => setView(v)} /> {v === 'side' ? 'side by side' : v}
               </label>
             ))}
@@ -193,6 +233,10 @@ function QueryDetail({ dir, result, id }: { dir: string; result: PerfCompareResu
   );
 }
 
+function newestId(list: { id: string; createdAt: string }[] | undefined): string | null {
+  return list?.length ? [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!.id : null;
+}
+
 export function PerfScreen() {
   const { projectDir, connectionId } = useUi();
   const workload = usePerfWorkload(projectDir);
@@ -200,9 +244,11 @@ export function PerfScreen() {
   const [base, setBase] = useState<string | null>(null);
   const [current, setCurrent] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const saved = usePerfCompare(projectDir, base, current !== NOW ? current : null);
+  const saved = usePerfCompare(projectDir, base ?? newestId(baselines.data), current !== NOW ? current : null);
   const now = useCompareNow();
   const result: PerfCompareResult | undefined = current === NOW ? now.data : saved.data;
+  // default to the newest baseline so the screen is one click from a comparison
+  const effectiveBase = base ?? newestId(baselines.data);
 
   if (!projectDir) return <Empty title="Open a project first" />;
   if (workload.isLoading || baselines.isLoading) return <Loading />;
@@ -212,7 +258,10 @@ export function PerfScreen() {
 
   return (
     <div className="screen perf-screen">
-      <h2>Performance</h2>
+      <header className="screen-header">
+        <h2>Performance</h2>
+        <p className="screen-sub">Capture the workload before and after a change, then compare: each query gets a verdict with its ratio, confidence interval and plan diff.</p>
+      </header>
       {workload.data && !workload.data.exists ? (
         <Empty title="No workload yet">
           Create <code>{workload.data.file}</code> (named queries with parameter sets), or run <code>confiture perf import-statements --top 20 --write</code>.
@@ -224,38 +273,36 @@ export function PerfScreen() {
           {workload.data.workload.queries.length} queries in <code>{workload.data.file}</code>
         </p>
       ) : null}
-      <CaptureForm dir={projectDir} connectionId={connectionId} />
-      {list.length === 0 ? (
-        <Empty title="No baselines yet">Capture one above (or `confiture perf capture --name before`), then another after your change.</Empty>
-      ) : (
+      <div className="panel perf-controls">
+      <CaptureForm dir={projectDir} connectionId={connectionId} total={workload.data?.workload?.queries.length ?? 0} />
+      {list.length === 0 ? null : (
         <form
-          className="row"
+          className="perf-form"
           aria-label="Choose what to compare"
           onSubmit={(e) => {
             e.preventDefault();
-            if (current === NOW && base && connectionId) now.mutate({ dir: projectDir, base, connectionId });
+            if (current === NOW && effectiveBase && connectionId) now.mutate({ dir: projectDir, base: effectiveBase, connectionId });
           }}
         >
-          <label>
-            Baseline{' '}
-            <select value={base ?? ''} onChange={(e) => setBase(e.target.value || null)}>
-              <option value="">choose…</option>
+          <label className="inline-field">
+            Compare baseline
+            <select value={effectiveBase ?? ''} onChange={(e) => setBase(e.target.value || null)} aria-label="Baseline">
               {list.map((b) => (
                 <option key={b.id} value={b.id}>
-                  {b.id} · {b.environment} · PG {b.serverVersion}
+                  {b.id} · {b.environment} · PG {b.serverVersion} · {b.queries} queries × {b.runs} runs
                 </option>
               ))}
             </select>
           </label>
-          <label>
-            against{' '}
-            <select value={current ?? ''} onChange={(e) => setCurrent(e.target.value || null)}>
+          <label className="inline-field">
+            against
+            <select value={current ?? ''} onChange={(e) => setCurrent(e.target.value || null)} aria-label="Compare against">
               <option value="">choose…</option>
               <option value={NOW} disabled={!connectionId}>
                 a capture now{connectionId ? '' : ' (connect first)'}
               </option>
               {list
-                .filter((b) => b.id !== base)
+                .filter((b) => b.id !== effectiveBase)
                 .map((b) => (
                   <option key={b.id} value={b.id}>
                     {b.id}
@@ -264,12 +311,16 @@ export function PerfScreen() {
             </select>
           </label>
           {current === NOW ? (
-            <button type="submit" disabled={!base || now.isPending}>
+            <button type="submit" className="primary" disabled={!effectiveBase || now.isPending}>
               {now.isPending ? 'Capturing and comparing…' : 'Capture now and compare'}
             </button>
           ) : null}
         </form>
       )}
+      </div>
+      {list.length === 0 ? (
+        <Empty title="No baselines yet">Capture one above (or <code>confiture perf capture --name before</code>), then another after your change.</Empty>
+      ) : null}
       {saved.isLoading || now.isPending ? <Loading label="Comparing…" /> : null}
       {saved.isError ? <ErrorPanel error={saved.error} /> : null}
       {now.isError ? <ErrorPanel error={now.error} /> : null}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Bar, BarChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import type { SloEvent, SloObjectiveStatus, SloStatusName } from '../../../src-shared/domain/slo';
+import { formatBudgetSpent, formatMs as ms, formatShare as pct, type SloEvent, type SloObjectiveStatus, type SloStatusName } from '../../../src-shared/domain/slo';
 import { useSloReport } from '../api/slo';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { useUi } from '../state/ui';
@@ -16,9 +16,7 @@ const WINDOWS: { value: string; label: string }[] = [
 const STATUS_LABEL: Record<SloStatusName, string> = { ok: 'within budget', at_risk: 'at risk', violated: 'violated', no_data: 'no data' };
 const STATUS_COLOUR: Record<SloStatusName, string> = { ok: '#1f7a4d', at_risk: '#b7791f', violated: '#b42318', no_data: '#8a94a6' };
 
-const pct = (x: number | null, digits = 1) => (x === null ? '—' : `${(x * 100).toFixed(digits)} %`);
-const ms = (n: number | null) => (n === null ? '—' : n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(2)} s`);
-const rate = (x: number | null) => (x === null ? '—' : `${x < 10 ? x.toFixed(2) : x.toFixed(1)}×`);
+const rate = (x: number | null) => (x === null ? '—' : x === 0 ? '0×' : `${x < 10 ? x.toFixed(2) : x.toFixed(1)}×`);
 
 function sliText(o: SloObjectiveStatus): string {
   switch (o.sli) {
@@ -49,7 +47,7 @@ function BudgetBar({ o }: { o: SloObjectiveStatus }) {
       <div className="slo-budget-label">
         <span>Error budget</span>
         <strong className={consumed > 1 ? 'bad-text' : undefined}>
-          {consumed > 1 ? `overspent ${pct(consumed - 1, 0)}` : `${pct(o.budgetRemaining, 0)} left`}
+          {consumed > 1 ? `overspent: ${formatBudgetSpent(consumed)} used` : `${pct(o.budgetRemaining)} left`}
         </strong>
       </div>
       <div className="slo-budget-chart" aria-hidden="true">
@@ -63,7 +61,7 @@ function BudgetBar({ o }: { o: SloObjectiveStatus }) {
         </ResponsiveContainer>
       </div>
       <p className="muted small slo-budget-note">
-        {o.bad} bad of {o.allowedBad.toFixed(o.allowedBad < 10 ? 2 : 0)} allowed ({pct(o.budgetConsumed, 0)} spent)
+        {o.bad} bad event{o.bad === 1 ? '' : 's'}, {o.allowedBad < 10 ? o.allowedBad.toFixed(2) : Math.round(o.allowedBad)} allowed over {o.window}
       </p>
     </div>
   );
@@ -87,7 +85,7 @@ function Violations({ o }: { o: SloObjectiveStatus }) {
             <tr>
               <th scope="col">When</th>
               <th scope="col">Run</th>
-              <th scope="col">Migration / statement</th>
+              <th scope="col">Where</th>
               <th scope="col" className="num">
                 Duration
               </th>
@@ -97,11 +95,11 @@ function Violations({ o }: { o: SloObjectiveStatus }) {
           <tbody>
             {o.violations.map((v, i) => (
               <tr key={`${v.runId}-${i}`}>
-                <td className="small">{new Date(v.at).toLocaleString()}</td>
+                <td className="small slo-when">{new Date(v.at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}</td>
                 <td>
                   <code title={v.runId}>{v.runId.slice(0, 8)}</code> <span className="muted small">{v.runKind}</span>
                 </td>
-                <td>{eventWhat(v)}</td>
+                <td className="slo-when">{eventWhat(v)}</td>
                 <td className="num">
                   {ms(v.durationMs)}
                   {v.attempts !== null && v.attempts > 1 ? <span className="muted small"> · {v.attempts} attempts</span> : null}
@@ -129,7 +127,7 @@ function ObjectiveCard({ o }: { o: SloObjectiveStatus }) {
       <p className="muted small slo-desc">{o.description || `${pct(o.objective)} of ${sliText(o)}`}</p>
       <p className="slo-figure">
         <span className="slo-value" style={{ color: STATUS_COLOUR[o.status] }}>
-          {pct(o.sliValue, o.sliValue !== null && o.sliValue < 0.1 ? 2 : 1)}
+          {pct(o.sliValue)}
         </span>{' '}
         <span className="muted">
           of {sliText(o)} · objective {pct(o.objective)} over {o.window}

@@ -255,4 +255,24 @@ describe('confiture slo report', () => {
     expect(out.stderr).toMatch(/--window/);
     p.remove();
   });
+
+  it('migrate checks its run and fires the alert_slo_violation hooks with the bad events', async () => {
+    await reset();
+    await db.pool.query('CREATE TABLE public.slo_alerts (ctx jsonb)');
+    const config = `name: slo-alert
+hooks:
+  hooks:
+    - { id: record-alert, kind: sql, on: [alert_slo_violation], sql: "INSERT INTO public.slo_alerts SELECT current_setting('confiture.hook_context')::jsonb" }
+`;
+    const p = engineProject({ '0001_ok.up.sql': 'CREATE TABLE ok1 (id int);', '0002_bad.up.sql': 'SELECT 1/0;' }, config);
+    const out = await confiture(['migrate', 'up', '--project', p.dir, '--db', db.url, '--format', 'json']);
+    expect(out.code).toBe(4);
+    const report = JSON.parse(out.stdout) as { runId: string; slo: RunSloCheck; hooks: { hookId: string; phase: string; outcome: string }[] };
+    expect(report.slo.violations.map((v) => `${v.objectiveId}:${v.version}`)).toEqual(['runs-succeed:0002']);
+    expect(report.hooks).toContainEqual(expect.objectContaining({ hookId: 'record-alert', phase: 'alert_slo_violation', outcome: 'success' }));
+    const alerts = await db.pool.query<{ ctx: { event: string; runId: string; alert: { objectives: { objective: string; bad: number }[] } } }>('SELECT ctx FROM public.slo_alerts');
+    expect(alerts.rows).toHaveLength(1);
+    expect(alerts.rows[0]!.ctx).toMatchObject({ event: 'alert_slo_violation', runId: report.runId, alert: { objectives: [{ objective: 'runs-succeed', bad: 1 }] } });
+    p.remove();
+  });
 });

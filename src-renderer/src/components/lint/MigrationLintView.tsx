@@ -28,10 +28,10 @@ class FindingWidget extends WidgetType {
   constructor(readonly f: Finding) {
     super();
   }
-  eq(other: FindingWidget): boolean {
+  override eq(other: FindingWidget): boolean {
     return other.f === this.f;
   }
-  toDOM(): HTMLElement {
+  override toDOM(): HTMLElement {
     const el = document.createElement('div');
     el.className = `cm-finding cm-finding-${this.f.severity}`;
     el.setAttribute('role', 'note');

@@ -21,15 +21,23 @@ export function Distribution({ baseline, current }: { baseline: number[]; curren
         <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" dataKey="x" domain={[-0.5, 1.5]} ticks={[0, 1]} tickFormatter={(v: number) => (v === 0 ? 'baseline' : 'current')} />
-          <YAxis type="number" dataKey="ms" unit=" ms" scale="log" domain={['auto', 'auto']} allowDataOverflow />
-          <Tooltip formatter={(v) => `${Number(v).toFixed(3)} ms`} />
+          <YAxis type="number" dataKey="ms" scale="log" domain={['auto', 'auto']} allowDataOverflow width={70} tickFormatter={(v: number) => `${v < 1 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms`} label={{ value: 'run time (log)', angle: -90, position: 'insideLeft', offset: 0, fontSize: 11, dy: 40 }} />
+          <Tooltip cursor={false} formatter={(v, n) => (n === 'ms' ? [`${Number(v).toFixed(3)} ms`, 'run time'] : null)} labelFormatter={() => ''} />
           <Scatter name="baseline" data={a} fill="#4a78c2" fillOpacity={0.6} />
           <Scatter name="current" data={b} fill="#d0643c" fillOpacity={0.6} />
           <ReferenceLine segment={[{ x: -0.3, y: ma }, { x: 0.3, y: ma }]} stroke="#1d3f7a" strokeWidth={2} />
           <ReferenceLine segment={[{ x: 0.7, y: mb }, { x: 1.3, y: mb }]} stroke="#8a2f12" strokeWidth={2} />
         </ScatterChart>
       </ResponsiveContainer>
-      <figcaption className="muted small">Each dot is one timed run (log scale); bars are the medians.</figcaption>
+      <figcaption className="muted small chart-legend">
+        <span>
+          <span className="swatch" style={{ background: '#4a78c2' }} aria-hidden="true" /> baseline: {baseline.length} runs, median {ma.toFixed(3)} ms
+        </span>
+        <span>
+          <span className="swatch" style={{ background: '#d0643c' }} aria-hidden="true" /> current: {current.length} runs, median {mb.toFixed(3)} ms
+        </span>
+        <span>Each dot is one timed run; the dark bars are the medians.</span>
+      </figcaption>
     </figure>
   );
 }
