@@ -114,6 +114,9 @@ export class ConnectionRegistry {
     const c = this.open.get(id);
     if (!c) return false;
     this.open.delete(id);
+    // connections still closing when the server stops (embedded server shutdown) are expected
+    c.pool.removeAllListeners('error');
+    c.pool.on('error', () => undefined);
     await c.pool.end().catch(() => undefined);
     return true;
   }

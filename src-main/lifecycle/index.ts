@@ -8,6 +8,7 @@
  *   one catalog snapshot shared with the rule library (src-main/review);
  * - the approval gate (`risk.requireApprovalAbove`) on each `before_migration`;
  * - the risk service's history (rehearsal measurements, predictions vs actual durations);
+ * - the SLO check after each run, violations raised as `alert_slo_violation`;
  * - perf baselines around the run when `perf.autoAroundMigrations` is on, with regressions
  *   raised as `alert_performance_regression`.
  *
@@ -24,6 +25,8 @@ import { perfAroundMigrations, perfConfigOf } from '../perf';
 import type { Project } from '../project';
 import { reviewProject } from '../review';
 import { riskHistoryListener } from '../risk';
+import { sloAfterRun, violationAlert } from '../slo';
+import type { RunSloCheck } from '../../src-shared/domain/slo';
 
 export interface StandardListenerOptions {
   /** opens a dedicated connection to the run's target (perf captures) */
@@ -33,6 +36,8 @@ export interface StandardListenerOptions {
   onHookExecution?: (e: HookExecution) => void;
   /** called with the review's risk report once it is computed */
   onRiskReport?: (report: RiskReport) => void;
+  /** the SLO check of each finished run (violations also fire `alert_slo_violation` hooks) */
+  onSloCheck?: (check: RunSloCheck) => void;
   /** more listeners (CLI progress printing ...) */
   extra?: LifecycleListener[];
 }
@@ -132,6 +137,18 @@ export function standardListeners(project: Project, pool: pg.Pool, opts: Standar
       }),
     );
   }
+
+  // after each run: its bad events against the SLOs; violations fire the `alert_slo_violation` hooks
+  listeners.push(
+    sloAfterRun({
+      pool,
+      project,
+      ...(opts.onSloCheck ? { onCheck: opts.onSloCheck } : {}),
+      onViolation: async (check, ctx) => {
+        await hooks.fire('alert_slo_violation', { ...ctx, event: 'alert_slo_violation', at: new Date().toISOString(), alert: violationAlert(check) });
+      },
+    }),
+  );
 
   return { listeners: all(), hooks, riskReport: () => report };
 }

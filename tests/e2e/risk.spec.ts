@@ -55,7 +55,7 @@ test('risk: pending migrations ranked worst first, detail by keyboard, approval 
   await expect(page.getByRole('figure', { name: new RegExp(`Risk breakdown of ${target}`) })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Factors' })).toBeVisible();
   await shot(page, 'risk-02-detail');
-  await page.getByRole('heading', { name: 'Lock timeline' }).scrollIntoViewIfNeeded();
+  await page.getByRole('figure', { name: new RegExp(`Risk breakdown of ${target}`) }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await shot(page, 'risk-03-locks-and-facts');
 
   // approve: the decision lands in the hash-chained audit trail and the table

@@ -5,7 +5,6 @@ import type { LifecycleListener } from '../../../src-shared/domain/lifecycle';
 import { runMigrations, targetFor } from '../../engine';
 import { standardListeners } from '../../lifecycle';
 import { formatExecution } from './hooks';
-import { sloAfterRun, violationAlert } from '../../slo';
 import type { RunSloCheck } from '../../../src-shared/domain/slo';
 import { openValidProject, type Project } from '../../project';
 import { migrationStatus } from '../../status';
@@ -91,25 +90,19 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
         const progress: LifecycleListener = (c) => {
           if (c.event === 'before_migration' && c.migration) process.stderr.write(`→ ${c.migration.version}_${c.migration.name}\n`);
         };
-        // after the run: its bad events against the SLOs; any fire the `alert_slo_violation` hooks
-        const slo: { check: RunSloCheck | null; listener: LifecycleListener } = {
-          check: null,
-          listener: sloAfterRun({
-            pool: session.pool,
-            project,
-            onCheck: (c) => (slo.check = c),
-            onViolation: async (c, ctx) => {
-              if (format === 'text') process.stderr.write(`SLO: ${c.violations.length} event(s) of this run outside ${[...new Set(c.violations.map((v) => v.objectiveId))].join(', ')} (see confiture slo report)\n`);
-              await standard.hooks.fire('alert_slo_violation', { ...ctx, event: 'alert_slo_violation', at: new Date().toISOString(), alert: violationAlert(c) });
-            },
-          }),
-        };
+        let sloCheck: RunSloCheck | null = null;
         const standard = standardListeners(project, session.pool, {
           connect: () => session.ctx.connections.client(session.connection.id),
           connectionLabel: session.connection.label,
           appVersion: session.ctx.version,
           onHookExecution: (e) => format === 'text' && process.stderr.write(`${formatExecution(e)}\n`),
-          extra: [...(format === 'text' ? [progress] : []), slo.listener],
+          ...(format === 'text' ? { extra: [progress] } : {}),
+          onSloCheck: (c) => {
+            sloCheck = c;
+            if (format === 'text' && c.violations.length > 0) {
+              process.stderr.write(`SLO: ${c.violations.length} event(s) of this run outside ${[...new Set(c.violations.map((v) => v.objectiveId))].join(', ')} (see confiture slo report)\n`);
+            }
+          },
         });
         const hookRunner = standard.hooks;
         const report = await runMigrations(project, targetFor(session.ctx, session.connection.id), {
@@ -122,7 +115,7 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
           listeners: standard.listeners,
         });
         const hookActivity = hookRunner.executions(report.runId);
-        if (format === 'json') printJson({ ...toJson(report), hooks: hookActivity, ...(slo.check ? { slo: slo.check } : {}) });
+        if (format === 'json') printJson({ ...toJson(report), hooks: hookActivity, ...(sloCheck ? { slo: sloCheck } : {}) });
         else printReport(project, session.connection.label, report);
         if (format === 'text' && hookActivity.length > 0) {
           const failed = hookActivity.filter((e) => e.final && e.outcome !== 'success').length;

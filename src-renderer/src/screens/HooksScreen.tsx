@@ -286,7 +286,9 @@ export function HooksScreen() {
             {test.data.gate && !test.data.gate.proceed
               ? `Gate closed by ${test.data.gate.by}: ${test.data.gate.reason}`
               : test.data.ok
-                ? `All ${test.data.executions.length} hook executions succeeded.`
+                ? test.data.executions.length === 1
+                  ? '1 hook execution succeeded.'
+                  : `All ${test.data.executions.length} hook executions succeeded.`
                 : 'A hook failed.'}
           </p>
         ) : null}

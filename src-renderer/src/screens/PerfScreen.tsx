@@ -122,6 +122,14 @@ function VerdictTable({ rows, selected, onSelect }: { rows: QueryComparison[]; s
   };
   return (
     <table className="grid compact perf-verdicts" aria-label="Verdict per query">
+      <colgroup>
+        <col className="perf-col-query" />
+        <col className="perf-col-verdict" />
+        <col className="perf-col-ms" />
+        <col className="perf-col-ms" />
+        <col className="perf-col-ratio" />
+        <col />
+      </colgroup>
       <thead>
         <tr>
           {header('id', 'Query')}
@@ -149,7 +157,7 @@ function VerdictTable({ rows, selected, onSelect }: { rows: QueryComparison[]; s
               }
             }}
           >
-            <td>
+            <td title={q.id}>
               <code>{q.id}</code>
             </td>
             <td style={{ color: VERDICT_COLOUR[q.verdict], fontWeight: q.verdict === 'regression' ? 700 : 400 }} title={q.reason}>

@@ -47,7 +47,7 @@ function FactorChart({ m }: { m: MigrationRisk }) {
         <ResponsiveContainer>
           <BarChart layout="vertical" data={[{ name: 'score', score: m.score }]} margin={{ left: 10, right: 20, top: 5, bottom: 5 }}>
             <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} />
-            <YAxis type="category" dataKey="name" width={110} />
+            <YAxis type="category" dataKey="name" width={130} />
             <ReferenceArea x1={m.interval[0]} x2={m.interval[1]} fill="#7a2e4f" fillOpacity={0.15} label={{ value: `interval ${m.interval[0]}–${m.interval[1]}`, position: 'insideTop', fontSize: 11 }} />
             {[25, 50, 75].map((x) => (
               <ReferenceLine key={x} x={x} stroke="#adb5bd" strokeDasharray="3 3" />
@@ -61,7 +61,7 @@ function FactorChart({ m }: { m: MigrationRisk }) {
           <BarChart layout="vertical" data={data} margin={{ left: 10, right: 20, top: 5, bottom: 5 }}>
             <CartesianGrid strokeDasharray="3 3" horizontal={false} />
             <XAxis type="number" unit=" pts" />
-            <YAxis type="category" dataKey="name" width={110} />
+            <YAxis type="category" dataKey="name" width={130} />
             <Tooltip formatter={(v) => [`${String(v)} points`, 'contribution']} labelFormatter={(l, p) => `${String(l)}: ${(p?.[0]?.payload as { explanation?: string } | undefined)?.explanation ?? ''}`} />
             <Bar dataKey="contribution" isAnimationActive={false}>
               {data.map((d) => (

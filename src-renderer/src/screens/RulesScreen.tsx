@@ -273,7 +273,7 @@ export function RulesScreen() {
                     <tr>
                       <th scope="col">Rule</th>
                       <th scope="col">Severity</th>
-                      <th scope="col">Clause</th>
+                      {l.regulation ? <th scope="col">Clause</th> : null}
                     </tr>
                   </thead>
                   <tbody>
@@ -285,7 +285,7 @@ export function RulesScreen() {
                         <td>
                           <SeverityBadge severity={r.severity} />
                         </td>
-                        <td className="small">{l.clauses[r.id] ?? ''}</td>
+                        {l.regulation ? <td className="small">{l.clauses[r.id] ?? ''}</td> : null}
                       </tr>
                     ))}
                   </tbody>

@@ -15,13 +15,17 @@ export function Distribution({ baseline, current }: { baseline: number[]; curren
   const b = current.map((ms, i) => ({ x: 1 + jitter(i + 7), ms }));
   const ma = median(baseline);
   const mb = median(current);
+  // log axis with a margin around every run: no dot is clipped at the edges
+  const all = [...baseline, ...current].filter((v) => v > 0);
+  const lo = all.length ? Math.min(...all) / 1.3 : 0.001;
+  const hi = all.length ? Math.max(...all) * 1.3 : 1;
   return (
     <figure aria-label={`Timings: baseline median ${ma.toFixed(3)} ms over ${baseline.length} runs, current median ${mb.toFixed(3)} ms over ${current.length} runs`}>
       <ResponsiveContainer width="100%" height={220}>
         <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" dataKey="x" domain={[-0.5, 1.5]} ticks={[0, 1]} tickFormatter={(v: number) => (v === 0 ? 'baseline' : 'current')} />
-          <YAxis type="number" dataKey="ms" scale="log" domain={['auto', 'auto']} allowDataOverflow width={70} tickFormatter={(v: number) => `${v < 1 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms`} label={{ value: 'run time (log)', angle: -90, position: 'insideLeft', offset: 0, fontSize: 11, dy: 40 }} />
+          <YAxis type="number" dataKey="ms" scale="log" domain={[lo, hi]} allowDataOverflow width={70} tickFormatter={(v: number) => `${v < 1 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms`} label={{ value: 'run time (log)', angle: -90, position: 'insideLeft', offset: 0, fontSize: 11, dy: 40 }} />
           <Tooltip cursor={false} formatter={(v, n) => (n === 'ms' ? [`${Number(v).toFixed(3)} ms`, 'run time'] : null)} labelFormatter={() => ''} />
           <Scatter name="baseline" data={a} fill="#4a78c2" fillOpacity={0.6} />
           <Scatter name="current" data={b} fill="#d0643c" fillOpacity={0.6} />
