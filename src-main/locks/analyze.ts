@@ -12,8 +12,27 @@ export interface AnalyzeLocksOptions {
   /** PostgreSQL major version (13–18) or server_version_num (150004) */
   pgVersion: number;
   catalog?: CatalogSnapshot | null;
-  /** relations (`schema.name`) created by earlier migrations of the same plan: new, not live */
+  /**
+   * relations (`schema.name`) created by earlier migrations of the same plan: committed before
+   * this file runs (so its locks on them count), but not in the catalog snapshot
+   */
   createdBefore?: ReadonlySet<string>;
+  /**
+   * CHECK (col IS NOT NULL) constraints added/validated by earlier migrations of the plan; the
+   * analyzer reads it and records this file's own into it (pass the same object for every file)
+   */
+  plan?: PlanChecks;
+}
+
+/** NOT NULL proofs that build up over a plan: `schema.table.column` → proven by a validated CHECK. */
+export interface PlanChecks {
+  proven: Set<string>;
+  /** NOT VALID checks by `schema.table.constraint` → `schema.table.column`, waiting for VALIDATE */
+  pending: Map<string, string>;
+}
+
+export function newPlanChecks(): PlanChecks {
+  return { proven: new Set(), pending: new Map() };
 }
 
 export function majorVersion(v: number): number {
@@ -158,6 +177,7 @@ interface Ctx {
   /** qualified names created earlier in this file */
   created: Set<string>;
   createdBefore: ReadonlySet<string>;
+  plan: PlanChecks;
   notFound: string[];
 }
 
@@ -200,10 +220,12 @@ class Binder {
       }
     }
     const key = candidates[0]!;
-    const created = this.ctx.created.has(key) || this.ctx.createdBefore.has(key);
-    // not in the catalog and not created by this plan: it may live in another schema of the
+    const created = this.ctx.created.has(key);
+    // created by an earlier migration of the plan: committed (and usable by others) before this
+    // file runs, so it exists for the lock analysis; the risk model knows it starts empty.
+    // Not in the catalog and not created by this plan: it may live in another schema of the
     // search_path — treat it as existing (size unknown) rather than as harmless
-    if (maps && !created && !this.ctx.notFound.includes(key)) this.ctx.notFound.push(key);
+    if (maps && !created && !this.ctx.createdBefore.has(key) && !this.ctx.notFound.includes(key)) this.ctx.notFound.push(key);
     return { key, display: schema ? displayName(schema, rel) : rel, existing: !created, table: null, index: null };
   }
 
@@ -354,7 +376,7 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
       return;
     }
     case 'AT_SetNotNull': {
-      const proven = table?.checks.some((c) => c.validated && normaliseCheck(c.def) === `${cmd.name ?? ''} is not null`);
+      const proven = table?.checks.some((c) => c.validated && normaliseCheck(c.def) === `${cmd.name ?? ''} is not null`) || (!!tkey && ctx.plan.proven.has(`${tkey}.${cmd.name ?? ''}`));
       b.apply(proven && ctx.major >= 12 ? 'alter_table.set_not_null.proven' : 'alter_table.set_not_null', target);
       return;
     }
@@ -390,6 +412,12 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
       switch (c.contype) {
         case 'CONSTR_CHECK':
           b.apply(notValid ? 'alter_table.add_check.not_valid' : 'alter_table.add_check', target);
+          if (tkey) {
+            for (const col of notNullColumns(c.raw_expr)) {
+              if (!notValid) ctx.plan.proven.add(`${tkey}.${col}`);
+              else if (typeof c.conname === 'string') ctx.plan.pending.set(`${tkey}.${c.conname}`, `${tkey}.${col}`);
+            }
+          }
           return;
         case 'CONSTR_FOREIGN':
           b.apply(notValid ? 'alter_table.add_fk.not_valid' : 'alter_table.add_fk', target, { referenced: [c.pktable as RangeVarLike] });
@@ -413,6 +441,8 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
       }
     }
     case 'AT_ValidateConstraint': {
+      const pendingCheck = tkey ? ctx.plan.pending.get(`${tkey}.${cmd.name ?? ''}`) : undefined;
+      if (pendingCheck) ctx.plan.proven.add(pendingCheck);
       const fk = tkey ? ctx.maps?.fksByTable.get(tkey)?.find((f) => f.name === cmd.name) : undefined;
       if (fk) b.apply('alter_table.validate_constraint.fk', target, { referenced: [fk.references] });
       else {
@@ -488,6 +518,19 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
 }
 
 /** `CHECK ((status IS NOT NULL))` → `status is not null`. */
+/** Columns a CHECK expression proves NOT NULL (`col IS NOT NULL`, possibly AND-ed). */
+function notNullColumns(expr: unknown): string[] {
+  const out: string[] = [];
+  const top = expr as { NullTest?: unknown; BoolExpr?: { boolop?: string; args?: unknown[] } } | undefined;
+  const parts = top?.BoolExpr?.boolop === 'AND_EXPR' ? (top.BoolExpr.args ?? []) : [expr];
+  for (const p of parts) {
+    const nt = (p as { NullTest?: { nulltesttype?: string; arg?: { ColumnRef?: { fields?: { String?: { sval?: string } }[] } } } }).NullTest;
+    const col = nt?.nulltesttype === 'IS_NOT_NULL' ? nt.arg?.ColumnRef?.fields?.at(-1)?.String?.sval : undefined;
+    if (col) out.push(col);
+  }
+  return out;
+}
+
 function normaliseCheck(def: string): string {
   return def.replace(/^CHECK\s*/i, '').replace(/[()]/g, '').replace(/"/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
@@ -744,7 +787,7 @@ function displayOf(key: string): string {
 /** Per statement: locks, rewrites, scans, what it blocks, and the safer pattern. */
 export function analyzeLocks(file: Pick<ParsedFile, 'statements'>, opts: AnalyzeLocksOptions): LockAnalysis {
   const major = majorVersion(opts.pgVersion);
-  const ctx: Ctx = { major, maps: opts.catalog ? catalogMaps(opts.catalog) : null, created: new Set(), createdBefore: opts.createdBefore ?? new Set(), notFound: [] };
+  const ctx: Ctx = { major, maps: opts.catalog ? catalogMaps(opts.catalog) : null, created: new Set(), createdBefore: opts.createdBefore ?? new Set(), plan: opts.plan ?? newPlanChecks(), notFound: [] };
   const statements = file.statements.map((s) => {
     const before = ctx.notFound.length;
     const r = analyzeStatement(s, ctx);

@@ -1,6 +1,6 @@
 /** Lock knowledge: which locks each statement takes, verified against PostgreSQL by tests/integration/locks. */
-export { analyzeLocks, majorVersion, displayName, catalogMaps, isCoercibleTypeChange } from './analyze';
-export type { AnalyzeLocksOptions, CatalogIndexMaps } from './analyze';
+export { analyzeLocks, majorVersion, displayName, catalogMaps, isCoercibleTypeChange, newPlanChecks } from './analyze';
+export type { AnalyzeLocksOptions, CatalogIndexMaps, PlanChecks } from './analyze';
 export { LOCK_RULES, FIXTURE_SQL, lockRule, ruleAppliesTo } from './rules';
 export type { LockRule } from './rules';
 export { blocksOf, conflicts, strength, strongest, isLockMode, LOCK_MODES } from './modes';

@@ -22,7 +22,7 @@ import {
   type Throughput,
   type Calibration,
 } from '../../src-shared/domain/risk';
-import { analyzeLocks, catalogMaps, majorVersion, strength } from '../locks';
+import { analyzeLocks, catalogMaps, majorVersion, newPlanChecks, strength, type PlanChecks } from '../locks';
 import type { ParsedFile } from '../parse';
 import { statsAreStale } from '../catalog';
 
@@ -198,8 +198,13 @@ function fmtBytes(b: number): string {
 }
 export { fmtMs, fmtBytes };
 
-/** Predicted duration of one statement (ms) with its 90 % interval and what it rests on. */
-function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatement | undefined): BlockingWindow {
+/**
+ * Predicted duration of one statement (ms) with its 90 % interval and what it rests on.
+ * `planned`: relations (`schema.name`) created by this plan (this file or an earlier pending
+ * migration). They are absent from the catalog because they do not exist yet, not because their
+ * size is unknown: they start empty, so they add no bytes (not the unknown-table 100 MB–100 GB).
+ */
+function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatement | undefined, planned: ReadonlySet<string>): BlockingWindow {
   if (rehearsed?.rehearsed && rehearsed.durationMs !== null && !rehearsed.error) {
     const d = Math.max(rehearsed.durationMs, 0.1);
     return { estimate: d, low: d * 0.67, high: d * 1.5, basis: 'rehearsal' };
@@ -214,13 +219,15 @@ function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatem
     for (const t of s.tables) {
       const table = tableOf(env, t);
       if (!table) {
-        unknown++;
+        if (!planned.has(keyOfDisplay(t))) unknown++;
         continue;
       }
       b += table.sizeBytes + (s.operation === 'rewrite' ? table.indexBytes : 0);
       if (s.operation === 'refresh') for (const src of catalogSources(env, table)) b += src.sizeBytes;
       stale ||= statsAreStale(table);
     }
+    // every table is new (created by this plan): empty, as quick as a catalog change
+    if (b === 0 && unknown === 0 && s.tables.length > 0) return { ...CATALOG_MS, basis: 'none' };
     bytes = { estimate: b + unknown * UNKNOWN_SIZE.estimate, low: b, high: b + unknown * UNKNOWN_SIZE.high };
   } else bytes = { estimate: UNKNOWN_SIZE.estimate, low: 0, high: UNKNOWN_SIZE.high };
   const tp = env.throughput;
@@ -280,10 +287,10 @@ function queueExposure(env: Env, s: StatementLocks, lockTimeoutMs: number): Inte
   return { estimate: 0, low: 0, high: lockTimeoutMs > 0 ? Math.min(lockTimeoutMs, 1000) : 1000, why: 'no long-running transaction at snapshot time' };
 }
 
-function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: RehearsedStatement | undefined, findings: Finding[] | null, lockTimeoutMs: number): { risk: StatementRisk; queue: Interval; destructive: { value: number; why: string } | null; depsTotal: number } {
+function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: RehearsedStatement | undefined, findings: Finding[] | null, lockTimeoutMs: number, planned: ReadonlySet<string>): { risk: StatementRisk; queue: Interval; destructive: { value: number; why: string } | null; depsTotal: number } {
   const existingLocks = s.locks.filter((l) => l.existing);
   const strongestLock = existingLocks.reduce<(typeof existingLocks)[number] | null>((a, l) => (!a || strength(l.mode) > strength(a.mode) ? l : a), null);
-  const duration = predictDuration(env, s, rehearsed);
+  const duration = predictDuration(env, s, rehearsed, planned);
   const blocksTraffic = s.blocks.reads || s.blocks.writes;
   const queue = queueExposure(env, s, lockTimeoutMs);
   const window: BlockingWindow = blocksTraffic
@@ -395,10 +402,13 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
       factors.push(factor(env, 'findings', v, v, v, mine.length ? `${mine.length} finding(s): ${[...new Set(mine.map((f) => f.rule))].slice(0, 4).join(', ')}` : 'no lint findings'));
     }
   }
-  // anomalies
+  // anomalies: rehearsal surprises, and statements that fail as soon as the table holds a row
+  // (a rehearsal on an empty table cannot rule that out)
   const anomalies: string[] = [];
   {
-    if (!rehearsed) factors.push(factor(env, 'anomalies', 0, 0, s.transactional ? 0.5 : 0.3, 'never rehearsed'));
+    const hazard = failsOnRows(env, s, planned);
+    if (hazard) anomalies.push(hazard.why);
+    if (!rehearsed) factors.push(hazard ? factor(env, 'anomalies', hazard.value, hazard.low, 1, `${hazard.why}; never rehearsed`) : factor(env, 'anomalies', 0, 0, s.transactional ? 0.5 : 0.3, 'never rehearsed'));
     else {
       let v = 0;
       if (rehearsed.error) {
@@ -417,7 +427,8 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
         const rel = r.replace(/^public\./, '');
         if (!s.rewrites && s.locks.some((l) => l.relation === rel && l.role === 'target')) anomalies.push(`rewrote ${r}, not predicted`);
       }
-      if (anomalies.length && v < 1) v = 0.7;
+      if (anomalies.length > (hazard ? 1 : 0) && v < 1) v = 0.7;
+      if (hazard) v = Math.max(v, hazard.value);
       if (!rehearsed.rehearsed) factors.push(factor(env, 'anomalies', 0, 0, 0.3, 'cannot run in a transaction: analysed statically only'));
       else factors.push(factor(env, 'anomalies', v, v, v, anomalies.length ? anomalies.join('; ') : `rehearsed in ${fmtMs(rehearsed.durationMs ?? 0)}, as predicted`));
     }
@@ -447,6 +458,23 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
     destructive,
     depsTotal,
   };
+}
+
+/** Lock-table rules whose statement errors out on a table that holds any row. */
+const FAILS_ON_ROWS = new Set(['alter_table.add_column.not_null_no_default']);
+
+/** A statement that fails once its table holds a row: certain (1) when the catalog counts rows, .5 [0, 1] when the table is new or unknown. */
+function failsOnRows(env: Env, s: StatementLocks, planned: ReadonlySet<string>): { value: number; low: number; why: string } | null {
+  if (!s.rules.some((r) => FAILS_ON_ROWS.has(r))) return null;
+  const target = s.locks.find((l) => l.role === 'target' && l.existing);
+  if (!target) return null; // created earlier in this file: empty for sure
+  const t = tableOf(env, target.relation);
+  if (t && (t.rowEstimate ?? 0) > 0) return { value: 1, low: 1, why: `fails: ${target.relation} has ~${t.rowEstimate} rows (NOT NULL without a default)` };
+  if (t && t.rowEstimate === 0) return { value: 0.5, low: 0, why: `fails as soon as ${target.relation} holds a row (empty at snapshot time)` };
+  const why = planned.has(keyOfDisplay(target.relation))
+    ? `fails as soon as ${target.relation} holds a row: created empty by an earlier migration, but live once that one commits`
+    : `fails if ${target.relation} holds any row (row count unknown)`;
+  return { value: 0.5, low: 0, why };
 }
 
 function basisText(b: BlockingWindow['basis']): string {
@@ -557,14 +585,15 @@ function catalogFacts(env: Env, statements: StatementRisk[]): CatalogFact[] {
   return out;
 }
 
-function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, createdBefore: Set<string>): MigrationRisk {
-  const analysis = analyzeLocks(m.parsed, { pgVersion: env.major, catalog: env.catalog, createdBefore });
+function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, createdBefore: Set<string>, plan: PlanChecks): MigrationRisk {
+  const analysis = analyzeLocks(m.parsed, { pgVersion: env.major, catalog: env.catalog, createdBefore, plan });
   for (const c of analysis.created ?? []) createdBefore.add(c);
+  const planned: ReadonlySet<string> = createdBefore;
   const lockTimeoutMs = m.parsed.directives.lockTimeoutMs ?? input.lockTimeoutMs ?? 0;
   const rehearsal = input.rehearsals?.[m.version] ?? null;
   const findings = input.findings ? (input.findings[m.version] ?? []) : null;
   const results = analysis.statements.map((s) =>
-    statementRisk(env, s, m.parsed.statements[s.index]?.sql ?? '', rehearsal?.find((r) => r.index === s.index), findings, lockTimeoutMs),
+    statementRisk(env, s, m.parsed.statements[s.index]?.sql ?? '', rehearsal?.find((r) => r.index === s.index), findings, lockTimeoutMs, planned),
   );
   const statements = results.map((r) => r.risk);
 
@@ -620,7 +649,8 @@ function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, cr
   {
     const fs = statements.map((s) => s.factors.find((f) => f.name === 'anomalies')!);
     const w = fs.reduce<RiskFactor | null>((a, f) => (!a || f.value > a.value || (f.value === a.value && f.high > a.high) ? f : a), null);
-    factors.push(w ? { ...w, explanation: !rehearsal ? 'never rehearsed: run a dry-run to measure it' : w.explanation } : factor(env, 'anomalies', 0, 0, 0, 'no statements'));
+    const at = w && statements.length > 1 ? `#${statements[fs.indexOf(w)]!.index}: ` : '';
+    factors.push(w ? { ...w, explanation: !rehearsal && w.value === 0 ? 'never rehearsed: run a dry-run to measure it' : at + w.explanation } : factor(env, 'anomalies', 0, 0, 0, 'no statements'));
   }
   const sc = scoreOf(factors);
   let level = levelOf(sc.score);
@@ -633,6 +663,11 @@ function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, cr
       if (levelRank(level) < levelRank('high')) floors.push(`#${destroys.risk.index} destroys data in ${t?.relation ?? 'an existing table'}: at least high`);
       level = maxLevel(level, 'high');
     }
+  }
+  const lintErrors = (findings ?? []).filter((f) => f.severity === 'error');
+  if (lintErrors.length) {
+    if (levelRank(level) < levelRank('medium')) floors.push(`lint error (${[...new Set(lintErrors.map((f) => f.rule))].slice(0, 3).join(', ')}): the project's rules say it must not ship as is: at least medium`);
+    level = maxLevel(level, 'medium');
   }
   if (window.estimate >= 60_000) {
     if (level !== 'critical') floors.push(`others are predicted to wait ${fmtMs(window.estimate)}: critical`);
@@ -688,7 +723,8 @@ export function riskHash(r: Pick<MigrationRisk, 'version' | 'checksum' | 'level'
 export function assessRisk(input: AssessRiskInput): RiskReport {
   const env = buildEnv(input);
   const createdBefore = new Set<string>();
-  const migrations = input.migrations.map((m) => assessMigration(env, m, input, createdBefore));
+  const plan = newPlanChecks();
+  const migrations = input.migrations.map((m) => assessMigration(env, m, input, createdBefore, plan));
   const maxRisk = input.maxRisk ?? null;
   return {
     generatedAt: new Date().toISOString(),
