@@ -22,9 +22,10 @@ function electronBinary() {
 
 let bin = electronBinary();
 if (!bin && fs.existsSync(path.join(electronDir, 'install.js'))) {
-  console.error('Fetching the Electron binary (its install script is not run by npm here)...');
-  spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { stdio: 'inherit', timeout: 120_000, cwd: electronDir });
+  console.error('Fetching the Electron binary (npm does not run its install script here)...');
+  const fetched = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { stdio: 'pipe', timeout: 120_000, cwd: electronDir, encoding: 'utf8' });
   bin = electronBinary();
+  if (!bin) console.error(`  failed: ${(fetched.stderr || fetched.stdout || 'timed out').split('\n').find((l) => l.trim()) ?? 'unknown error'}`);
 }
 
 const confiture = (args, opts = {}) => spawnSync(process.execPath, [path.join(root, 'bin', 'confiture.mjs'), ...args], { stdio: 'inherit', cwd: root, ...opts });

@@ -23,11 +23,8 @@ export type RegisterCommand = (program: Command, setExit: (code: number) => void
 /** Commands, one file each. Add yours here. */
 const COMMANDS: RegisterCommand[] = [registerStatus, registerMigrate, registerDemo, registerPerf, registerServe, registerLocks, registerRisk, registerApprove, registerHooks, registerLint, registerSlo];
 
-export async function main(argv: string[]): Promise<number> {
-  let exit: number = EXIT.ok;
-  const setExit = (code: number) => {
-    exit = code;
-  };
+/** The whole command tree, without parsing anything (also used by scripts/gen-cli-doc.ts). */
+export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('confiture')
     .description('Review, rehearse, approve and run PostgreSQL migrations')
     .version(appVersion())
@@ -35,6 +32,15 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
   for (const register of COMMANDS) register(program, setExit);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exit: number = EXIT.ok;
+  const setExit = (code: number) => {
+    exit = code;
+  };
+  const program = buildProgram(setExit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

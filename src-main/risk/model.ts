@@ -416,10 +416,18 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
         v = 1;
       }
       const predicted = new Map(s.locks.map((l) => [l.relation, l.mode] as const));
+      const maps = env.catalog ? catalogMaps(env.catalog) : null;
+      // relations that did not exist before the plan (the new table, its sequence, its indexes):
+      // nobody else can be waiting on them, whatever lock the statement takes
+      const isNew = (rel: string) => {
+        const k = keyOfDisplay(rel);
+        return planned.has(k) || (!!maps && !maps.tables.has(k) && !maps.indexes.has(k));
+      };
       for (const l of rehearsed.locks) {
         const p = predicted.get(l.relation) ?? predicted.get(l.relation.replace(/^public\./, ''));
         const mode = l.mode as LockMode;
         if (SEVERITY[mode] === undefined) continue;
+        if (!p && isNew(l.relation)) continue;
         if (!p && strength(mode) >= strength('ShareLock')) anomalies.push(`took ${l.mode} on ${l.relation}, not predicted`);
         else if (p && strength(mode) > strength(p)) anomalies.push(`took ${l.mode} on ${l.relation}, predicted ${p}`);
       }

@@ -12,6 +12,8 @@ import { createContext } from '../../src-main/context';
 import { ensureWebBundle, startBridge } from '../../src-main/web';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // the app's warnings (e.g. a profiled query on a missing table) are expected in these tests
+  process.env.CONFITURE_LOG_LEVEL ??= 'error';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'confiture-e2e-'));
   fs.chmodSync(dataDir, 0o755);
   const staticDir = await ensureWebBundle();

@@ -5,6 +5,8 @@ import { useApprovals, useAuditLog, useDecide, useRiskReport } from '../api/risk
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { useUi } from '../state/ui';
 
+const LEVEL_ORDER: Record<string, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
 const LEVEL_COLOUR: Record<RiskLevel, string> = { low: '#1f7a4d', medium: '#9a6700', high: '#b42318', critical: '#7a0e0e' };
 
 function fmtMs(ms: number): string {
@@ -265,7 +267,8 @@ export function RiskScreen() {
   const migrations = useMemo(() => {
     const ms = [...(report.data?.migrations ?? [])];
     // worst first; ties keep the plan order (versions ascending)
-    if (order === 'risk') ms.sort((a, b) => b.score - a.score || b.interval[1] - a.interval[1] || a.version.localeCompare(b.version));
+    // level first: a floor (data destroyed, findings at error) can make a lower score a higher level
+    if (order === 'risk') ms.sort((a, b) => (LEVEL_ORDER[b.level] ?? 0) - (LEVEL_ORDER[a.level] ?? 0) || b.score - a.score || b.interval[1] - a.interval[1] || a.version.localeCompare(b.version));
     return ms;
   }, [report.data, order]);
   const current = migrations.find((m) => m.version === selected) ?? migrations[0] ?? null;
