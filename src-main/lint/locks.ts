@@ -3,29 +3,14 @@
  * messages and timeout rules. (The locks service owns the full, server-verified table; this is
  * the strongest table-level lock only.)
  */
+import { LOCK_MODES, type LockMode } from '../../src-shared/domain/locks';
 import type { ParsedStatement } from '../parse';
 import { alterCmds, defElemTrue, targetTable, targetTables, hasDefElem, walk } from './ast';
 
-export type LockMode =
-  | 'AccessShareLock'
-  | 'RowShareLock'
-  | 'RowExclusiveLock'
-  | 'ShareUpdateExclusiveLock'
-  | 'ShareLock'
-  | 'ShareRowExclusiveLock'
-  | 'ExclusiveLock'
-  | 'AccessExclusiveLock';
+export type { LockMode };
 
-const ORDER: LockMode[] = [
-  'AccessShareLock',
-  'RowShareLock',
-  'RowExclusiveLock',
-  'ShareUpdateExclusiveLock',
-  'ShareLock',
-  'ShareRowExclusiveLock',
-  'ExclusiveLock',
-  'AccessExclusiveLock',
-];
+/** pg_locks mode names, weakest first: the shared definition. */
+const ORDER: readonly LockMode[] = LOCK_MODES;
 
 export function strongest(a: LockMode, b: LockMode): LockMode {
   return ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b;

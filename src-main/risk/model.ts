@@ -4,6 +4,7 @@
  * migration, each factor's value/weight/contribution, a confidence interval for the score and a
  * 90 % prediction interval for the blocking window.
  */
+import { formatBytes, formatDuration } from '../../src-shared/format';
 import crypto from 'node:crypto';
 import type { CatalogSnapshot, CatalogTable, TableTraffic } from '../../src-shared/domain/catalog';
 import type { RehearsedStatement } from '../../src-shared/domain/lifecycle';
@@ -181,21 +182,8 @@ function factor(env: Env, name: FactorName, value: number, low: number, high: nu
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function fmtMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
-}
-function fmtBytes(b: number): string {
-  const u = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (b >= 1024 && i < u.length - 1) {
-    b /= 1024;
-    i++;
-  }
-  return `${b < 10 ? b.toFixed(1) : Math.round(b)} ${u[i]}`;
-}
+const fmtMs = formatDuration;
+const fmtBytes = formatBytes;
 export { fmtMs, fmtBytes };
 
 /**

@@ -125,3 +125,19 @@ export function formatMs(n: number | null): string {
   const s = n / 1000;
   return `${Number.isInteger(s) ? s.toFixed(0) : s.toFixed(2)} s`;
 }
+
+/** What the objective counts as good, in words: "migrations under 60 s". */
+export function objectiveLabel(o: Pick<SloObjectiveStatus, 'sli' | 'thresholdMs'>): string {
+  switch (o.sli) {
+    case 'run_success_rate':
+      return 'runs that succeed';
+    case 'migration_duration_ms':
+      return `migrations under ${formatMs(o.thresholdMs)}`;
+    case 'statement_duration_ms':
+      return `statements under ${formatMs(o.thresholdMs)}`;
+    case 'lock_retry_rate':
+      return 'statements without a lock retry';
+    case 'hook_failure_rate':
+      return 'hook executions that succeed';
+  }
+}

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../../src-shared/errors';
-import { formatBudgetSpent, formatMs as ms, formatShare as pct, type SloObjectiveStatus, type SloReport } from '../../../src-shared/domain/slo';
+import { objectiveLabel, formatBudgetSpent, formatMs as ms, formatShare as pct, type SloReport } from '../../../src-shared/domain/slo';
 import { openProject } from '../../project';
 import { parseSpan, sloReport } from '../../slo';
 import { parseFormat, printJson, reportError, UsageError } from '../output';
@@ -8,26 +8,12 @@ import { embeddedDatabaseFor, openSession } from '../session';
 
 const rate = (x: number | null) => (x === null ? '—' : `${x.toFixed(2)}×`);
 
-function sliLabel(o: SloObjectiveStatus): string {
-  switch (o.sli) {
-    case 'run_success_rate':
-      return 'runs that succeed';
-    case 'migration_duration_ms':
-      return `migrations under ${ms(o.thresholdMs)}`;
-    case 'statement_duration_ms':
-      return `statements under ${ms(o.thresholdMs)}`;
-    case 'lock_retry_rate':
-      return 'statements without a lock retry';
-    case 'hook_failure_rate':
-      return 'hook executions that succeed';
-  }
-}
 
 function printText(label: string, projectName: string, r: SloReport): void {
   process.stdout.write(`SLOs of ${projectName} on ${label}${r.windowOverride ? ` (window ${r.windowOverride})` : ''}\n`);
   if (r.objectives.length === 0) process.stdout.write('  no objectives configured (slo.objectives is empty)\n');
   for (const o of r.objectives) {
-    process.stdout.write(`\n  ${o.status.toUpperCase().padEnd(9)} ${o.id}: ${pct(o.objective)} of ${sliLabel(o)} over ${o.window}\n`);
+    process.stdout.write(`\n  ${o.status.toUpperCase().padEnd(9)} ${o.id}: ${pct(o.objective)} of ${objectiveLabel(o)} over ${o.window}\n`);
     if (o.status === 'no_data') {
       process.stdout.write(`            no event in the window\n`);
       continue;

@@ -4,27 +4,14 @@ import type { ApprovalState, MigrationRisk, RiskLevel, StatementRisk } from '../
 import { useApprovals, useAuditLog, useDecide, useRiskReport } from '../api/risk';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { useUi } from '../state/ui';
+import { formatBytes, formatDuration } from '../../../src-shared/format';
 
 const LEVEL_ORDER: Record<string, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 const LEVEL_COLOUR: Record<RiskLevel, string> = { low: '#1f7a4d', medium: '#9a6700', high: '#b42318', critical: '#7a0e0e' };
 
-function fmtMs(ms: number): string {
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
-}
-
-function fmtBytes(b: number): string {
-  const u = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (b >= 1024 && i < u.length - 1) {
-    b /= 1024;
-    i++;
-  }
-  return `${b < 10 ? b.toFixed(1) : Math.round(b)} ${u[i]}`;
-}
+const fmtMs = formatDuration;
+const fmtBytes = formatBytes;
 
 export function RiskBadge({ level, score }: { level: RiskLevel; score?: number }) {
   return (

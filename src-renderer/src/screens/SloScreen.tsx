@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Bar, BarChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { formatBudgetSpent, formatMs as ms, formatShare as pct, type SloEvent, type SloObjectiveStatus, type SloStatusName } from '../../../src-shared/domain/slo';
+import { objectiveLabel, formatBudgetSpent, formatMs as ms, formatShare as pct, type SloEvent, type SloObjectiveStatus, type SloStatusName } from '../../../src-shared/domain/slo';
 import { useSloReport } from '../api/slo';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { useUi } from '../state/ui';
@@ -18,20 +18,6 @@ const STATUS_COLOUR: Record<SloStatusName, string> = { ok: '#1f7a4d', at_risk: '
 
 const rate = (x: number | null) => (x === null ? '—' : x === 0 ? '0×' : `${x < 10 ? x.toFixed(2) : x.toFixed(1)}×`);
 
-function sliText(o: SloObjectiveStatus): string {
-  switch (o.sli) {
-    case 'run_success_rate':
-      return 'runs that succeed';
-    case 'migration_duration_ms':
-      return `migrations under ${ms(o.thresholdMs)}`;
-    case 'statement_duration_ms':
-      return `statements under ${ms(o.thresholdMs)}`;
-    case 'lock_retry_rate':
-      return 'statements without a lock retry';
-    case 'hook_failure_rate':
-      return 'hook executions that succeed';
-  }
-}
 
 function StatusBadge({ status }: { status: SloStatusName }) {
   return <span className={`badge slo-badge slo-${status}`}>{STATUS_LABEL[status]}</span>;
@@ -124,13 +110,13 @@ function ObjectiveCard({ o }: { o: SloObjectiveStatus }) {
         <h3 id={titleId}>{o.id}</h3>
         <StatusBadge status={o.status} />
       </header>
-      <p className="muted small slo-desc">{o.description || `${pct(o.objective)} of ${sliText(o)}`}</p>
+      <p className="muted small slo-desc">{o.description || `${pct(o.objective)} of ${objectiveLabel(o)}`}</p>
       <p className="slo-figure">
         <span className="slo-value" style={{ color: STATUS_COLOUR[o.status] }}>
           {pct(o.sliValue)}
         </span>{' '}
         <span className="muted">
-          of {sliText(o)} · objective {pct(o.objective)} over {o.window}
+          of {objectiveLabel(o)} · objective {pct(o.objective)} over {o.window}
         </span>
       </p>
       {o.status === 'no_data' ? (
@@ -211,7 +197,7 @@ export function SloScreen() {
           <ul className="slo-planned" aria-label="Objectives that will be tracked">
             {data.objectives.map((o) => (
               <li key={o.id}>
-                <StatusBadge status={o.status} /> <strong>{o.id}</strong> <span className="muted">— {pct(o.objective)} of {sliText(o)} over {o.window}</span>
+                <StatusBadge status={o.status} /> <strong>{o.id}</strong> <span className="muted">— {pct(o.objective)} of {objectiveLabel(o)} over {o.window}</span>
               </li>
             ))}
           </ul>

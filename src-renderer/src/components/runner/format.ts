@@ -1,5 +1,8 @@
 /** Small formatting helpers of the Runner screen. */
 import type { LockTaken } from '../../../../src-shared/domain/lifecycle';
+import { LOCK_MODES } from '../../../../src-shared/domain/locks';
+
+export { LOCK_MODES };
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
@@ -8,18 +11,6 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
-
-/** pg_locks mode names, weakest first. */
-export const LOCK_MODES = [
-  'AccessShareLock',
-  'RowShareLock',
-  'RowExclusiveLock',
-  'ShareUpdateExclusiveLock',
-  'ShareLock',
-  'ShareRowExclusiveLock',
-  'ExclusiveLock',
-  'AccessExclusiveLock',
-] as const;
 
 const BLOCKS: Record<string, string> = {
   AccessShareLock: 'conflicts only with ACCESS EXCLUSIVE (plain SELECT takes it)',

@@ -1,0 +1,21 @@
+/** Formatting shared by the CLI, the engine's messages and the screens. */
+
+/** 0.4 ms, 12 ms, 3.2 s, 14 min, 2.5 h */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** 512 B, 3.4 kB, 120 MB, 1.2 GB (powers of 1024, as PostgreSQL's pg_size_pretty) */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let b = bytes;
+  let i = 0;
+  while (b >= 1024 && i < units.length - 1) {
+    b /= 1024;
+    i++;
+  }
+  return `${b < 10 ? b.toFixed(1) : Math.round(b)} ${units[i]}`;
+}
