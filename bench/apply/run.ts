@@ -8,6 +8,7 @@
  *   node --import tsx bench/apply/run.ts [--n 1000] [--url postgres://postgres@127.0.0.1:5432/postgres]
  *     [--only confiture,psql,dbmate] [--rounds 1]
  */
+import { peerBinary } from '../peers';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -133,8 +134,7 @@ const peers: Record<string, () => Promise<Result>> = {
     return { seconds, buckets: buckets(times, wall0) };
   },
   async dbmate() {
-    const bin = path.resolve('node_modules/.bin/dbmate');
-    if (!fs.existsSync(bin)) throw new Error('dbmate is not installed: npm i -D -E dbmate');
+    const bin = peerBinary('dbmate');
     const url = await freshDb('bench_dbmate');
     const times: number[] = [];
     const t = performance.now();

@@ -5,6 +5,7 @@
  * prints every wall time, the medians and the ratio of medians.
  *   npx tsx bench/lint/run.ts [--files 2000] [--rounds 5]
  */
+import { peerBinary } from '../peers';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,7 +43,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-const squawkBin = path.join(root, 'node_modules', '.bin', 'squawk');
+const squawkBin = peerBinary('squawk');
 const cli = path.join(root, 'bin', 'confiture.mjs');
 const threads = String(Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
 // first CLI run builds the cached bundle (bin/bundle-cache.mjs): not what we measure
