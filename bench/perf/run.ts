@@ -1,7 +1,7 @@
 /**
  * bench/perf: how trustworthy are the perf verdicts on a real server?
  *
- *   npx tsx bench/perf/run.ts [--repeats 10] [--power-reps 4] [--runs 30]
+ *   npx tsx bench/perf/run.ts [--repeats 10] [--power-reps 4] [--runs 30] [--keep DIR]
  *
  * Starts an embedded PostgreSQL in a temp dir, builds a small schema, generates a workload of
  * 50 queries (point lookups, index ranges, joins, aggregates, sorts), then:
@@ -10,7 +10,8 @@
  *  (b) power: 10 of the 50 queries (rotating) are slowed by 10 %, 20 % and 50 % of their
  *      baseline median with a controlled server-side busy-wait, then compared to the baseline;
  *  (c) overhead: the profiler's wall time vs running the same queries bare.
- * Results are printed and written to bench/results/perf.json.
+ * (a) and (b) score the same captures twice: drift-corrected (the default) and raw per-query.
+ * Results are printed and written to bench/results/perf.json; --keep DIR also writes every capture there.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,7 +19,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { EmbeddedServer } from '../../src-main/db';
-import { capture, compareBaselines, defaultPerfConfig, median, parseWorkload } from '../../src-main/perf';
+import { capture, compareBaselines, comparisonFails, defaultPerfConfig, median, parseWorkload } from '../../src-main/perf';
 import type { Baseline } from '../../src-shared/domain/perf';
 
 const arg = (name: string, dflt: number) => {
@@ -91,8 +92,16 @@ async function main() {
   await client.query('VACUUM ANALYZE');
   const version = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
 
-  const take = async (name: string, burn = new Map<string, number>()): Promise<Baseline> =>
-    capture({ client, workload: await workloadWith(burn), name, config, connectionLabel: 'bench', confitureVersion: 'bench' });
+  const keep = (() => {
+    const i = process.argv.indexOf('--keep');
+    return i > 0 ? process.argv[i + 1]! : null;
+  })();
+  if (keep) fs.mkdirSync(keep, { recursive: true });
+  const take = async (name: string, burn = new Map<string, number>()): Promise<Baseline> => {
+    const b = await capture({ client, workload: await workloadWith(burn), name, config, connectionLabel: 'bench', confitureVersion: 'bench' });
+    if (keep) fs.writeFileSync(path.join(keep, `${name}.json`), JSON.stringify({ ...b, burnUs: Object.fromEntries(burn) }));
+    return b;
+  };
 
   const t0 = performance.now();
   const loadBefore = os.loadavg()[0]!;
@@ -105,52 +114,80 @@ async function main() {
   const recaps: Baseline[] = [];
   for (let i = 0; i < REPEATS; i++) recaps.push(await take(`recap${i}`));
   const pairs: [Baseline, Baseline][] = [...recaps.map((r): [Baseline, Baseline] => [base, r]), ...recaps.slice(1).map((r, i): [Baseline, Baseline] => [recaps[i]!, r])];
-  let flagged = 0;
-  let regress = 0;
-  let compared = 0;
-  let comparisonsWithAny = 0;
-  const verdicts: Record<string, number> = {};
-  for (const [a, b] of pairs) {
-    const c = compareBaselines(a, b, config);
-    compared += c.queries.length;
-    flagged += c.summary.regression + c.summary.improvement;
-    regress += c.summary.regression;
-    if (c.summary.regression + c.summary.improvement > 0) comparisonsWithAny++;
-    for (const q of c.queries) verdicts[q.verdict] = (verdicts[q.verdict] ?? 0) + 1;
+  // every comparison is scored twice on the same captures: drift-corrected (the default) and raw
+  const falseAlarm: Record<string, unknown> = {};
+  const compareMs: Record<string, number> = {};
+  for (const mode of ['corrected', 'raw'] as const) {
+    const cfg = { ...config, driftCorrection: mode === 'corrected' };
+    let flagged = 0;
+    let regress = 0;
+    let compared = 0;
+    let comparisonsWithAny = 0;
+    let envFails = 0;
+    const verdicts: Record<string, number> = {};
+    const env: { ratio: number; ci: [number, number] | null; verdict: string }[] = [];
+    const c0 = performance.now();
+    for (const [a, b] of pairs) {
+      const c = compareBaselines(a, b, cfg);
+      compared += c.queries.length;
+      flagged += c.summary.regression + c.summary.improvement;
+      regress += c.summary.regression;
+      if (c.summary.regression + c.summary.improvement > 0) comparisonsWithAny++;
+      if (comparisonFails(c)) envFails++;
+      env.push({ ratio: c.environment.ratio, ci: c.environment.ci, verdict: c.environment.verdict + (c.environment.direction ? ` ${c.environment.direction}` : '') });
+      for (const q of c.queries) verdicts[q.verdict] = (verdicts[q.verdict] ?? 0) + 1;
+    }
+    compareMs[mode] = (performance.now() - c0) / pairs.length;
+    falseAlarm[mode] = { comparisons: pairs.length, queryComparisons: compared, flagged, regressions: regress, rate: flagged / compared, comparisonsWithAnyFlag: comparisonsWithAny, comparisonsFailing: envFails, verdicts, environment: env };
+    console.log(
+      `(a) ${mode}: ${flagged} of ${compared} query comparisons flagged (${((100 * flagged) / compared).toFixed(2)} %; ${regress} as regressions) over ${pairs.length} comparisons of the unchanged database; ${envFails} comparisons would exit 1; verdicts ${JSON.stringify(verdicts)}`,
+    );
   }
-  const falseAlarm = { comparisons: pairs.length, queryComparisons: compared, flagged, regressions: regress, rate: flagged / compared, comparisonsWithAnyFlag: comparisonsWithAny, verdicts };
-  console.log(`(a) false alarms: ${flagged} of ${compared} query comparisons flagged (${((100 * flagged) / compared).toFixed(2)} %; ${regress} as regressions) over ${pairs.length} comparisons of the unchanged database; verdicts ${JSON.stringify(verdicts)}`);
+  console.log(`    common shift per comparison: ${(falseAlarm.corrected as { environment: { ratio: number; verdict: string }[] }).environment.map((e) => `×${e.ratio.toFixed(3)} ${e.verdict}`).join(', ')}`);
+  console.log(`    compare time per comparison: corrected ${compareMs.corrected!.toFixed(0)} ms, raw ${compareMs.raw!.toFixed(0)} ms`);
 
-  // (b) power
-  const power: Record<string, { slowed: number; detected: number; rate: number; otherFlagged: number; otherCompared: number; meanRatio: number; inconclusive: number }> = {};
+  // (b) power, scored drift-corrected and raw on the same captures
+  type PowerRow = { slowed: number; detected: number; rate: number; otherFlagged: number; otherCompared: number; meanRatio: number; meanAdjustedRatio: number; inconclusive: number; commonShift: number[] };
+  const power: Record<'corrected' | 'raw', Record<string, PowerRow>> = { corrected: {}, raw: {} };
   for (const s of [0.1, 0.2, 0.5]) {
-    let slowed = 0;
-    let detected = 0;
-    let inconclusive = 0;
-    let other = 0;
-    let otherN = 0;
-    const ratios: number[] = [];
+    const caps: { chosen: Set<string>; cur: Baseline }[] = [];
     for (let rep = 0; rep < POWER_REPS; rep++) {
       const chosen = new Set(QUERIES.slice((rep * SLOWED_PER_CAPTURE) % QUERIES.length).concat(QUERIES).slice(0, SLOWED_PER_CAPTURE).map((q) => q.name));
       const burn = new Map([...chosen].map((n) => [n, s * baseMedian.get(n)! * 1000]));
-      const cur = await take(`slow${s}_${rep}`, burn);
-      const c = compareBaselines(base, cur, config);
-      for (const q of c.queries) {
-        if (chosen.has(q.query)) {
-          slowed++;
-          ratios.push(q.ratio);
-          if (q.verdict === 'regression') detected++;
-          if (q.verdict === 'inconclusive') inconclusive++;
-        } else {
-          otherN++;
-          if (q.verdict === 'regression' || q.verdict === 'improvement') other++;
+      caps.push({ chosen, cur: await take(`slow${s}_${rep}`, burn) });
+    }
+    for (const mode of ['corrected', 'raw'] as const) {
+      let slowed = 0;
+      let detected = 0;
+      let inconclusive = 0;
+      let other = 0;
+      let otherN = 0;
+      const ratios: number[] = [];
+      const adjusted: number[] = [];
+      const shifts: number[] = [];
+      for (const { chosen, cur } of caps) {
+        const c = compareBaselines(base, cur, { ...config, driftCorrection: mode === 'corrected' });
+        shifts.push(c.environment.ratio);
+        for (const q of c.queries) {
+          if (chosen.has(q.query)) {
+            slowed++;
+            ratios.push(q.ratio);
+            adjusted.push(q.adjustedRatio);
+            if (q.verdict === 'regression') detected++;
+            if (q.verdict === 'inconclusive') inconclusive++;
+          } else {
+            otherN++;
+            if (q.verdict === 'regression' || q.verdict === 'improvement') other++;
+          }
         }
       }
+      const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+      const row: PowerRow = { slowed, detected, rate: detected / slowed, inconclusive, otherFlagged: other, otherCompared: otherN, meanRatio: mean(ratios), meanAdjustedRatio: mean(adjusted), commonShift: shifts };
+      power[mode][`${s * 100}%`] = row;
+      console.log(
+        `(b) ${mode} +${s * 100} %: ${detected}/${slowed} slowed queries flagged as regressions (${((100 * detected) / slowed).toFixed(1)} %, ${inconclusive} inconclusive; mean measured ratio ${row.meanRatio.toFixed(3)}, relative ${row.meanAdjustedRatio.toFixed(3)}); ${other}/${otherN} untouched queries flagged; common shifts ${shifts.map((x) => x.toFixed(3)).join(' ')}`,
+      );
     }
-    power[`${s * 100}%`] = { slowed, detected, rate: detected / slowed, inconclusive, otherFlagged: other, otherCompared: otherN, meanRatio: ratios.reduce((x, y) => x + y, 0) / ratios.length };
-    console.log(
-      `(b) +${s * 100} %: ${detected}/${slowed} slowed queries flagged as regressions (${((100 * detected) / slowed).toFixed(1)} %, ${inconclusive} inconclusive; mean measured ratio ${power[`${s * 100}%`]!.meanRatio.toFixed(3)}); ${other}/${otherN} untouched queries flagged`,
-    );
   }
 
   // (c) overhead: the same queries, same number of executions, bare (no transaction, no EXPLAIN)
@@ -172,7 +209,7 @@ async function main() {
     `(c) overhead: bare ${(bareMs / 1000).toFixed(2)} s vs profiler ${(profMs / 1000).toFixed(2)} s (×${overhead.factor.toFixed(2)}; ~${overhead.perRunExtraUs.toFixed(0)} µs extra per run: BEGIN READ ONLY/ROLLBACK round trips + one EXPLAIN ANALYZE per query); the capture reports ${one.overhead.overheadPct} % extra server work beyond its timed runs`,
   );
 
-  const result = { postgres: version, host: `${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}`, loadAverage: { before: loadBefore, after: os.loadavg()[0] }, config: { runs: config.runs, warmup: config.warmup, alpha: config.alpha, threshold: config.threshold }, queries: QUERIES.length, falseAlarm, power, overhead, seconds: (performance.now() - t0) / 1000 };
+  const result = { postgres: version, host: `${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}`, loadAverage: { before: loadBefore, after: os.loadavg()[0] }, config: { runs: config.runs, warmup: config.warmup, alpha: config.alpha, threshold: config.threshold, driftCorrection: config.driftCorrection }, queries: QUERIES.length, falseAlarm, power, compareMsPerComparison: compareMs, overhead, seconds: (performance.now() - t0) / 1000 };
   fs.mkdirSync(path.join('bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join('bench', 'results', 'perf.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(`done in ${result.seconds.toFixed(0)} s; bench/results/perf.json`);

@@ -60,6 +60,8 @@ export class FileAnalysis {
   /** the runner wraps the file in one transaction */
   readonly wrapped: boolean;
   private lineStarts: number[] | null = null;
+  /** the text is ASCII-only: byte offsets are character offsets */
+  private ascii: boolean | null = null;
   private schemaMemo: SchemaChanges | null = null;
 
   constructor(
@@ -123,7 +125,8 @@ export class FileAnalysis {
   /** File byte offset (libpg-query locations) → line/column. */
   position(byteOffset: number): SourcePosition {
     const text = this.file.text;
-    const charOffset = Buffer.byteLength(text) === text.length ? byteOffset : Buffer.from(text).subarray(0, byteOffset).toString('utf8').length;
+    this.ascii ??= Buffer.byteLength(text) === text.length;
+    const charOffset = this.ascii ? byteOffset : Buffer.from(text).subarray(0, byteOffset).toString('utf8').length;
     if (!this.lineStarts) {
       this.lineStarts = [0];
       for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);

@@ -3,6 +3,23 @@ import type { ParsedStatement } from '../parse';
 
 export type Node = Record<string, unknown>;
 
+/**
+ * Memoises a reader of one statement: many rules ask the same question of the same statement
+ * (its ALTER TABLE commands, its column definitions...), so each is answered once per statement.
+ * The answers are shared: callers must not mutate them.
+ */
+function perStatement<T>(read: (stmt: ParsedStatement) => T): (stmt: ParsedStatement) => T {
+  const memo = new WeakMap<ParsedStatement, T>();
+  return (stmt) => {
+    let v = memo.get(stmt);
+    if (v === undefined) {
+      v = read(stmt);
+      memo.set(stmt, v);
+    }
+    return v;
+  };
+}
+
 /** `{String:{sval}}` list → strings */
 export function names(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
@@ -95,13 +112,18 @@ export interface AlterCmd {
   raw: Node;
 }
 
-export function alterCmds(stmt: ParsedStatement): AlterCmd[] {
-  if (stmt.nodeType !== 'AlterTableStmt') return [];
+const NO_CMDS: readonly AlterCmd[] = Object.freeze([]);
+
+export function alterCmds(stmt: ParsedStatement): readonly AlterCmd[] {
+  return stmt.nodeType === 'AlterTableStmt' ? alterCmdsOf(stmt) : NO_CMDS;
+}
+
+const alterCmdsOf = perStatement((stmt: ParsedStatement): readonly AlterCmd[] => {
   return ((stmt.node.cmds as unknown[]) ?? [])
     .map((c) => (c as { AlterTableCmd?: Node }).AlterTableCmd)
     .filter((c): c is Node => !!c)
     .map((c) => ({ subtype: String(c.subtype), name: c.name as string | undefined, def: c.def as Node | undefined, raw: c }));
-}
+});
 
 /** The table an ALTER TABLE / CREATE TABLE / CREATE INDEX / TRUNCATE... statement targets. */
 export function targetTable(stmt: ParsedStatement): string | null {
@@ -131,7 +153,7 @@ export function targetTable(stmt: ParsedStatement): string | null {
 }
 
 /** Tables named by DROP TABLE / TRUNCATE / VACUUM. */
-export function targetTables(stmt: ParsedStatement): string[] {
+export const targetTables = perStatement((stmt: ParsedStatement): readonly string[] => {
   const n = stmt.node;
   if (stmt.nodeType === 'DropStmt' && n.removeType === 'OBJECT_TABLE') {
     return ((n.objects as unknown[]) ?? []).map((o) => keyFromParts(names((o as { List?: { items?: unknown } }).List?.items))).filter((x): x is string => !!x);
@@ -146,7 +168,7 @@ export function targetTables(stmt: ParsedStatement): string[] {
   }
   const one = targetTable(stmt);
   return one ? [one] : [];
-}
+});
 
 export function hasDefElem(list: unknown, name: string): boolean {
   return defElem(list, name) !== undefined;
@@ -180,7 +202,9 @@ export function walk(node: unknown, visit: (key: string, value: Node) => void): 
     return;
   }
   if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node as Node)) {
+    // for...in: same keys and order as Object.entries on these plain JSON objects, without the pairs
+    for (const k in node as Node) {
+      const v = (node as Node)[k];
       if (v && typeof v === 'object') {
         if (!Array.isArray(v)) visit(k, v as Node);
         walk(v, visit);
@@ -248,7 +272,7 @@ export function isSerial(t: TypeRef | null): boolean {
 }
 
 /** Every column definition in a CREATE TABLE or ALTER TABLE ... ADD COLUMN, with its table. */
-export function definedColumns(stmt: ParsedStatement): { table: string; column: ColumnDef; added: boolean }[] {
+export const definedColumns = perStatement((stmt: ParsedStatement): readonly { table: string; column: ColumnDef; added: boolean }[] => {
   const out: { table: string; column: ColumnDef; added: boolean }[] = [];
   if (stmt.nodeType === 'CreateStmt') {
     const table = tableKey(stmt.node.relation);
@@ -267,10 +291,10 @@ export function definedColumns(stmt: ParsedStatement): { table: string; column: 
     }
   }
   return out;
-}
+});
 
 /** Column types used in this statement (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE). */
-export function typedColumns(stmt: ParsedStatement): { table: string; column: string; type: TypeRef; location: number | undefined }[] {
+export const typedColumns = perStatement((stmt: ParsedStatement): readonly { table: string; column: string; type: TypeRef; location: number | undefined }[] => {
   const out = definedColumns(stmt)
     .filter((d) => d.column.type)
     .map((d) => ({ table: d.table, column: d.column.name, type: d.column.type!, location: d.column.location }));
@@ -281,10 +305,10 @@ export function typedColumns(stmt: ParsedStatement): { table: string; column: st
     if (c?.type && table) out.push({ table, column: cmd.name ?? '', type: c.type, location: c.location });
   }
   return out;
-}
+});
 
 /** Table constraints: inline in CREATE TABLE, or ALTER TABLE ADD CONSTRAINT. */
-export function addedConstraints(stmt: ParsedStatement): { table: string; constraint: Node; viaAlter: boolean; column: string | null }[] {
+export const addedConstraints = perStatement((stmt: ParsedStatement): readonly { table: string; constraint: Node; viaAlter: boolean; column: string | null }[] => {
   const out: { table: string; constraint: Node; viaAlter: boolean; column: string | null }[] = [];
   const table = tableKey(stmt.node.relation);
   if (!table) return out;
@@ -307,7 +331,7 @@ export function addedConstraints(stmt: ParsedStatement): { table: string; constr
     }
   }
   return out;
-}
+});
 
 /** SET name = value (session or LOCAL) → [name, value as text]; RESET → [name, null]. */
 export function setting(stmt: ParsedStatement): { name: string; value: string | null; local: boolean } | null {

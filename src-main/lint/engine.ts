@@ -1,12 +1,12 @@
 /** Runs the composed rules over one parsed file. Pure: no I/O. */
 import { SEVERITIES, severityRank, type FileLintResult, type Finding, type LintReport, type Severity } from '../../src-shared/domain/lint';
-import type { ParsedFile } from '../parse';
+import type { ParsedFile, ParsedStatement } from '../parse';
 import { FileAnalysis, formatBytes, formatCount } from './analysis';
 import { display } from './ast';
 import { composeRuleSet, type ComposedRuleSet } from './compose';
 import { BUILT_IN_RULES } from './registry';
 import { readSuppressions, suppressionFor } from './suppress';
-import type { LintCatalog, LintInputs, Report, RuleContext } from './types';
+import type { AnyRule, LintCatalog, LintInputs, Report, RuleContext } from './types';
 
 export interface LintOptions {
   /** composed configuration; default: the default libraries */
@@ -28,6 +28,37 @@ export function defaultRuleSet(): ComposedRuleSet {
   return defaultSet;
 }
 
+const BUILT_IN = new Set<string>(BUILT_IN_RULES);
+/** the collator `localeCompare()` uses, made once (localeCompare looks it up on every call) */
+const collator = new Intl.Collator();
+
+/** The statements of each node type, in file order: built once per file, shared by every rule. */
+function byNodeType(file: ParsedFile): Map<string, ParsedStatement[]> {
+  const index = new Map<string, ParsedStatement[]>();
+  for (const stmt of file.statements) {
+    const list = index.get(stmt.nodeType);
+    if (list) list.push(stmt);
+    else index.set(stmt.nodeType, [stmt]);
+  }
+  return index;
+}
+
+/** What `ctx.statements` holds for a rule: every statement, or only those of its node types. */
+function statementsFor(rule: AnyRule, file: ParsedFile, index: Map<string, ParsedStatement[]>): readonly ParsedStatement[] {
+  const types = rule.nodeTypes;
+  if (!types) return file.statements;
+  let found: ParsedStatement[] | null = null;
+  let lists = 0;
+  for (const t of types) {
+    const list = index.get(t);
+    if (!list) continue;
+    lists++;
+    found = found ? found.concat(list) : list;
+  }
+  if (!found) return [];
+  return lists > 1 ? found.sort((a, b) => a.index - b.index) : found;
+}
+
 function shift(s: Severity, by: number): Severity {
   return SEVERITIES[Math.max(0, Math.min(SEVERITIES.length - 1, severityRank(s) + by))]!;
 }
@@ -39,11 +70,16 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): FileLin
   const inputs = options.inputs ?? {};
   const analysis = new FileAnalysis(file, pgVersion, options.catalog, inputs);
   const findings: Finding[] = [];
+  const index = byNodeType(file);
   for (const composed of ruleSet.rules.values()) {
     if (!composed.enabled) continue;
     const { rule } = composed;
+    const statements = statementsFor(rule, file, index);
+    // a rule that declares its node types has nothing to inspect in this file
+    if (rule.nodeTypes && statements.length === 0) continue;
     const ctx: RuleContext<unknown> = {
       file,
+      statements,
       analysis,
       options: composed.options,
       pgVersion,
@@ -83,12 +119,12 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): FileLin
   }
   const suppressions = readSuppressions(file);
   for (const f of findings) {
-    if ((BUILT_IN_RULES as readonly string[]).includes(f.rule)) continue;
+    if (BUILT_IN.has(f.rule)) continue;
     const s = suppressionFor(suppressions, f);
     if (s) f.suppressed = s;
   }
   findings.push(...suppressions.problems);
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || collator.compare(a.rule, b.rule));
   return { path: file.path, findings, statements: file.statements.length };
 }
 

@@ -60,6 +60,12 @@ export interface RuleContext<O = Record<string, unknown>> {
   pgVersion: number;
   catalog: LintCatalog | undefined;
   inputs: LintInputs;
+  /**
+   * The statements this rule inspects, in file order: those whose `nodeType` is in the rule's
+   * `nodeTypes`, or every statement when the rule declares none. (`stmt.index` is the
+   * statement's position in `file.statements` and `analysis.facts`.)
+   */
+  statements: readonly ParsedStatement[];
   /** statement = null for a file-level finding (reported at line 1) */
   report(stmt: ParsedStatement | null, report: Report): void;
 }
@@ -83,6 +89,13 @@ export interface RuleDefinition<O = Record<string, unknown>> {
   /** rule still runs but config using it gets a warning naming the replacement */
   deprecated?: { since: string; replacement: string[]; reason: string };
   defaultOptions?: O;
+  /**
+   * The statement node types (libpg-query, e.g. `AlterTableStmt`) the rule inspects. The engine
+   * indexes each file's statements by node type once and passes only these in `ctx.statements`,
+   * and skips the rule on files that have none. Omit it for rules that look at every statement
+   * or at the file as a whole (transaction structure, comments, the schema summary).
+   */
+  nodeTypes?: readonly string[];
   check(ctx: RuleContext<O>): void;
 }
 

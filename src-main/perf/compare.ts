@@ -2,16 +2,75 @@
  * Compares two baselines query by query (pure: no database). See stats.ts for the method and
  * docs/guides/performance-baselines.md for why.
  */
-import type { Baseline, BaselineQuery, Comparison, PlanDiff, QueryComparison, Verdict } from '../../src-shared/domain/perf';
+import type { Baseline, BaselineQuery, Comparison, EnvironmentShift, PlanDiff, QueryComparison, Verdict } from '../../src-shared/domain/perf';
 import { ConfitureError } from '../errors';
 import { diffPlans, normalisePlan } from './plan';
-import { benjaminiHochberg, bootstrapRatioCI, decideVerdict, mannWhitney, median, mulberry32, seedFor } from './stats';
+import { adjustInterval, benjaminiHochberg, bootstrapRatioCI, commonShift, decideVerdict, heterogeneityTest, MIN_QUERIES_FOR_DRIFT, mannWhitney, median, mulberry32, normalQuantile, seedFor } from './stats';
 
 export interface CompareOptions {
   alpha: number;
   threshold: number;
   resamples: number;
   seed: number;
+  /** judge each query relative to the workload's common shift (default true) */
+  driftCorrection?: boolean;
+}
+
+const pctOf = (r: number) => `${Math.abs((r - 1) * 100).toFixed(1)} %`;
+
+/**
+ * The common shift of the workload (median over queries of the log ratio of medians, bootstrap
+ * over queries) and its verdict: shifted when the interval excludes 1 and the ratio is beyond the
+ * practical threshold, as for a query.
+ */
+export function estimateEnvironment(ratios: readonly number[], opts: CompareOptions): EnvironmentShift {
+  const correct = opts.driftCorrection ?? true;
+  const logs = ratios.filter((r) => r > 0 && Number.isFinite(r)).map(Math.log);
+  const n = logs.length;
+  const up = 1 + opts.threshold;
+  const thr = `±${(opts.threshold * 100).toFixed(0)} %`;
+  if (n < MIN_QUERIES_FOR_DRIFT) {
+    const r = n ? Math.exp(median(logs)) : 1;
+    const moved = n >= 3 && (r >= 1 + opts.threshold / 2 || r <= 1 / (1 + opts.threshold / 2));
+    return {
+      ratio: round(r, 4),
+      ci: null,
+      verdict: 'unknown',
+      direction: null,
+      applied: false,
+      queries: n,
+      minQueries: MIN_QUERIES_FOR_DRIFT,
+      note:
+        `only ${n} compared quer${n === 1 ? 'y' : 'ies'}: at least ${MIN_QUERIES_FOR_DRIFT} are needed to estimate the common shift, so no drift correction was applied and each query is judged on its raw timings` +
+        (moved ? `; the median ratio is ${r.toFixed(2)}: if every query moved together, suspect the machine or its load before the schema` : ''),
+    };
+  }
+  const level = 1 - opts.alpha;
+  const s = commonShift(logs, { level, resamples: opts.resamples, rng: mulberry32(seedFor('\u0000environment', opts.seed)) });
+  const ratio = Math.exp(s.log);
+  const ci: [number, number] = [Math.exp(s.ci[0]), Math.exp(s.ci[1])];
+  const significant = ci[0] > 1 || ci[1] < 1;
+  const beyond = ratio >= up || ratio <= 1 / up;
+  const shifted = significant && beyond;
+  const direction = shifted ? (ratio > 1 ? 'slower' : 'faster') : null;
+  const iv = `interval ${ci[0].toFixed(3)}–${ci[1].toFixed(3)}`;
+  const how = correct ? 'each query is judged relative to this common shift' : 'drift correction is off (perf.driftCorrection: false): each query is judged on its raw timings';
+  let note: string;
+  if (shifted) {
+    note =
+      `all queries ${pctOf(ratio)} ${direction} together: the environment or a global change (settings, hardware, load, data volume), not one query ` +
+      `(median ratio over ${n} queries ${ratio.toFixed(3)}, ${iv}); ${how}` +
+      (direction === 'slower' ? '; a common slowdown beyond the threshold fails the comparison' : '');
+  } else {
+    const why = !beyond ? `within ${thr}` : `not significant (${iv})`;
+    note = `no common shift beyond the threshold: median ratio over ${n} queries ${ratio.toFixed(3)} (${why}); ${how}`;
+  }
+  return { ratio: round(ratio, 4), ci: [round(ci[0], 4), round(ci[1], 4)], verdict: shifted ? 'shifted' : 'stable', direction, applied: correct, queries: n, minQueries: MIN_QUERIES_FOR_DRIFT, note };
+}
+
+/** A comparison fails (CLI exit 1) on any query regression, or on a significant common slowdown beyond the threshold. */
+export function comparisonFails(c: Pick<Comparison, 'summary' | 'environment'>): boolean {
+  return c.summary.regression > 0 || (c.environment.verdict === 'shifted' && c.environment.direction === 'slower');
 }
 
 export function planDiffOf(a: BaselineQuery, b: BaselineQuery): PlanDiff | null {
@@ -55,21 +114,47 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
   for (const id of byId.keys()) unmatched.push({ id, reason: 'only in the current capture' });
 
   const level = 1 - opts.alpha;
-  const raw = pairs.map(({ a, b }) => {
-    const rng = mulberry32(seedFor(a.id, opts.seed));
+  const measured = pairs.map(({ a, b }) => {
     const ma = median(a.samplesMs);
     const mb = median(b.samplesMs);
-    const ratio = ma > 0 ? mb / ma : 1;
-    const ci = bootstrapRatioCI(a.samplesMs, b.samplesMs, { level, resamples: opts.resamples, rng });
-    const mw = mannWhitney(a.samplesMs, b.samplesMs);
-    return { a, b, ma, mb, ratio, ci, p: mw.p };
+    return { a, b, ma, mb, ratio: ma > 0 ? mb / ma : 1 };
   });
+  const environment = estimateEnvironment(
+    measured.map((m) => m.ratio),
+    opts,
+  );
+  // the common factor the current timings are divided by before judging a query (1: raw judgement)
+  const common = environment.applied ? environment.ratio : 1;
+  const commonCi: [number, number] = environment.applied && environment.ci ? environment.ci : [1, 1];
+  const raw = measured.map((m) => {
+    const rng = mulberry32(seedFor(m.a.id, opts.seed));
+    const ci = bootstrapRatioCI(m.a.samplesMs, m.b.samplesMs, { level, resamples: opts.resamples, rng });
+    const adjusted = common === 1 ? m.b.samplesMs : m.b.samplesMs.map((x) => x / common);
+    const mw = mannWhitney(m.a.samplesMs, adjusted);
+    const adjustedRatio = m.ratio / common;
+    const adjustedCi = common === 1 && commonCi[0] === 1 && commonCi[1] === 1 ? ci : adjustInterval(m.ratio, ci, common, commonCi);
+    return { ...m, ci, adjustedRatio, adjustedCi, p: mw.p };
+  });
+  let tau: number | null = null;
+  if (environment.applied && !process.env.NO_TAU) {
+    // intersection–union: a query is flagged only when its timings differ from the shifted
+    // baseline (Mann–Whitney above) AND its move is an outlier among the workload's queries
+    const z = normalQuantile(1 - opts.alpha / 2);
+    const seOf = (ci: [number, number]) => (Math.log(ci[1]) - Math.log(ci[0])) / (2 * z);
+    const het = heterogeneityTest(
+      raw.map((r) => Math.log(r.adjustedRatio)),
+      raw.map((r) => seOf(r.ci)),
+      seOf(commonCi),
+    );
+    tau = het.tau;
+    raw.forEach((r, i) => (r.p = Math.max(r.p, het.p[i]!)));
+  }
   const qs = benjaminiHochberg(raw.map((r) => r.p));
   const summary: Record<Verdict, number> = { regression: 0, improvement: 0, unchanged: 0, inconclusive: 0 };
   const queries: QueryComparison[] = raw.map((r, i) => {
     const v = decideVerdict({
-      ratio: r.ratio,
-      ci: r.ci,
+      ratio: r.adjustedRatio,
+      ci: r.adjustedCi,
       q: qs[i]!,
       alpha: opts.alpha,
       threshold: opts.threshold,
@@ -86,25 +171,20 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
       ratio: round(r.ratio, 4),
       ci: [round(r.ci[0], 4), round(r.ci[1], 4)],
       ciLevel: level,
+      adjustedRatio: round(r.adjustedRatio, 4),
+      adjustedCi: [round(r.adjustedCi[0], 4), round(r.adjustedCi[1], 4)],
       verdict: v.verdict,
       pValue: r.p,
       qValue: qs[i]!,
       runsNeeded: v.runsNeeded,
       planChanged: diff?.changed ?? false,
       planSummary: diff?.summary ?? null,
-      reason: v.reason,
+      reason: environment.applied ? `relative to the workload's common shift (×${environment.ratio.toFixed(3)}): ${v.reason}` : v.reason,
     };
     if (v.verdict === 'regression' || v.verdict === 'improvement') qc.message = describe(qc);
     return qc;
   });
   const warnings = environmentWarnings(base, current);
-  if (raw.length >= 5) {
-    // a shift of every query at once is the machine, not the schema: say so
-    const overall = median(raw.map((r) => r.ratio));
-    if (overall >= 1 + opts.threshold / 2 || overall <= 1 / (1 + opts.threshold / 2)) {
-      warnings.push(`all queries moved together (median ratio ${overall.toFixed(2)}): the machine or the server load probably differed between the two captures`);
-    }
-  }
   return {
     baseline: { id: base.id, name: base.name, createdAt: base.createdAt },
     current: { id: current.id, name: current.name, createdAt: current.createdAt },
@@ -113,11 +193,17 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
       interval: `percentile bootstrap (${opts.resamples} resamples, each side resampled independently), ${(level * 100).toFixed(0)} %`,
       test: 'two-sided Mann–Whitney U on the raw timings (normal approximation, tie and continuity corrected)',
       correction: `Benjamini–Hochberg across the ${queries.length} compared queries (false-discovery rate ${opts.alpha})`,
+      drift: environment.applied
+        ? `drift-corrected: each query judged on its ratio divided by the workload's common shift (median over ${environment.queries} queries of the ratio, bootstrap over queries); p = max(Mann–Whitney on current timings divided by the shift, z-test of the query's relative move against the spread of the workload's queries, τ = ${((tau ?? 0) * 100).toFixed(1)} % on the log scale)`
+        : (opts.driftCorrection ?? true)
+          ? `none: fewer than ${MIN_QUERIES_FOR_DRIFT} compared queries, raw per-query judgement`
+          : 'none (perf.driftCorrection: false): raw per-query judgement',
       alpha: opts.alpha,
       threshold: opts.threshold,
       seed: opts.seed,
       resamples: opts.resamples,
     },
+    environment,
     queries,
     unmatched,
     summary,
@@ -128,7 +214,9 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
 export function describe(q: QueryComparison, migration?: string | null): string {
   const factor = q.ratio >= 1 ? `${fmtFactor(q.ratio)} slower` : `${fmtFactor(1 / q.ratio)} faster`;
   const head = migration ? `after ${migration}, ` : '';
-  return `${head}query ${q.id} is ${factor}${q.planSummary ? `: ${q.planSummary}` : ''}`;
+  const adj = q.adjustedRatio;
+  const relative = adj !== undefined && Math.abs(Math.log(adj) - Math.log(q.ratio)) > 0.01 ? ` (${adj >= 1 ? '+' : '−'}${pctOf(adj)} relative to the whole workload)` : '';
+  return `${head}query ${q.id} is ${factor}${q.planSummary ? `: ${q.planSummary}` : ''}${relative}`;
 }
 
 function fmtFactor(r: number): string {

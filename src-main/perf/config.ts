@@ -16,6 +16,11 @@ export const PerfConfigSchema = z
     alpha: z.number().gt(0).lt(0.5).default(0.05),
     /** practical significance: smaller relative changes are "unchanged" (0.1 = 10 %) */
     threshold: z.number().gt(0).lt(10).default(0.1),
+    /**
+     * judge each query relative to the common shift of the whole workload (machine load, cache,
+     * CPU frequency); the common shift is reported as `environment`. false: raw per-query judgement
+     */
+    driftCorrection: z.boolean().default(true),
     /** bootstrap resamples for the interval of the ratio */
     resamples: z.number().int().min(200).max(100_000).default(2000),
     /** PRNG seed: the same samples always give the same interval */

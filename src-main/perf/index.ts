@@ -17,14 +17,14 @@ export { loadWorkload, parseWorkload, classifySql, queryCaseId, WorkloadFileSche
 export { capture, gitInfo, isProductionEnvironment, SETTINGS_THAT_MATTER } from './profiler';
 export type { CaptureOptions, CaptureProgress } from './profiler';
 export { saveBaseline, listBaselines, readBaselineFile, resolveBaseline, checkBaselineName, fileTimestamp } from './baselines';
-export { compareBaselines, describe, planDiffOf } from './compare';
+export { compareBaselines, comparisonFails, describe, estimateEnvironment, planDiffOf } from './compare';
 export type { CompareOptions } from './compare';
 export { normalisePlan, diffPlans, alignPlans, nodeLabel, walk as walkPlan } from './plan';
 export { topStatements, renderImported } from './statements';
 export type { ImportedStatement } from './statements';
 export { perfAroundMigrations, attributeRegressions, blameMigration, namesTouched } from './lifecycle';
 export type { PerfAroundOptions, PerfLifecycleListener, MigrationPerfResult, MigrationRegression } from './lifecycle';
-export { benjaminiHochberg, bootstrapRatioCI, mannWhitney, decideVerdict, median, mulberry32, seedFor } from './stats';
+export { adjustInterval, benjaminiHochberg, bootstrapRatioCI, commonShift, mannWhitney, decideVerdict, median, mulberry32, seedFor, MIN_QUERIES_FOR_DRIFT } from './stats';
 
 /** The project's perf config (defaults when the project has no `perf:` section). */
 export function perfConfigOf(project: Pick<Project, 'config'>): PerfConfig {

@@ -205,3 +205,76 @@ export function decideVerdict(v: VerdictInput): VerdictResult {
 export function fmtP(p: number): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
+
+/** Fewer compared queries than this: no common shift is estimated (nor corrected for). */
+export const MIN_QUERIES_FOR_DRIFT = 8;
+
+/**
+ * The common shift of a workload: the median over queries of log(current/baseline), with a
+ * percentile bootstrap interval over queries (queries resampled with replacement). The median
+ * ignores a minority of queries that really changed; the interval reflects how much the queries
+ * disagree (each log-ratio already carries its own measurement noise).
+ */
+export function commonShift(
+  logRatios: readonly number[],
+  opts: { level: number; resamples: number; rng: () => number },
+): { log: number; ci: [number, number] } {
+  const n = logRatios.length;
+  if (n === 0) return { log: 0, ci: [0, 0] };
+  const src = Float64Array.from(logRatios);
+  const buf = new Float64Array(n);
+  const meds = new Float64Array(opts.resamples);
+  for (let i = 0; i < opts.resamples; i++) meds[i] = resampleMedian(src, buf, opts.rng);
+  meds.sort();
+  const a = (1 - opts.level) / 2;
+  return { log: median(logRatios), ci: [quantileSorted(meds, a), quantileSorted(meds, 1 - a)] };
+}
+
+/**
+ * The interval of ratio / common, on the log scale: the per-query and the common intervals'
+ * half-widths combined in quadrature (the two errors are nearly independent: one query weighs
+ * 1/n in the median), each side separately since percentile intervals are asymmetric.
+ */
+export function adjustInterval(ratio: number, ci: [number, number], common: number, commonCi: [number, number]): [number, number] {
+  if (!(ratio > 0 && Number.isFinite(ratio) && ci[0] > 0 && Number.isFinite(ci[1]))) return [ci[0] / common, ci[1] / common];
+  const c = Math.log(ratio) - Math.log(common);
+  const dLo = Math.log(ratio) - Math.log(ci[0]);
+  const dHi = Math.log(ci[1]) - Math.log(ratio);
+  const eLo = Math.log(common) - Math.log(commonCi[0]);
+  const eHi = Math.log(commonCi[1]) - Math.log(common);
+  return [Math.exp(c - Math.hypot(dLo, eHi)), Math.exp(c + Math.hypot(dHi, eLo))];
+}
+
+/** Inverse of the standard normal CDF (bisection on normalCdf; |error| < 1e-6 for p in (1e-12, 1 − 1e-12)). */
+export function normalQuantile(p: number): number {
+  let lo = -10;
+  let hi = 10;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * How much more than the workload did each query move? Residuals e_i = log r_i − common, each with
+ * its own standard error se_i (from its bootstrap interval). Queries never move exactly together
+ * (a loaded machine slows CPU-bound and round-trip-bound queries differently), so the null is "moved
+ * like a typical query": the between-query spread τ² = max(0, (1.4826·MAD(e))² − median(se²))
+ * is estimated robustly and z_i = e_i / √(se_i² + τ² + se_common²). Returns two-sided p-values and τ.
+ */
+export function heterogeneityTest(residuals: readonly number[], ses: readonly number[], seCommon: number): { p: number[]; tau: number } {
+  const finite = residuals.map((e, i) => ({ e, se: ses[i]! })).filter((x) => Number.isFinite(x.e) && Number.isFinite(x.se));
+  if (finite.length === 0) return { p: residuals.map(() => 1), tau: 0 };
+  const mad = 1.4826 * median(finite.map((x) => Math.abs(x.e)));
+  const tau2 = Math.max(0, mad * mad - median(finite.map((x) => x.se * x.se)));
+  const p = residuals.map((e, i) => {
+    const se = ses[i]!;
+    if (!Number.isFinite(e) || !Number.isFinite(se)) return 1;
+    const sd = Math.sqrt(se * se + tau2 + seCommon * seCommon);
+    if (!(sd > 0)) return e === 0 ? 1 : 0;
+    return Math.min(1, 2 * (1 - normalCdf(Math.abs(e) / sd)));
+  });
+  return { p, tau: Math.sqrt(tau2) };
+}

@@ -207,8 +207,13 @@ export interface QueryComparison {
   /** bootstrap percentile interval of the ratio at `ciLevel` */
   ci: [number, number];
   ciLevel: number;
+  /** ratio / the common shift of the workload (`environment.ratio`); equals `ratio` when no drift correction was applied */
+  adjustedRatio: number;
+  /** interval of `adjustedRatio`, widened by the uncertainty of the common shift; equals `ci` when no correction was applied */
+  adjustedCi: [number, number];
+  /** judged on `adjustedRatio` / `adjustedCi` and a test on timings divided by the common shift */
   verdict: Verdict;
-  /** two-sided Mann–Whitney p-value on the raw timings */
+  /** two-sided Mann–Whitney p-value on the raw timings; with drift correction, the larger of Mann–Whitney on current timings divided by the common shift and the z-test of the query's relative move against the spread of the workload */
   pValue: number;
   /** Benjamini–Hochberg adjusted p-value across all compared queries */
   qValue: number;
@@ -227,16 +232,44 @@ export interface ComparisonMethod {
   interval: string;
   test: string;
   correction: string;
+  /** how the common shift of the workload was handled */
+  drift: string;
   alpha: number;
   threshold: number;
   seed: number;
   resamples: number;
 }
 
+/**
+ * The common shift of the whole workload between two captures: the median over queries of the
+ * ratio of medians, with a bootstrap interval over queries. Machine load, cache warmth, CPU
+ * frequency or a global change (settings, hardware) move every query together: that is reported
+ * here, once, and each query is judged relative to it.
+ */
+export interface EnvironmentShift {
+  /** median over queries of current/baseline ratios (1 = no common shift) */
+  ratio: number;
+  /** bootstrap (over queries) interval of `ratio` at the comparison's level; null when too few queries */
+  ci: [number, number] | null;
+  /** shifted: significant (interval excludes 1) and beyond the threshold; stable: not; unknown: too few queries to tell */
+  verdict: 'shifted' | 'stable' | 'unknown';
+  /** slower / faster when shifted, else null */
+  direction: 'slower' | 'faster' | null;
+  /** true when per-query verdicts were judged relative to `ratio` */
+  applied: boolean;
+  /** queries the shift was estimated from */
+  queries: number;
+  /** the least number of queries needed to estimate (and correct for) the common shift */
+  minQueries: number;
+  note: string;
+}
+
 export interface Comparison {
   baseline: { id: string; name: string; createdAt: string };
   current: { id: string; name: string; createdAt: string };
   method: ComparisonMethod;
+  /** the common shift of the workload; a significant common slowdown beyond the threshold fails `perf compare` (exit 1) */
+  environment: EnvironmentShift;
   queries: QueryComparison[];
   /** queries only in one side, or that failed in one side */
   unmatched: { id: string; reason: string }[];

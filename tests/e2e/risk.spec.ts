@@ -2,13 +2,17 @@ import { expect, test, type Page } from '@playwright/test';
 import { connect, shot } from './helpers';
 
 /** The rows of the risk table, top to bottom: version and score. */
-async function riskRows(page: Page): Promise<{ version: string; score: number }[]> {
-  return page.locator('tr[data-risk-row]').evaluateAll((rows) =>
-    rows.map((r) => ({
-      version: r.getAttribute('data-risk-row') ?? '',
-      score: Number((r.querySelector('.badge')?.textContent ?? '').replace(/[^0-9.]/g, '')),
-    })),
+const LEVELS = ['low', 'medium', 'high', 'critical'];
+
+async function riskRows(page: Page): Promise<{ version: string; level: number; score: number }[]> {
+  const raw = await page.locator('tr[data-risk-row]').evaluateAll((rows) =>
+    rows.map((r) => ({ version: r.getAttribute('data-risk-row') ?? '', badge: r.querySelector('.badge')?.textContent ?? '' })),
   );
+  return raw.map((r) => ({
+    version: r.version,
+    level: LEVELS.findIndex((l) => r.badge.trim().startsWith(l)),
+    score: Number(r.badge.replace(/[^0-9.]/g, '')),
+  }));
 }
 
 test('risk: pending migrations ranked worst first, detail by keyboard, approval recorded in the audit trail', async ({ page }) => {
@@ -22,8 +26,12 @@ test('risk: pending migrations ranked worst first, detail by keyboard, approval 
 
   const rows = await riskRows(page);
   expect(rows.length).toBeGreaterThan(0);
-  // worst first
-  for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.score).toBeGreaterThanOrEqual(rows[i]!.score);
+  // worst first: by level (floors can lift a lower score to a higher level), then by score
+  for (let i = 1; i < rows.length; i++) {
+    const [a, b] = [rows[i - 1]!, rows[i]!];
+    expect(a.level).toBeGreaterThanOrEqual(b.level);
+    if (a.level === b.level) expect(a.score).toBeGreaterThanOrEqual(b.score);
+  }
   const at = (v: string) => rows.findIndex((r) => r.version === v);
   // the plain CREATE INDEX (0005) outranks its CONCURRENTLY counterpart (0006) when both are pending
   if (at('0005') >= 0 && at('0006') >= 0) expect(at('0005')).toBeLessThan(at('0006'));

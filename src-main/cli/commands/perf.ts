@@ -8,6 +8,7 @@ import {
   capture,
   checkBaselineName,
   compareBaselines,
+  comparisonFails,
   listBaselines,
   loadWorkload,
   perfConfigOf,
@@ -106,11 +107,14 @@ function printCaptureText(b: Baseline, file: string | null): void {
 function printComparisonText(c: Comparison): void {
   process.stdout.write(`compare ${c.baseline.id || c.baseline.name} → ${c.current.id || c.current.name}\n`);
   process.stdout.write(`  ${c.method.correction}; threshold ±${(c.method.threshold * 100).toFixed(0)} %\n`);
-  const rows = [...c.queries].sort((a, b) => b.ratio - a.ratio);
+  const e = c.environment;
+  const emark = e.verdict === 'shifted' ? (e.direction === 'slower' ? '✗' : '↑') : e.verdict === 'stable' ? '=' : '?';
+  process.stdout.write(`  ${emark} environment ${e.verdict}${e.direction ? ` (${e.direction})` : ''} ×${e.ratio.toFixed(3)}${e.ci ? ` [${e.ci[0].toFixed(3)}, ${e.ci[1].toFixed(3)}]` : ''}: ${e.note}\n`);
+  const rows = [...c.queries].sort((a, b) => b.adjustedRatio - a.adjustedRatio);
   for (const q of rows) {
     const mark = q.verdict === 'regression' ? '✗' : q.verdict === 'improvement' ? '↑' : q.verdict === 'unchanged' ? '=' : '?';
     process.stdout.write(
-      `  ${mark} ${q.verdict.padEnd(12)} ${q.id.padEnd(40)} ${q.baselineMedianMs.toFixed(3).padStart(9)} → ${q.currentMedianMs.toFixed(3).padStart(9)} ms  ×${q.ratio.toFixed(2)} [${q.ci[0].toFixed(2)}, ${q.ci[1].toFixed(2)}]${q.planChanged ? `  plan: ${q.planSummary}` : ''}\n`,
+      `  ${mark} ${q.verdict.padEnd(12)} ${q.id.padEnd(40)} ${q.baselineMedianMs.toFixed(3).padStart(9)} → ${q.currentMedianMs.toFixed(3).padStart(9)} ms  ×${q.ratio.toFixed(2)} [${q.ci[0].toFixed(2)}, ${q.ci[1].toFixed(2)}]${e.applied ? ` relative ×${q.adjustedRatio.toFixed(2)} [${q.adjustedCi[0].toFixed(2)}, ${q.adjustedCi[1].toFixed(2)}]` : ''}${q.planChanged ? `  plan: ${q.planSummary}` : ''}\n`,
     );
     if (q.verdict === 'inconclusive') process.stdout.write(`      ${q.reason}\n`);
   }
@@ -167,7 +171,7 @@ export function registerPerf(program: Command, setExit: (code: number) => void):
   common(
     perf
       .command('compare')
-      .description('Compare two baselines (or a baseline with a capture now); exit 1 on any regression')
+      .description('Compare two baselines (or a baseline with a capture now); exit 1 on any regression or a common slowdown of the whole workload')
       .argument('<base>', 'baseline: file, id, name (latest with it), latest or previous')
       .argument('[current]', 'second baseline; omitted: capture now against --db')
       .option('--runs <n>', 'timed runs for the capture now')
@@ -195,7 +199,7 @@ export function registerPerf(program: Command, setExit: (code: number) => void):
       const cmp = compareBaselines(a, b, { ...config, alpha: fraction(opts.alpha, '--alpha') ?? config.alpha, threshold });
       if (format === 'json') printJson(cmp);
       else printComparisonText(cmp);
-      setExit(cmp.summary.regression > 0 ? EXIT.policy : EXIT.ok);
+      setExit(comparisonFails(cmp) ? EXIT.policy : EXIT.ok);
     } catch (e) {
       setExit(reportError(e, format));
     }

@@ -14,8 +14,9 @@ export default defineRule({
   example: { bad: 'ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();', good: "ALTER TABLE orders ADD COLUMN status text DEFAULT 'new';" },
   equivalents: { squawk: ['adding-field-with-default'], atlas: ['PG302'], strong_migrations: ['add_column_default'] },
   sizeSensitive: true,
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);
       if (stmt.nodeType !== 'AlterTableStmt' || ctx.analysis.isNewTable(table, stmt.index)) continue;
       for (const cmd of alterCmds(stmt)) {

@@ -17,8 +17,9 @@ export default defineRule({
   },
   equivalents: { squawk: ['adding-foreign-key-constraint', 'constraint-missing-not-valid'], eugene: ['E1'], atlas: ['PG306'], strong_migrations: ['add_foreign_key'] },
   sizeSensitive: true,
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterTableStmt') continue;
       const table = tableKey(stmt.node.relation);
       if (ctx.analysis.isNewTable(table, stmt.index)) continue;

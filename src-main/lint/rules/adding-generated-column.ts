@@ -17,8 +17,9 @@ export default defineRule({
   },
   equivalents: { squawk: ['adding-field-with-default'], eugene: ['E11'], atlas: ['PG309', 'PG310'], strong_migrations: ['add_column_generated_stored', 'add_column_auto_incrementing'] },
   sizeSensitive: true,
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);
       if (stmt.nodeType !== 'AlterTableStmt' || ctx.analysis.isNewTable(table, stmt.index)) continue;
       for (const cmd of alterCmds(stmt)) {

@@ -31,11 +31,12 @@ export default defineRule({
   example: { bad: 'ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;', good: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_nn CHECK (customer_id IS NOT NULL) NOT VALID;' },
   equivalents: { squawk: ['adding-not-nullable-field'], eugene: ['E2'], atlas: ['MF104', 'PG303'], strong_migrations: ['change_column_null'] },
   sizeSensitive: true,
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
     // validated IS NOT NULL checks seen so far, per table.column
     const proven = new Set<string>();
     const pending = new Map<string, string>(); // constraint name -> table.column awaiting VALIDATE
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterTableStmt') continue;
       const table = tableKey(stmt.node.relation);
       for (const c of notNullChecks(stmt)) {

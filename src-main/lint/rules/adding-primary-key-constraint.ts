@@ -13,8 +13,9 @@ export default defineRule({
   example: { bad: 'ALTER TABLE events ADD PRIMARY KEY (id);', good: 'ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_id_idx;' },
   equivalents: { squawk: ['adding-serial-primary-key-field'], atlas: ['PG104'], eugene: ['W14'] },
   sizeSensitive: true,
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterTableStmt') continue;
       const table = tableKey(stmt.node.relation);
       if (ctx.analysis.isNewTable(table, stmt.index)) continue;

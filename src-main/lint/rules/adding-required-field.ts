@@ -12,8 +12,9 @@ export default defineRule({
   example: { bad: 'ALTER TABLE orders ADD COLUMN region text NOT NULL;', good: "ALTER TABLE orders ADD COLUMN region text NOT NULL DEFAULT 'eu';" },
   equivalents: { squawk: ['adding-required-field'], atlas: ['MF103'] },
   sizeSensitive: true,
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);
       if (stmt.nodeType !== 'AlterTableStmt' || ctx.analysis.isNewTable(table, stmt.index)) continue;
       for (const cmd of alterCmds(stmt)) {

@@ -21,8 +21,9 @@ export default defineRule<ComplianceOptions>({
   example: { bad: "DELETE FROM audit_log WHERE created_at < now() - interval '1 year';", good: 'ALTER TABLE audit_log ADD COLUMN request_id uuid;' },
   equivalents: {},
   defaultOptions: EMPTY_COMPLIANCE,
+  nodeTypes: ['DropStmt', 'TruncateStmt', 'DeleteStmt', 'UpdateStmt', 'AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       let verb: string | null = null;
       if (stmt.nodeType === 'DropStmt' && stmt.node.removeType === 'OBJECT_TABLE') verb = 'drops';
       else if (stmt.nodeType === 'TruncateStmt') verb = 'truncates';

@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Add the constraint `NOT VALID` and `VALIDATE CONSTRAINT` later, or put CHECK constraints on the tables (NOT VALID + VALIDATE) instead of the domain.',
   example: { bad: "ALTER DOMAIN email ADD CONSTRAINT email_at CHECK (VALUE LIKE '%@%');", good: "ALTER DOMAIN email ADD CONSTRAINT email_at CHECK (VALUE LIKE '%@%') NOT VALID;" },
   equivalents: { squawk: ['ban-alter-domain-with-add-constraint'] },
+  nodeTypes: ['AlterDomainStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterDomainStmt' || stmt.node.subtype !== 'C') continue;
       const c = (stmt.node.def as { Constraint?: { skip_validation?: boolean } } | undefined)?.Constraint;
       if (c?.skip_validation) continue;

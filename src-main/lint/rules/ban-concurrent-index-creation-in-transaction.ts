@@ -9,10 +9,11 @@ export default defineRule({
   safeAlternative: 'Put the CONCURRENTLY statement in its own migration file without BEGIN/COMMIT (add `-- confiture: no-transaction`).',
   example: { bad: 'BEGIN;\nCREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;', good: '-- confiture: no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);' },
   equivalents: { squawk: ['ban-concurrent-index-creation-in-transaction'], atlas: ['PG103'] },
+  nodeTypes: ['IndexStmt', 'DropStmt', 'ReindexStmt'],
   check(ctx) {
-    ctx.file.statements.forEach((stmt, i) => {
+    ctx.statements.forEach((stmt) => {
       const concurrent = (stmt.nodeType === 'IndexStmt' || stmt.nodeType === 'DropStmt' || stmt.nodeType === 'ReindexStmt') && !stmt.transactional;
-      if (!concurrent || !ctx.analysis.facts[i]!.inExplicitBlock) return;
+      if (!concurrent || !ctx.analysis.facts[stmt.index]!.inExplicitBlock) return;
       ctx.report(stmt, {
         message: `${stmt.kind.replace(/_/g, ' ').toUpperCase()} ... CONCURRENTLY is inside BEGIN ... COMMIT: PostgreSQL refuses it ("cannot run inside a transaction block") and the whole transaction rolls back.`,
         help: 'Move it to its own file without BEGIN/COMMIT and mark the file `-- confiture: no-transaction`.',

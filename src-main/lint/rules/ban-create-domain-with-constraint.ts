@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Use a plain domain (or base type) and put CHECK constraints on the tables, where they can be added NOT VALID and validated separately.',
   example: { bad: "CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');", good: "CREATE TABLE users (email text CHECK (email LIKE '%@%'));" },
   equivalents: { squawk: ['ban-create-domain-with-constraint'] },
+  nodeTypes: ['CreateDomainStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'CreateDomainStmt') continue;
       const cons = ((stmt.node.constraints as { Constraint?: { contype?: string } }[]) ?? []).filter((c) => c.Constraint?.contype === 'CONSTR_CHECK');
       if (cons.length === 0) continue;

@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Expand/contract: stop using the column in the application and deploy, keep a backup of its data, then drop it in a later migration.',
   example: { bad: 'ALTER TABLE users DROP COLUMN legacy_flag;', good: '-- after the application stopped using it, with a backup taken:\nALTER TABLE users DROP COLUMN legacy_flag;' },
   equivalents: { squawk: ['ban-drop-column'], atlas: ['DS103'], strong_migrations: ['remove_column'] },
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);
       if (ctx.analysis.isNewTable(table, stmt.index)) continue;
       for (const cmd of alterCmds(stmt)) {

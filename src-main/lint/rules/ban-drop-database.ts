@@ -9,8 +9,9 @@ export default defineRule({
   safeAlternative: 'Drop databases by hand, with a backup, outside the migration history.',
   example: { bad: 'DROP DATABASE shop;', good: '-- done by an operator, not a migration' },
   equivalents: { squawk: ['ban-drop-database'] },
+  nodeTypes: ['DropdbStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'DropdbStmt') continue;
       ctx.report(stmt, { message: `DROP DATABASE ${String(stmt.node.dbname ?? '')} irreversibly deletes the whole database.` });
     }

@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Check every reader handles NULL first; keep the constraint if in doubt.',
   example: { bad: 'ALTER TABLE orders ALTER COLUMN customer_id DROP NOT NULL;', good: '-- keep NOT NULL, or deploy NULL-safe readers first' },
   equivalents: { squawk: ['ban-drop-not-null'] },
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);
       if (ctx.analysis.isNewTable(table, stmt.index)) continue;
       for (const cmd of alterCmds(stmt)) {

@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Stop using the table, rename it (or revoke access) for a release, back it up, then drop it in a later migration.',
   example: { bad: 'DROP TABLE legacy_orders;', good: 'ALTER TABLE legacy_orders RENAME TO legacy_orders_to_drop_2025_01;' },
   equivalents: { squawk: ['ban-drop-table'], atlas: ['DS102'] },
+  nodeTypes: ['DropStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'DropStmt' || stmt.node.removeType !== 'OBJECT_TABLE') continue;
       for (const table of targetTables(stmt)) {
         if (ctx.analysis.isNewTable(table, stmt.index)) continue;

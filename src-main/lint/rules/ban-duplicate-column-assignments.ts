@@ -17,8 +17,9 @@ export default defineRule({
   safeAlternative: 'Name each column once.',
   example: { bad: 'UPDATE t SET a = 1, a = 2;', good: 'UPDATE t SET a = 2;' },
   equivalents: { squawk: ['ban-duplicate-column-assignments'] },
+  nodeTypes: ['UpdateStmt', 'InsertStmt', 'CreateStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       let cols: string[] = [];
       if (stmt.nodeType === 'UpdateStmt' || stmt.nodeType === 'InsertStmt') {
         const list = (stmt.nodeType === 'UpdateStmt' ? stmt.node.targetList : stmt.node.cols) as { ResTarget?: { name?: string } }[] | undefined;

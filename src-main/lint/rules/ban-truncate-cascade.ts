@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Name every table to truncate explicitly, without CASCADE.',
   example: { bad: 'TRUNCATE customers CASCADE;', good: 'TRUNCATE order_lines, orders, customers;' },
   equivalents: { squawk: ['ban-truncate-cascade'] },
+  nodeTypes: ['TruncateStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'TruncateStmt' || stmt.node.behavior !== 'DROP_CASCADE') continue;
       ctx.report(stmt, { message: `TRUNCATE ${targetTables(stmt).map(display).join(', ')} CASCADE also empties every table with a foreign key to them, taking AccessExclusiveLock (blocks all reads and writes) on each.` });
     }

@@ -9,9 +9,10 @@ export default defineRule({
   safeAlternative: 'End every BEGIN with COMMIT (or let the runner wrap the file and remove BEGIN).',
   example: { bad: 'BEGIN;\nALTER TABLE t ADD COLUMN a int;', good: 'BEGIN;\nALTER TABLE t ADD COLUMN a int;\nCOMMIT;' },
   equivalents: { squawk: ['ban-uncommitted-transaction'] },
+  nodeTypes: ['TransactionStmt'],
   check(ctx) {
     let open: (typeof ctx.file.statements)[number] | null = null;
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.txControl === 'begin') open = open ?? stmt;
       else if (stmt.txControl === 'commit' || stmt.txControl === 'rollback' || stmt.txControl === 'prepare') open = null;
     }

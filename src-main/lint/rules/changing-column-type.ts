@@ -77,8 +77,9 @@ export default defineRule({
   example: { bad: 'ALTER TABLE orders ALTER COLUMN id TYPE bigint;', good: 'ALTER TABLE orders ALTER COLUMN note TYPE text; -- was varchar(200)' },
   equivalents: { squawk: ['changing-column-type'], eugene: ['E5'], atlas: ['PG301'], strong_migrations: ['change_column'] },
   sizeSensitive: true,
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);
       if (stmt.nodeType !== 'AlterTableStmt' || !table || ctx.analysis.isNewTable(table, stmt.index)) continue;
       for (const cmd of alterCmds(stmt)) {

@@ -13,9 +13,10 @@ export default defineRule({
   example: { bad: 'ALTER TABLE orders ADD CONSTRAINT positive CHECK (total >= 0);', good: 'ALTER TABLE orders ADD CONSTRAINT positive CHECK (total >= 0) NOT VALID;' },
   equivalents: { squawk: ['constraint-missing-not-valid'], eugene: ['E1'], atlas: ['PG305'], strong_migrations: ['add_check_constraint', 'validate_check_constraint'] },
   sizeSensitive: true,
+  nodeTypes: ['AlterTableStmt', 'TransactionStmt'],
   check(ctx) {
     const notValidInTx = new Map<string, number>(); // constraint name -> statement index where added NOT VALID
-    ctx.file.statements.forEach((stmt, i) => {
+    ctx.statements.forEach((stmt) => {
       if (stmt.txControl === 'commit' || stmt.txControl === 'rollback') notValidInTx.clear();
       if (stmt.nodeType !== 'AlterTableStmt') return;
       const table = tableKey(stmt.node.relation);
@@ -23,7 +24,7 @@ export default defineRule({
       for (const c of addedConstraints(stmt)) {
         if (c.constraint.contype !== 'CONSTR_CHECK') continue;
         if (c.constraint.skip_validation === true) {
-          if (c.constraint.conname && ctx.analysis.facts[i]!.inTransaction) notValidInTx.set(String(c.constraint.conname), i);
+          if (c.constraint.conname && ctx.analysis.facts[stmt.index]!.inTransaction) notValidInTx.set(String(c.constraint.conname), stmt.index);
           continue;
         }
         if (isNew) continue;
@@ -33,7 +34,7 @@ export default defineRule({
         });
       }
       for (const cmd of alterCmds(stmt)) {
-        if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name && notValidInTx.has(cmd.name) && ctx.analysis.facts[i]!.inTransaction && !isNew) {
+        if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name && notValidInTx.has(cmd.name) && ctx.analysis.facts[stmt.index]!.inTransaction && !isNew) {
           ctx.report(stmt, {
             table,
             severity: 'warning',

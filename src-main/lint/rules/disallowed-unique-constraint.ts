@@ -12,8 +12,9 @@ export default defineRule({
   example: { bad: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);', good: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;' },
   equivalents: { squawk: ['disallowed-unique-constraint'], eugene: ['E7'], atlas: ['PG105', 'MF101'], strong_migrations: ['add_unique_constraint'] },
   sizeSensitive: true,
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterTableStmt') continue;
       const table = tableKey(stmt.node.relation);
       if (ctx.analysis.isNewTable(table, stmt.index)) continue;

@@ -10,9 +10,10 @@ export default defineRule({
   safeAlternative: 'Combine: `ALTER TABLE t ADD COLUMN a int, ADD COLUMN b text;`',
   example: { bad: 'ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b text;', good: 'ALTER TABLE t ADD COLUMN a int, ADD COLUMN b text;' },
   equivalents: { eugene: ['W12'] },
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
     const seen = new Map<string, number>();
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterTableStmt') continue;
       const table = tableKey(stmt.node.relation);
       if (!table || ctx.analysis.isNewTable(table, stmt.index)) continue;

@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Use `bigint GENERATED ALWAYS AS IDENTITY`.',
   example: { bad: 'CREATE TABLE t (id bigserial PRIMARY KEY);', good: 'CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);' },
   equivalents: { squawk: ['prefer-identity'] },
+  nodeTypes: ['CreateStmt', 'AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       for (const c of typedColumns(stmt)) {
         if (!isSerial(c.type)) continue;
         ctx.report(stmt, { at: c.location, message: `Column ${c.column} is ${c.type.name}: use an identity column instead of a serial sequence.`, help: `Declare ${c.column} as bigint GENERATED ALWAYS AS IDENTITY.` });

@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Use `jsonb`.',
   example: { bad: 'ALTER TABLE t ADD COLUMN payload json;', good: 'ALTER TABLE t ADD COLUMN payload jsonb;' },
   equivalents: { eugene: ['E3'], strong_migrations: ['add_column_json'] },
+  nodeTypes: ['CreateStmt', 'AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       for (const c of typedColumns(stmt)) {
         if (c.type.name !== 'json') continue;
         ctx.report(stmt, { at: c.location, message: `Column ${c.column} is json: it has no equality operator (breaks DISTINCT, GROUP BY, UNION) and no GIN index.`, help: `Declare ${c.column} as jsonb.` });

@@ -10,9 +10,10 @@ export default defineRule({
   safeAlternative: '`REPACK (CONCURRENTLY) t;` (PostgreSQL 19+) or pg_repack.',
   example: { bad: 'VACUUM FULL orders;', good: 'REPACK (CONCURRENTLY) orders;' },
   equivalents: { squawk: ['prefer-repack'] },
+  nodeTypes: ['VacuumStmt', 'ClusterStmt'],
   check(ctx) {
     if (ctx.pgVersion < 19) return;
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       const full = stmt.nodeType === 'VacuumStmt' && defElemTrue(stmt.node.options, 'full');
       if (!full && stmt.nodeType !== 'ClusterStmt') continue;
       ctx.report(stmt, { table: targetTables(stmt)[0] ?? null, message: `${full ? 'VACUUM FULL' : 'CLUSTER'} ${targetTables(stmt).map(display).join(', ')} rewrites under AccessExclusiveLock (blocks all reads and writes); PostgreSQL ${ctx.pgVersion} has REPACK (CONCURRENTLY).` });

@@ -10,9 +10,10 @@ export default defineRule({
   safeAlternative: 'Use CREATE ... IF NOT EXISTS, DROP ... IF EXISTS, ADD COLUMN IF NOT EXISTS, and give concurrently built indexes a name.',
   example: { bad: '-- confiture: no-transaction\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);', good: '-- confiture: no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_idx ON orders (created_at);' },
   equivalents: { squawk: ['prefer-robust-stmts'] },
+  nodeTypes: ['CreateStmt', 'IndexStmt', 'DropStmt', 'AlterTableStmt'],
   check(ctx) {
-    ctx.file.statements.forEach((stmt, i) => {
-      if (ctx.analysis.facts[i]!.inTransaction) return;
+    ctx.statements.forEach((stmt) => {
+      if (ctx.analysis.facts[stmt.index]!.inTransaction) return;
       const n = stmt.node;
       let what: string | null = null;
       if (stmt.nodeType === 'CreateStmt' && !n.if_not_exists) what = 'CREATE TABLE without IF NOT EXISTS';

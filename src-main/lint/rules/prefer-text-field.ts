@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Use `text` plus `CHECK (length(col) <= n)` when a limit is a business rule.',
   example: { bad: 'CREATE TABLE t (name varchar(100));', good: 'CREATE TABLE t (name text CHECK (length(name) <= 100));' },
   equivalents: { squawk: ['prefer-text-field'] },
+  nodeTypes: ['CreateStmt', 'AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       for (const c of typedColumns(stmt)) {
         if (c.type.name !== 'varchar' || c.type.typmods.length === 0) continue;
         ctx.report(stmt, { at: c.location, message: `Column ${c.column} is varchar(${c.type.typmods[0]}): changing the limit later can take AccessExclusiveLock; text with a CHECK is easier to evolve.`, help: `Declare ${c.column} as text CHECK (length(${c.column}) <= ${c.type.typmods[0]}).` });

@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Use `timestamptz`.',
   example: { bad: 'CREATE TABLE t (created_at timestamp);', good: 'CREATE TABLE t (created_at timestamptz);' },
   equivalents: { squawk: ['prefer-timestamp-tz', 'prefer-timestamptz'] },
+  nodeTypes: ['CreateStmt', 'AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       for (const c of typedColumns(stmt)) {
         if (c.type.name !== 'timestamp') continue;
         ctx.report(stmt, { at: c.location, message: `Column ${c.column} is timestamp without time zone: values from sessions in different time zones cannot be compared.`, help: `Declare ${c.column} as timestamptz.` });

@@ -15,9 +15,10 @@ export default defineRule<ComplianceOptions>({
   example: { bad: 'ALTER TABLE patients DROP COLUMN diagnosis; -- no down migration', good: 'ALTER TABLE patients ADD COLUMN diagnosis_code text;' },
   equivalents: { atlas: ['DS102', 'DS103'] },
   defaultOptions: EMPTY_COMPLIANCE,
+  nodeTypes: ['DropStmt', 'TruncateStmt', 'DeleteStmt', 'AlterTableStmt'],
   check(ctx) {
     if (ctx.inputs.hasDownMigration !== false && ctx.inputs.approved !== false) return;
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       let destructive = false;
       if (stmt.nodeType === 'DropStmt' && stmt.node.removeType === 'OBJECT_TABLE') destructive = true;
       else if (stmt.nodeType === 'TruncateStmt' || stmt.nodeType === 'DeleteStmt') destructive = true;

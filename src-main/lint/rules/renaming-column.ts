@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Expand/contract: add the new column, dual-write (trigger), backfill, move readers, then drop the old column.',
   example: { bad: 'ALTER TABLE users RENAME COLUMN mail TO email;', good: 'ALTER TABLE users ADD COLUMN email text; -- then dual-write, backfill, switch, drop' },
   equivalents: { squawk: ['renaming-column'], atlas: ['BC102'], strong_migrations: ['rename_column'] },
+  nodeTypes: ['RenameStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'RenameStmt' || stmt.node.renameType !== 'OBJECT_COLUMN') continue;
       const table = tableKey(stmt.node.relation);
       if (ctx.analysis.isNewTable(table, stmt.index)) continue;

@@ -10,14 +10,15 @@ export default defineRule({
   safeAlternative: 'Rename, then `CREATE VIEW old_name AS SELECT * FROM new_name` for a release, or use expand/contract.',
   example: { bad: 'ALTER TABLE customer RENAME TO customers;', good: 'ALTER TABLE customer RENAME TO customers;\nCREATE VIEW customer AS SELECT * FROM customers;' },
   equivalents: { squawk: ['renaming-table'], atlas: ['BC101'], strong_migrations: ['rename_table'] },
+  nodeTypes: ['RenameStmt'],
   check(ctx) {
-    ctx.file.statements.forEach((stmt, i) => {
+    ctx.statements.forEach((stmt) => {
       if (stmt.nodeType !== 'RenameStmt' || stmt.node.renameType !== 'OBJECT_TABLE') return;
       const table = tableKey(stmt.node.relation);
       if (ctx.analysis.isNewTable(table, stmt.index)) return;
       const oldName = String((stmt.node.relation as { relname?: string }).relname);
       // a compatibility view with the old name right after keeps clients working
-      const next = ctx.file.statements[i + 1];
+      const next = ctx.file.statements[stmt.index + 1];
       if (next?.nodeType === 'ViewStmt' && (next.node.view as { relname?: string } | undefined)?.relname === oldName) return;
       ctx.report(stmt, {
         table,

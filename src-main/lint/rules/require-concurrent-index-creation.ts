@@ -12,8 +12,9 @@ export default defineRule({
   example: { bad: 'CREATE INDEX orders_created_idx ON orders (created_at);', good: '-- confiture: no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_idx ON orders (created_at);' },
   equivalents: { squawk: ['require-concurrent-index-creation'], eugene: ['E6'], atlas: ['PG101'], strong_migrations: ['add_index'] },
   sizeSensitive: true,
+  nodeTypes: ['IndexStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'IndexStmt' || stmt.node.concurrent) continue;
       const table = targetTable(stmt);
       if (ctx.analysis.isNewTable(table, stmt.index)) continue;

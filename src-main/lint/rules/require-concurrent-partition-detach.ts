@@ -11,9 +11,10 @@ export default defineRule({
   safeAlternative: '`ALTER TABLE parent DETACH PARTITION child CONCURRENTLY;` in a file marked `-- confiture: no-transaction` (not possible with a default partition).',
   example: { bad: 'ALTER TABLE events DETACH PARTITION events_2020;', good: '-- confiture: no-transaction\nALTER TABLE events DETACH PARTITION events_2020 CONCURRENTLY;' },
   equivalents: { squawk: ['require-concurrent-partition-detach'] },
+  nodeTypes: ['AlterTableStmt'],
   check(ctx) {
     if (ctx.pgVersion < 14) return;
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);
       for (const c of alterCmds(stmt)) {
         if (c.subtype !== 'AT_DetachPartition' || (c.def as { PartitionCmd?: { concurrent?: boolean } } | undefined)?.PartitionCmd?.concurrent) continue;

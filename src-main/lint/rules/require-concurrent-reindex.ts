@@ -11,9 +11,10 @@ export default defineRule({
   example: { bad: 'REINDEX INDEX orders_created_idx;', good: '-- confiture: no-transaction\nREINDEX INDEX CONCURRENTLY orders_created_idx;' },
   equivalents: { squawk: ['require-concurrent-reindex'] },
   sizeSensitive: true,
+  nodeTypes: ['ReindexStmt'],
   check(ctx) {
     if (ctx.pgVersion < 12) return;
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'ReindexStmt') continue;
       if (hasDefElem(stmt.node.params, 'concurrently') && defElemTrue(stmt.node.params, 'concurrently')) continue;
       const target = tableKey(stmt.node.relation) ?? String(stmt.node.name ?? '');

@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: "Say where it goes: `ALTER TYPE status ADD VALUE 'paid' AFTER 'pending';`",
   example: { bad: "ALTER TYPE order_status ADD VALUE 'refunded';", good: "ALTER TYPE order_status ADD VALUE 'refunded' AFTER 'paid';" },
   equivalents: { squawk: ['require-enum-value-ordering'] },
+  nodeTypes: ['AlterEnumStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterEnumStmt' || stmt.node.oldVal || stmt.node.newValNeighbor) continue;
       ctx.report(stmt, { message: `Value '${String(stmt.node.newVal)}' is appended to the end of enum ${names(stmt.node.typeName).join('.')}; comparisons and ORDER BY follow enum position.` });
     }

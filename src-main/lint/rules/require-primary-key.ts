@@ -10,10 +10,11 @@ export default defineRule({
   safeAlternative: 'Declare `id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY` or a natural key.',
   example: { bad: 'CREATE TABLE notes (body text);', good: 'CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text);' },
   equivalents: {},
+  nodeTypes: ['CreateStmt', 'AlterTableStmt'],
   check(ctx) {
     const tables = new Map<string, (typeof ctx.file.statements)[number]>();
     const withPk = new Set<string>();
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType === 'CreateStmt' && !stmt.node.partbound && !stmt.node.inhRelations) {
         const t = tableKey(stmt.node.relation);
         if (t) tables.set(t, stmt);

@@ -10,8 +10,9 @@ export default defineRule({
   safeAlternative: 'Write `app.orders`, not `orders`.',
   example: { bad: 'CREATE TABLE orders (id bigint);', good: 'CREATE TABLE app.orders (id bigint);' },
   equivalents: { squawk: ['require-table-schema'] },
+  nodeTypes: ['CreateStmt', 'AlterTableStmt', 'DropStmt', 'CreateTableAsStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (!['CreateStmt', 'AlterTableStmt', 'DropStmt', 'CreateTableAsStmt'].includes(stmt.nodeType)) continue;
       if (stmt.nodeType === 'DropStmt' && stmt.node.removeType !== 'OBJECT_TABLE') continue;
       const rv = (stmt.node.relation ?? (stmt.node.into as { rel?: unknown } | undefined)?.rel) as { schemaname?: string; relname?: string } | undefined;

@@ -19,8 +19,9 @@ export default defineRule({
   example: { bad: 'VACUUM FULL orders;', good: 'VACUUM (ANALYZE) orders;' },
   equivalents: { atlas: ['PG307', 'PG311'], squawk: ['prefer-repack'] },
   sizeSensitive: true,
+  nodeTypes: ['VacuumStmt', 'ClusterStmt', 'AlterTableStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       const tables = targetTables(stmt);
       const table = tables[0] ?? null;
       if (ctx.analysis.isNewTable(table, stmt.index)) continue;

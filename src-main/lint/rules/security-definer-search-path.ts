@@ -23,8 +23,9 @@ export default defineRule({
     good: 'CREATE FUNCTION grant_bonus() RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, app AS $$ UPDATE app.pay SET bonus = 1 $$;',
   },
   equivalents: {},
+  nodeTypes: ['CreateFunctionStmt', 'AlterFunctionStmt'],
   check(ctx) {
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       let options: unknown;
       let name: string;
       if (stmt.nodeType === 'CreateFunctionStmt') {

@@ -1,6 +1,8 @@
 import { definedColumns, tableKey } from '../ast';
 import { defineRule } from '../types';
 
+const compiled = new Map<string, RegExp>();
+
 export default defineRule<{ pattern: string }>({
   id: 'snake-case-identifiers',
   version: '1.0.0',
@@ -11,9 +13,11 @@ export default defineRule<{ pattern: string }>({
   example: { bad: 'CREATE TABLE "OrderLines" ("unitPrice" numeric);', good: 'CREATE TABLE order_lines (unit_price numeric);' },
   equivalents: { atlas: ['NM102', 'NM103'] },
   defaultOptions: { pattern: '^[a-z_][a-z0-9_]*$' },
+  nodeTypes: ['CreateStmt', 'AlterTableStmt'],
   check(ctx) {
-    const re = new RegExp(ctx.options.pattern);
-    for (const stmt of ctx.file.statements) {
+    let re = compiled.get(ctx.options.pattern);
+    if (!re) compiled.set(ctx.options.pattern, (re = new RegExp(ctx.options.pattern)));
+    for (const stmt of ctx.statements) {
       if (stmt.nodeType === 'CreateStmt') {
         const name = (stmt.node.relation as { relname?: string } | undefined)?.relname;
         if (name && !re.test(name)) ctx.report(stmt, { message: `Table name "${name}" does not match ${ctx.options.pattern}.`, table: tableKey(stmt.node.relation) });

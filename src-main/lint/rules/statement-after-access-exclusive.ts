@@ -20,9 +20,10 @@ export default defineRule({
   example: { bad: 'ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_note_idx ON orders (note);', good: 'ALTER TABLE orders ADD COLUMN note text;\n-- next migration: CREATE INDEX CONCURRENTLY ...' },
   equivalents: { eugene: ['E4'], strong_migrations: ['validate_foreign_key'] },
   sizeSensitive: true,
+  nodeTypes: ['IndexStmt', 'UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt', 'VacuumStmt', 'ClusterStmt', 'ReindexStmt', 'RefreshMatViewStmt', 'AlterTableStmt'],
   check(ctx) {
-    ctx.file.statements.forEach((stmt, i) => {
-      const f = ctx.analysis.facts[i]!;
+    ctx.statements.forEach((stmt) => {
+      const f = ctx.analysis.facts[stmt.index]!;
       if (!f.accessExclusiveHeldOn || !isSlow(stmt) || ctx.analysis.isNewTable(f.accessExclusiveHeldOn, stmt.index)) return;
       ctx.report(stmt, {
         table: f.accessExclusiveHeldOn,

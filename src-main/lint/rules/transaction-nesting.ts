@@ -9,9 +9,10 @@ export default defineRule({
   safeAlternative: 'One BEGIN ... COMMIT per file, or none (the runner wraps the file).',
   example: { bad: 'BEGIN;\nBEGIN;\nALTER TABLE t ADD COLUMN a int;\nCOMMIT;\nCOMMIT;', good: 'BEGIN;\nALTER TABLE t ADD COLUMN a int;\nCOMMIT;' },
   equivalents: { squawk: ['transaction-nesting'], atlas: ['TX201'] },
+  nodeTypes: ['TransactionStmt'],
   check(ctx) {
     let open = false;
-    for (const stmt of ctx.file.statements) {
+    for (const stmt of ctx.statements) {
       if (stmt.txControl === 'begin') {
         if (open) ctx.report(stmt, { message: 'BEGIN inside an open transaction: PostgreSQL only warns, and the first COMMIT ends the outer transaction early.' });
         open = true;

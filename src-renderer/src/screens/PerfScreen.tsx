@@ -199,7 +199,9 @@ function QueryDetail({ dir, result, id }: { dir: string; result: PerfCompareResu
       </h3>
       <p>
         median {fmt(q.baselineMedianMs)} → {fmt(q.currentMedianMs)} ms, ratio <strong>×{q.ratio.toFixed(3)}</strong>, {(q.ciLevel * 100).toFixed(0)} % interval [
-        {q.ci[0].toFixed(3)}, {q.ci[1].toFixed(3)}], p = {q.pValue.toExponential(1)}, BH q = {q.qValue.toExponential(1)}
+        {q.ci[0].toFixed(3)}, {q.ci[1].toFixed(3)}]
+        {result.environment.applied ? `; relative to the workload ×${q.adjustedRatio.toFixed(3)} [${q.adjustedCi[0].toFixed(3)}, ${q.adjustedCi[1].toFixed(3)}]` : ''}, p = {q.pValue.toExponential(1)}, BH q ={' '}
+        {q.qValue.toExponential(1)}
       </p>
       <p className="muted small">{q.message ?? q.reason}</p>
       {samples ? <Distribution baseline={samples.baseline} current={samples.current} /> : null}
@@ -338,6 +340,14 @@ export function PerfScreen() {
             <strong style={{ color: result.summary.regression ? VERDICT_COLOUR.regression : undefined }}>{result.summary.regression} regression(s)</strong>, {result.summary.improvement} improvement(s),{' '}
             {result.summary.unchanged} unchanged, {result.summary.inconclusive} inconclusive
             <span className="muted small"> · {result.method.correction}; threshold ±{(result.method.threshold * 100).toFixed(0)} %</span>
+          </p>
+          <p role="note" aria-label="Environment" className={result.environment.verdict === 'shifted' ? 'warning' : 'muted small'}>
+            <strong style={{ color: result.environment.direction === 'slower' ? VERDICT_COLOUR.regression : undefined }}>
+              Environment {result.environment.verdict}
+              {result.environment.direction ? ` (${result.environment.direction})` : ''} ×{result.environment.ratio.toFixed(3)}
+              {result.environment.ci ? ` [${result.environment.ci[0].toFixed(3)}, ${result.environment.ci[1].toFixed(3)}]` : ''}
+            </strong>
+            : {result.environment.note}
           </p>
           {result.warnings.length ? (
             <ul aria-label="Warnings">

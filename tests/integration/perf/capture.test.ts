@@ -234,6 +234,8 @@ describe('confiture perf CLI', () => {
     expect(JSON.parse(c1.stdout).id).toMatch(/_cli_base$/);
     const same = await cli('compare', 'cli_base', '--format', 'json', '--runs', '10');
     expect(same.code).toBe(0);
+    // 3 query cases: too few to estimate the workload's common shift, and the output says so
+    expect(JSON.parse(same.stdout).environment).toMatchObject({ verdict: 'unknown', applied: false, minQueries: 8 });
     await db.pool.query('DROP INDEX orders_customer_idx');
     try {
       const c2 = await cli('capture', '--name', 'cli_after', '--runs', '10', '--format', 'json');
@@ -242,7 +244,7 @@ describe('confiture perf CLI', () => {
       expect(cmp.code).toBe(1);
       const out = JSON.parse(cmp.stdout) as { queries: Record<string, unknown>[] };
       const q = out.queries.find((x) => x.id === 'orders_by_customer[regular]')!;
-      for (const k of ['id', 'baselineMedianMs', 'currentMedianMs', 'ratio', 'ci', 'verdict', 'planChanged']) expect(q).toHaveProperty(k);
+      for (const k of ['id', 'baselineMedianMs', 'currentMedianMs', 'ratio', 'ci', 'verdict', 'planChanged', 'adjustedRatio', 'adjustedCi']) expect(q).toHaveProperty(k);
       expect(q.verdict).toBe('regression');
       expect(q.planChanged).toBe(true);
       expect((q.ci as number[]).length).toBe(2);

@@ -1,39 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { benjaminiHochberg, bootstrapRatioCI, decideVerdict, mannWhitney, median, mulberry32 } from '../../../src-main/perf';
 import { compareBaselines } from '../../../src-main/perf';
-import type { Baseline, BaselineQuery } from '../../../src-shared/domain/perf';
-
-/** log-normal timings around `medianMs` with multiplicative noise `sigma` */
-function lognormal(rng: () => number, n: number, medianMs: number, sigma: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const u1 = Math.max(rng(), 1e-12);
-    const u2 = rng();
-    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    out.push(medianMs * Math.exp(sigma * z));
-  }
-  return out;
-}
-
-function baselineOf(name: string, queries: { id: string; samples: number[] }[]): Baseline {
-  return {
-    format: 'confiture-perf-baseline',
-    version: 1,
-    id: name,
-    name,
-    createdAt: new Date(0).toISOString(),
-    environment: { name: 'test', production: false, connection: 'x', database: 'd', clientHost: 'h', platform: 'p', node: 'n', confiture: '0' },
-    server: { version: '18', versionNum: 180000, settings: {} },
-    git: null,
-    capture: { runs: 30, warmup: 0, interleaved: true, timing: '', pgStatStatements: { available: false, reason: null }, ioTiming: false, throttle: null },
-    workload: { file: 'w', sha256: 'x' },
-    queries: queries.map(
-      (q): BaselineQuery => ({ id: q.id, query: q.id, paramSet: 'default', sql: 'SELECT 1', params: [], readOnly: true, samplesMs: q.samples, rows: 1, explain: null, statements: null }),
-    ),
-    overhead: { wallMs: 0, timedMs: 0, warmupMs: 0, explainMs: 0, bookkeepingMs: 0, throttleMs: 0, dutyCycle: 0, overheadPct: 0 },
-    notes: [],
-  };
-}
+import { baselineOf, lognormal } from './synthetic';
 
 const OPTS = { alpha: 0.05, threshold: 0.1, resamples: 1000, seed: 7 };
 

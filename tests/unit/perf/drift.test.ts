@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { commonShift, compareBaselines, comparisonFails, mulberry32 } from '../../../src-main/perf';
+import { baselineOf, lognormal } from './synthetic';
+
+const OPTS = { alpha: 0.05, threshold: 0.1, resamples: 1000, seed: 11 };
+
+/**
+ * Two captures of `n` queries (medians 0.3–12 ms, 8 % multiplicative noise, 30 runs):
+ * every current timing is multiplied by `drift`, and the queries in `changed` by their factor too.
+ */
+function workload(seed: number, n: number, drift: number, changed: Record<string, number> = {}) {
+  const rng = mulberry32(seed);
+  const qs = Array.from({ length: n }, (_, i) => ({ id: `q${String(i).padStart(2, '0')}`, median: 0.3 + ((i * 37) % 120) / 10 }));
+  const a = baselineOf('a', qs.map((q) => ({ id: q.id, samples: lognormal(rng, 30, q.median, 0.08) })));
+  const b = baselineOf('b', qs.map((q) => ({ id: q.id, samples: lognormal(rng, 30, q.median * drift * (changed[q.id] ?? 1), 0.08) })));
+  return { a, b };
+}
+
+describe('drift correction: the common shift of the workload', () => {
+  it('reports a +15 % shift of every query at workload level, not as 50 query regressions, and fails the comparison', () => {
+    const { a, b } = workload(1, 50, 1.15);
+    const cmp = compareBaselines(a, b, OPTS);
+    expect(cmp.summary.regression).toBe(0);
+    expect(cmp.summary.improvement).toBe(0);
+    expect(cmp.environment).toMatchObject({ verdict: 'shifted', direction: 'slower', applied: true, queries: 50 });
+    expect(cmp.environment.ratio).toBeGreaterThan(1.12);
+    expect(cmp.environment.ratio).toBeLessThan(1.18);
+    expect(cmp.environment.ci![0]).toBeGreaterThan(1.1);
+    expect(cmp.environment.note).toMatch(/all queries 1\d\.\d % slower together: the environment or a global change/);
+    expect(comparisonFails(cmp)).toBe(true);
+    // each query keeps its raw ratio, and is judged on the ratio relative to the workload
+    const q = cmp.queries[0]!;
+    expect(q.ratio).toBeGreaterThan(1.08);
+    expect(Math.abs(q.adjustedRatio - 1)).toBeLessThan(0.06);
+    expect(q.adjustedCi[0]).toBeLessThan(q.adjustedRatio);
+    expect(q.adjustedCi[1]).toBeGreaterThan(q.adjustedRatio);
+    expect(cmp.method.drift).toMatch(/drift-corrected/);
+  });
+
+  it('judges raw timings with perf.driftCorrection: false (the same +15 % flags most queries)', () => {
+    const { a, b } = workload(1, 50, 1.15);
+    const cmp = compareBaselines(a, b, { ...OPTS, driftCorrection: false });
+    expect(cmp.summary.regression).toBeGreaterThan(25);
+    expect(cmp.environment).toMatchObject({ verdict: 'shifted', direction: 'slower', applied: false });
+    expect(cmp.environment.note).toMatch(/drift correction is off/);
+    expect(cmp.queries.every((q) => q.adjustedRatio === q.ratio && q.adjustedCi[0] === q.ci[0] && q.adjustedCi[1] === q.ci[1])).toBe(true);
+    expect(cmp.method.drift).toMatch(/driftCorrection: false/);
+  });
+
+  it('flags exactly the 3 queries that moved +30 % beyond a common −10 % drift', () => {
+    const slowed = { q04: 1.3, q17: 1.3, q33: 1.3 };
+    const { a, b } = workload(2, 50, 0.9, slowed);
+    const cmp = compareBaselines(a, b, OPTS);
+    const flagged = cmp.queries.filter((q) => q.verdict === 'regression' || q.verdict === 'improvement');
+    expect(flagged.map((q) => `${q.id}:${q.verdict}`).sort()).toEqual(['q04:regression', 'q17:regression', 'q33:regression']);
+    for (const q of flagged) {
+      expect(q.adjustedRatio).toBeGreaterThan(1.2);
+      expect(q.ratio).toBeLessThan(1.25); // raw: +17 %, the drift hides part of it
+      expect(q.message).toMatch(/relative to the whole workload/);
+    }
+    expect(cmp.environment.ratio).toBeGreaterThan(0.86);
+    expect(cmp.environment.ratio).toBeLessThan(0.93);
+    expect(cmp.environment.direction).not.toBe('slower');
+    // raw judgement on the same data: the drift turns into dozens of "improvements"
+    const raw = compareBaselines(a, b, { ...OPTS, driftCorrection: false });
+    expect(raw.summary.improvement).toBeGreaterThan(10);
+  });
+
+  it('calls a stable environment stable and flags nothing on unchanged data', () => {
+    const { a, b } = workload(3, 50, 1);
+    const cmp = compareBaselines(a, b, OPTS);
+    expect(cmp.environment.verdict).toBe('stable');
+    expect(cmp.environment.direction).toBeNull();
+    expect(cmp.summary.regression + cmp.summary.improvement).toBe(0);
+    expect(comparisonFails(cmp)).toBe(false);
+  });
+
+  it('applies no correction to fewer than 8 queries, says so, and judges them raw', () => {
+    const { a, b } = workload(4, 5, 1.3);
+    const cmp = compareBaselines(a, b, OPTS);
+    expect(cmp.environment).toMatchObject({ verdict: 'unknown', applied: false, ci: null, queries: 5, minQueries: 8 });
+    expect(cmp.environment.note).toMatch(/only 5 compared queries: at least 8 are needed.*no drift correction/);
+    expect(cmp.method.drift).toMatch(/fewer than 8/);
+    expect(cmp.queries.every((q) => q.adjustedRatio === q.ratio)).toBe(true);
+    expect(cmp.summary.regression).toBe(5);
+    expect(comparisonFails(cmp)).toBe(true);
+  });
+
+  it('estimates the common shift robustly when a minority of queries changed a lot', () => {
+    const rng = mulberry32(9);
+    const logs = [...Array.from({ length: 40 }, () => Math.log(1.1) + 0.02 * (rng() - 0.5)), ...Array.from({ length: 10 }, () => Math.log(3))];
+    const s = commonShift(logs, { level: 0.95, resamples: 1000, rng: mulberry32(1) });
+    expect(Math.exp(s.log)).toBeGreaterThan(1.09);
+    expect(Math.exp(s.log)).toBeLessThan(1.12);
+    expect(s.ci[0]).toBeLessThanOrEqual(s.log);
+    expect(s.ci[1]).toBeGreaterThanOrEqual(s.log);
+  });
+});
