@@ -43,20 +43,26 @@ function byNodeType(file: ParsedFile): Map<string, ParsedStatement[]> {
   return index;
 }
 
+const NONE: readonly ParsedStatement[] = Object.freeze([]);
+const typeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 /** What `ctx.statements` holds for a rule: every statement, or only those of its node types. */
 function statementsFor(rule: AnyRule, file: ParsedFile, index: Map<string, ParsedStatement[]>): readonly ParsedStatement[] {
   const types = rule.nodeTypes;
   if (!types) return file.statements;
-  let found: ParsedStatement[] | null = null;
-  let lists = 0;
+  let only: ParsedStatement[] | undefined;
   for (const t of types) {
     const list = index.get(t);
     if (!list) continue;
-    lists++;
-    found = found ? found.concat(list) : list;
+    // statements of two or more of the types: keep them in file order
+    if (only) {
+      let set = typeSets.get(types);
+      if (!set) typeSets.set(types, (set = new Set(types)));
+      return file.statements.filter((s) => set.has(s.nodeType));
+    }
+    only = list;
   }
-  if (!found) return [];
-  return lists > 1 ? found.sort((a, b) => a.index - b.index) : found;
+  return only ?? NONE;
 }
 
 function shift(s: Severity, by: number): Severity {

@@ -38,6 +38,8 @@ export async function lintInWorkers(
   job: ParallelJob & { files: string[] },
   threads = os.availableParallelism?.() ?? os.cpus().length,
   local?: (files: string[]) => FileLintResult[],
+  /** this thread lints only once this settles (e.g. its parser's WASM is loaded): workers start meanwhile */
+  localReady?: Promise<unknown>,
 ): Promise<FileLintResult[]> {
   const batches: string[][] = [];
   for (let i = 0; i < job.files.length; i += BATCH_FILES) batches.push(job.files.slice(i, i + BATCH_FILES));
@@ -79,6 +81,7 @@ export async function lintInWorkers(
     });
   const onThisThread = async () => {
     if (!local) return;
+    await localReady;
     while (next < batches.length) {
       const batch = next++;
       results[batch] = local(batches[batch]!);
@@ -86,6 +89,7 @@ export async function lintInWorkers(
       await new Promise((r) => setImmediate(r));
     }
   };
-  await Promise.all([onThisThread(), ...Array.from({ length: workers }, inWorker)]);
+  // workers are created first, so their start-up (bundle load, WASM compile) overlaps this thread's
+  await Promise.all([...Array.from({ length: workers }, inWorker), onThisThread()]);
   return results.flat();
 }

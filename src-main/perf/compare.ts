@@ -136,7 +136,7 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
     return { ...m, ci, adjustedRatio, adjustedCi, p: mw.p };
   });
   let tau: number | null = null;
-  if (environment.applied && !process.env.NO_TAU) {
+  if (environment.applied) {
     // intersection–union: a query is flagged only when its timings differ from the shifted
     // baseline (Mann–Whitney above) AND its move is an outlier among the workload's queries
     const z = normalQuantile(1 - opts.alpha / 2);
