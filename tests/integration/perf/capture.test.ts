@@ -52,7 +52,10 @@ beforeAll(async () => {
     INSERT INTO orders SELECT g, 1 + (g * 7919) % 10000, 'paid', (g * 37) % 100000, now() - g * interval '1 minute' FROM generate_series(1, 150000) g;
     CREATE INDEX orders_customer_idx ON orders (customer_id);
     ANALYZE orders;`);
-  project = makeProject({}, 'name: perftest\nperf:\n  runs: 15\n  warmup: 2\n');
+  // the CLI tests check the contract and exit codes: a 50 % practical threshold keeps a loaded CI
+  // machine's drift between two captures from flagging the unchanged database, while the dropped
+  // index (Index Scan → Seq Scan, many times slower) is still a regression
+  project = makeProject({}, 'name: perftest\nperf:\n  runs: 15\n  warmup: 2\n  threshold: 0.5\n');
   fs.mkdirSync(path.join(project.dir, 'perf'));
   fs.writeFileSync(path.join(project.dir, 'perf', 'workload.yaml'), WORKLOAD);
   workload = await parseWorkload(WORKLOAD, 'perf/workload.yaml');
