@@ -19,6 +19,15 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** A killed client's backend may still be finishing a COMMIT it already received: wait until it is gone. */
+async function killedSessionsGone(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const r = await db.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'confiture%' AND pid <> pg_backend_pid()");
+    if (r.rows[0].n === 0) return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
 async function consistent(count: number): Promise<number> {
   const applied = new Set((await db.pool.query('SELECT version FROM confiture.applied_migrations').catch(() => ({ rows: [] as { version: string }[] }))).rows.map((r) => r.version));
   for (let i = 1; i <= count; i++) {
@@ -33,15 +42,18 @@ describe('crash safety', () => {
   it('leaves every migration applied and recorded or absent and unrecorded after kill -9, and the next run completes', async () => {
     const N = 40;
     const files: Record<string, string> = {};
-    for (let i = 1; i <= N; i++) files[`${String(i).padStart(4, '0')}_k.up.sql`] = `CREATE TABLE k${i} (id int);\nINSERT INTO k${i} SELECT generate_series(1, 100);\nSELECT pg_sleep(0.02);`;
+    for (let i = 1; i <= N; i++) files[`${String(i).padStart(4, '0')}_k.up.sql`] = `CREATE TABLE k${i} (id int);\nINSERT INTO k${i} SELECT generate_series(1, 100);\nSELECT pg_sleep(0.05);`;
     const p = engineProject(files);
     const kills: number[] = [];
     for (let iteration = 0; iteration < 5; iteration++) {
       const child = spawn(process.execPath, [path.join(root, 'bin/confiture.mjs'), 'migrate', 'up', '--project', p.dir, '--db', db.url, '--format', 'json'], { stdio: 'ignore' });
       const delay = 900 + Math.floor(Math.random() * 900);
       await new Promise((r) => setTimeout(r, delay));
+      // the batch may already have finished on a fast machine: only wait for an exit still to come
+      const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
+      await killedSessionsGone();
       kills.push(await consistent(N));
     }
     // the killed backends release the run lock as soon as the server notices
