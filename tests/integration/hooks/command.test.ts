@@ -108,12 +108,11 @@ describe('command hooks', () => {
     const hooks = Array.from({ length: 6 }, (_, i) => ({ id: `p${i}`, on: ['after_migration', 'after_run'], kind: 'command', command: 'sleep 0.3' }));
     const runner = runnerFor({ phases: { after_migration: { strategy: 'parallel', maxConcurrency: 2 } }, hooks }, { projectDir: project.dir, pool: db.pool });
     const runId = crypto.randomUUID();
-    const t0 = Date.now();
     const par = await runner.fire('after_migration', ctxFor('after_migration', runId));
-    const parMs = Date.now() - t0;
     expect(par.executions.every((e) => e.outcome === 'success')).toBe(true);
+    // measured from the recorded start/end times: two at once, never more (a wall-clock bound
+    // would only measure how busy the machine is)
     expect(maxOverlap(par.executions)).toBe(2);
-    expect(parMs).toBeLessThan(6 * 300);
     const seq = await runner.fire('after_run', ctxFor('after_run', runId));
     expect(maxOverlap(seq.executions)).toBe(1);
     // the same answer from what was recorded in the database
