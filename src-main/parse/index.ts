@@ -260,19 +260,7 @@ function parseFast(text: string, path: string, lexed: Lexed): ParsedFile | null 
     }
     statements.push(statementOf(statements.length, text, pos, raw.stmt as unknown as AstNode, start, end));
   }
-  if (statements.length === 0 && problems.length === 0) {
-    problems.push({ severity: 'warning', code: 'empty', message: 'no SQL statements in this file', line: 1, column: 1, ...(file ? { file } : {}) });
-  }
-  return {
-    path,
-    text,
-    statements,
-    problems,
-    directives,
-    hasTransactionControl: statements.some((s) => s.txControl !== null),
-    hasNonTransactional: statements.some((s) => !s.transactional),
-    comments: comments.map((c) => ({ text: text.slice(c.start, c.end), range: { start: pos.position(c.start), end: pos.position(c.end) } })),
-  };
+  return finishFile(path, text, statements, problems, directives, comments, pos, file);
 }
 
 /**
@@ -357,9 +345,26 @@ export function parseScanned(text: string, path: string): ParsedFile {
       txControl: transactionControl(nodeType, node),
     });
   }
-  if (!result && problems.every((p) => p.code !== 'syntax_error')) {
-    // unreachable in practice: the parser either returns or throws
-  } else if (result && statements.length === 0 && problems.length === 0) {
+  const commentSpans = tokens
+    .filter((t) => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT')
+    .map((t) => ({ start: pos.charOffset(t.start), end: pos.charOffset(t.end) }));
+  // a file that failed to parse already has its syntax error; only a parsed file can be empty
+  return finishFile(path, text, statements, problems, directives, commentSpans, pos, file, result !== null);
+}
+
+/** The model both parse paths return; an empty parsed file gets its warning here. */
+function finishFile(
+  path: string,
+  text: string,
+  statements: ParsedStatement[],
+  problems: ParseProblem[],
+  directives: Directives,
+  comments: { start: number; end: number }[],
+  pos: PositionMap,
+  file: string | undefined,
+  parsed = true,
+): ParsedFile {
+  if (parsed && statements.length === 0 && problems.length === 0) {
     problems.push({ severity: 'warning', code: 'empty', message: 'no SQL statements in this file', line: 1, column: 1, ...(file ? { file } : {}) });
   }
   return {
@@ -370,12 +375,6 @@ export function parseScanned(text: string, path: string): ParsedFile {
     directives,
     hasTransactionControl: statements.some((s) => s.txControl !== null),
     hasNonTransactional: statements.some((s) => !s.transactional),
-    comments: tokens
-      .filter((t) => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT')
-      .map((t) => {
-        const start = pos.charOffset(t.start);
-        const end = pos.charOffset(t.end);
-        return { text: text.slice(start, end), range: { start: pos.position(start), end: pos.position(end) } };
-      }),
+    comments: comments.map((c) => ({ text: text.slice(c.start, c.end), range: { start: pos.position(c.start), end: pos.position(c.end) } })),
   };
 }
