@@ -9,7 +9,7 @@ import globals from 'globals';
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net', 'url'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'coverage', 'test-results', 'playwright-report', 'artifacts', 'bench/results', 'resources/**/*.js'] },
+  { ignores: ['node_modules', 'out', 'dist', 'release', 'coverage', 'test-results', 'playwright-report', 'artifacts', 'bench/results', 'resources/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

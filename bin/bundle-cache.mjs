@@ -14,6 +14,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'confiture');
 const self = fileURLToPath(import.meta.url);
 const always = [self, path.join(root, 'tsconfig.json')];
+// node_modules (and so the cache) may be shared by several checkouts (git worktrees symlinking
+// one node_modules): each checkout has its own bundle and metadata, or one would run another's code
+const rootKey = createHash('sha256').update(root).digest('hex').slice(0, 8);
 
 function stamp(file) {
   const st = fs.statSync(file);
@@ -73,7 +76,7 @@ async function build(entry, name) {
     if (fs.statSync(file).mtimeMs >= started - 2000) settled = false;
   }
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const bundle = `${name}-${hash}.mjs`;
+  const bundle = `${name}-${rootKey}-${hash}.mjs`;
   fs.mkdirSync(cacheDir, { recursive: true });
   // write-then-rename: concurrent runs never see a half-written file
   const tmp = (f) => `${f}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -84,14 +87,14 @@ async function build(entry, name) {
     fs.renameSync(t, bundlePath);
   }
   if (settled) {
-    const metaPath = path.join(cacheDir, `${name}.json`);
+    const metaPath = path.join(cacheDir, `${name}-${rootKey}.json`);
     const t = tmp(metaPath);
     fs.writeFileSync(t, JSON.stringify({ bundle, inputs }));
     fs.renameSync(t, metaPath);
   }
   // drop bundles of older sources (not the ones a concurrent run may be loading right now)
   for (const f of fs.readdirSync(cacheDir)) {
-    if (f === bundle || !f.startsWith(`${name}-`)) continue;
+    if (f === bundle || !f.startsWith(`${name}-${rootKey}-`)) continue;
     const p = path.join(cacheDir, f);
     try {
       if (Date.now() - fs.statSync(p).mtimeMs > 10 * 60_000) fs.rmSync(p, { force: true });
@@ -108,7 +111,7 @@ export async function bundledUrl(entry, name) {
   try {
     let meta = null;
     try {
-      meta = JSON.parse(fs.readFileSync(path.join(cacheDir, `${name}.json`), 'utf8'));
+      meta = JSON.parse(fs.readFileSync(path.join(cacheDir, `${name}-${rootKey}.json`), 'utf8'));
     } catch {
       meta = null;
     }

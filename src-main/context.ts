@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConnectionRegistry, EmbeddedServer, defaultDataDir } from './db';
 import { StreamHub } from './ipc/streams';
+import { appRoot, appVersion } from './version';
 
 /** Everything a service handler may use. One per engine process. */
 export interface AppContext {
@@ -17,28 +17,10 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** The repository (or packaged app) root holding `resources/`. */
-export function appRoot(): string {
-  let dir = here;
-  for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'resources', 'demo'))) return dir;
-    dir = path.dirname(dir);
-  }
-  return process.cwd();
-}
+export { appRoot, appVersion } from './version';
 
 export function bundledDemoDir(): string {
   return path.join(appRoot(), 'resources', 'demo');
-}
-
-export function appVersion(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
 }
 
 export function createContext(opts: { mode: AppContext['mode']; dataDir?: string; embeddedPort?: number }): AppContext {

@@ -1,11 +1,22 @@
 /**
  * The Electron entry: windows, the engine utilityProcess, and the MessagePort wiring.
  * Everything else lives in plain Node services (see worker.ts). Only this file and the
- * preload import `electron`.
+ * preload import `electron`. The window options and the deny-by-default guards (permissions,
+ * new windows, navigation, webviews) are plain functions in `desktop/`, unit-tested there.
  */
 import path from 'node:path';
-import { app, BrowserWindow, MessageChannelMain, session, utilityProcess, type UtilityProcess } from 'electron';
-import { CSP } from './web/bridge';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, MessageChannelMain, session, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import {
+  browserWindowOptions,
+  navigationGuard,
+  permissionCheckHandler,
+  permissionRequestHandler,
+  webviewGuard,
+  windowOpenHandler,
+  withCsp,
+} from './desktop';
+import electronUpdater from 'electron-updater';
 
 let engine: UtilityProcess | null = null;
 const windows = new Set<BrowserWindow>();
@@ -31,36 +42,42 @@ function connectWindow(win: BrowserWindow): void {
   win.webContents.postMessage('engine-port', null, [port2]);
 }
 
+/** The page every window loads; the only place a window may navigate to (a reload). */
+function entryUrl(): string {
+  return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(import.meta.dirname, '../renderer/index.html')).toString();
+}
+
+/** Deny-by-default guards on any web contents (windows, and anything that might ever attach). */
+function guardContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(windowOpenHandler);
+  contents.on('will-navigate', navigationGuard(entryUrl));
+  contents.on('will-redirect', navigationGuard(entryUrl));
+  contents.on('will-frame-navigate', navigationGuard(entryUrl));
+  contents.on('will-attach-webview', webviewGuard);
+}
+
 function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1360,
-    height: 880,
-    title: 'Confiture Desktop',
-    show: false,
-    webPreferences: {
-      preload: path.join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
+  // the scanner cannot see through the call: contextIsolation, sandbox and Auxclick are set there and pinned by tests/unit/desktop
+  const win = new BrowserWindow(browserWindowOptions(path.join(import.meta.dirname, '../preload/index.cjs'))); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
   windows.add(win);
   win.on('closed', () => windows.delete(win));
   win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
   win.webContents.on('did-finish-load', () => connectWindow(win));
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(path.join(import.meta.dirname, '../renderer/index.html'));
+  void win.loadURL(entryUrl());
 }
 
 void app.whenReady().then(() => {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-  });
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler(permissionRequestHandler);
+  ses.setPermissionCheckHandler(permissionCheckHandler);
+  ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders) }));
+  app.on('web-contents-created', (_event, contents) => guardContents(contents));
   engine = startEngine();
   createWindow();
+  // packaged builds check the releases of electron-builder.yml `publish` (CONFITURE_NO_UPDATE=1: never)
+  if (app.isPackaged && process.env.CONFITURE_NO_UPDATE !== '1') {
+    electronUpdater.autoUpdater.checkForUpdatesAndNotify().catch((e: unknown) => console.error(`update check failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });

@@ -19,3 +19,11 @@ export function formatBytes(bytes: number): string {
   }
   return `${b < 10 ? b.toFixed(1) : Math.round(b)} ${units[i]}`;
 }
+
+/**
+ * A risk score as every face shows it — the badge, the charts, the Approve button, the audit
+ * trail, the CLI and the Apply dialog: one decimal, as the model rounds it (32.5, 7.0).
+ */
+export function formatScore(score: number): string {
+  return (Math.round(score * 10) / 10).toFixed(1);
+}

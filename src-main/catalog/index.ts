@@ -70,6 +70,21 @@ const VIEW_DEPS_SQL = `
   JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE d.refclassid = 'pg_class'::regclass AND v.oid <> d.refobjid AND c.relkind IN ('r', 'p', 'm', 'f') AND ${SYSTEM} ${SCHEMA_FILTER}`;
 
+const VIEW_COLUMN_DEPS_SQL = `
+  SELECT DISTINCT n.nspname || '.' || c.relname AS table, a.attname AS column, vn.nspname || '.' || v.relname AS view
+  FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid AND d.classid = 'pg_rewrite'::regclass
+  JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace vn ON vn.oid = v.relnamespace
+  JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+  WHERE d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND v.oid <> d.refobjid AND ${SYSTEM} ${SCHEMA_FILTER}`;
+
+const VIEW_SOURCES_SQL = `
+  SELECT DISTINCT vn.nspname || '.' || v.relname AS view, n.nspname || '.' || c.relname AS source
+  FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid AND d.classid = 'pg_rewrite'::regclass
+  JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace vn ON vn.oid = v.relnamespace
+  JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE d.refclassid = 'pg_class'::regclass AND v.oid <> d.refobjid AND c.relkind IN ('r', 'p', 'm', 'f', 'v') AND ${SYSTEM} ${SCHEMA_FILTER}`;
+
 const FUNC_DEPS_SQL = `
   SELECT DISTINCT d.refobjid::int AS oid, pn.nspname || '.' || p.proname AS func
   FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid AND d.classid = 'pg_proc'::regclass JOIN pg_namespace pn ON pn.oid = p.pronamespace
@@ -86,11 +101,29 @@ const INDEXES_SQL = `
 const FKS_SQL = `
   SELECT co.conname AS name, n.nspname || '.' || c.relname AS table, rn.nspname || '.' || rc.relname AS references, co.convalidated AS validated,
          ARRAY(SELECT a.attname::text FROM unnest(co.conkey) k JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k)::text[] AS columns,
+         ARRAY(SELECT a.attname::text FROM unnest(co.confkey) k JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k)::text[] AS ref_columns,
          EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = co.conrelid AND x.indisvalid AND x.indpred IS NULL
                  AND (x.indkey::int2[])[0:cardinality(co.conkey) - 1] @> co.conkey AND (x.indkey::int2[])[0:cardinality(co.conkey) - 1] <@ co.conkey) AS indexed
   FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_class rc ON rc.oid = co.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
   WHERE co.contype = 'f' AND ${SYSTEM} ${SCHEMA_FILTER}`;
+
+// user functions, plus pg_catalog's volatile ones: a DEFAULT calling any other built-in is not volatile
+const FUNCTIONS_SQL = `
+  SELECT DISTINCT n.nspname AS schema, p.proname AS name, p.provolatile::text AS volatility, l.lanname AS language
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+  WHERE (${SYSTEM} ${SCHEMA_FILTER}) OR (n.nspname = 'pg_catalog' AND p.provolatile = 'v')`;
+
+const RELATIONS_SQL = `
+  SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('v', 'S') AND ${SYSTEM} ${SCHEMA_FILTER}`;
+
+const DOMAINS_SQL = `
+  SELECT n.nspname AS schema, t.typname AS name,
+         (t.typnotnull OR EXISTS (SELECT 1 FROM pg_constraint co WHERE co.contypid = t.oid)) AS constrained
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  WHERE t.typtype = 'd' AND ${SYSTEM} ${SCHEMA_FILTER}`;
 
 const LONG_TX_SQL = `
   SELECT a.pid, a.state, (extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::float8 AS age_ms,
@@ -126,11 +159,19 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
   const t0 = performance.now();
   const windowMs = opts.windowMs ?? 1000;
   const schemas = opts.schemas && opts.schemas.length ? opts.schemas : null;
-  const q = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => db.query<R>(sql, params).then((r) => r.rows);
+  // a single client takes one query at a time: chain them (pg would queue them too, with a deprecation warning)
+  const isPool = typeof (db as Partial<pg.Pool>).totalCount === 'number';
+  let chain: Promise<unknown> = Promise.resolve();
+  const q = <R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> => {
+    if (isPool) return db.query<R>(sql, params).then((r) => r.rows);
+    const next = chain.then(() => db.query<R>(sql, params)).then((r) => r.rows);
+    chain = next.catch(() => undefined);
+    return next;
+  };
 
   const stats1 = windowMs > 0 ? await q<StatsRow>(STATS_SQL, [schemas]) : [];
   const s1At = performance.now();
-  const [server, tables, columns, checks, triggers, viewDeps, funcDeps, indexes, fks, longTx, conns] = await Promise.all([
+  const [server, tables, columns, checks, triggers, viewDeps, funcDeps, indexes, fks, longTx, conns, functions, relations, domains, viewColumns, viewSources] = await Promise.all([
     q<{ num: number; version: string; db: string; settings: Record<string, string> | null }>(SERVER_SQL, [SETTINGS]),
     q<{ oid: number; schema: string; name: string; relkind: string; size: number; index_size: number; rows: number | null; last_analyze: Date | null; mods: number | null; dead: number | null; parent: string | null }>(TABLES_SQL, [schemas]),
     q<{ oid: number; name: string; type: string; not_null: boolean }>(COLUMNS_SQL, [schemas]),
@@ -139,9 +180,14 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
     q<{ oid: number; view: string }>(VIEW_DEPS_SQL, [schemas]),
     q<{ oid: number; func: string }>(FUNC_DEPS_SQL, [schemas]),
     q<{ schema: string; name: string; table: string; size: number; uniq: boolean; prim: boolean; valid: boolean; def: string }>(INDEXES_SQL, [schemas]),
-    q<{ name: string; table: string; references: string; validated: boolean; columns: string[]; indexed: boolean }>(FKS_SQL, [schemas]),
+    q<{ name: string; table: string; references: string; validated: boolean; columns: string[]; ref_columns: string[]; indexed: boolean }>(FKS_SQL, [schemas]),
     q<{ pid: number; state: string | null; age_ms: number; wait_event: string | null; app: string | null; query: string | null; relations: { relation: string; mode: string }[] }>(LONG_TX_SQL, [opts.longTransactionMs ?? 5000]),
     q<{ active: number; total: number; max: number }>(CONNECTIONS_SQL, []),
+    q<{ schema: string; name: string; volatility: 'i' | 's' | 'v'; language: string }>(FUNCTIONS_SQL, [schemas]),
+    q<{ schema: string; name: string; relkind: string }>(RELATIONS_SQL, [schemas]),
+    q<{ schema: string; name: string; constrained: boolean }>(DOMAINS_SQL, [schemas]),
+    q<{ table: string; column: string; view: string }>(VIEW_COLUMN_DEPS_SQL, [schemas]),
+    q<{ view: string; source: string }>(VIEW_SOURCES_SQL, [schemas]),
   ]);
 
   const byOid = new Map<number, CatalogTable>();
@@ -172,8 +218,10 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
   for (const t of list) if (t.parent) byKey.get(t.parent)?.partitions.push(`${t.schema}.${t.name}`);
   for (const c of columns) byOid.get(c.oid)?.columns.push({ name: c.name, type: c.type, notNull: c.not_null });
   for (const c of checks) byOid.get(c.oid)?.checks.push({ name: c.name, def: c.def, validated: c.validated });
+  const triggerList: CatalogSnapshot['triggers'] = [];
   for (const t of triggers) {
     const table = byOid.get(t.oid);
+    if (table) triggerList.push({ table: `${table.schema}.${table.name}`, name: t.name, function: t.func });
     if (!table) continue;
     table.triggers.push(t.name);
     if (!table.dependentFunctions.includes(t.func)) table.dependentFunctions.push(t.func);
@@ -230,10 +278,16 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
     settings: s.settings ?? {},
     tables: list,
     indexes: indexes.map((i) => ({ schema: i.schema, name: i.name, table: i.table, sizeBytes: i.size, unique: i.uniq, primary: i.prim, valid: i.valid, def: i.def })),
-    foreignKeys: fks.map((f) => ({ name: f.name, table: f.table, references: f.references, validated: f.validated, columns: f.columns, indexed: f.indexed })),
+    foreignKeys: fks.map((f) => ({ name: f.name, table: f.table, references: f.references, validated: f.validated, columns: f.columns, referencedColumns: f.ref_columns, indexed: f.indexed })),
     traffic: { windowMs: measuredWindow, tables: traffic },
     longTransactions,
     connections: conns[0] ?? { active: 0, total: 0, max: 100 },
+    functions,
+    relations,
+    triggers: triggerList,
+    domains,
+    viewColumns,
+    viewSources,
   };
 }
 

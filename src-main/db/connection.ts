@@ -3,6 +3,7 @@ import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import type { TlsOptions } from '../../src-shared/domain/connection';
 import { ConfitureError } from '../errors';
+import { registerSecret } from '../logging';
 
 export interface ResolvedConnection {
   config: pg.ClientConfig;
@@ -102,7 +103,11 @@ export function resolveConnectionString(url: string, tls?: TlsOptions, field = '
     application_name: 'confiture',
     connectionTimeoutMillis: 10_000,
   };
-  if (parsed.password) config.password = parsed.password;
+  if (parsed.password) {
+    config.password = parsed.password;
+    // from now on this password is redacted from every log line and stored hook output
+    registerSecret('connection password', parsed.password);
+  }
   return { config, host, port, database, user, label: redactUrl(trimmed), tlsMode: effectiveMode };
 }
 

@@ -137,6 +137,47 @@ export class EmbeddedServer {
     return this.info?.port ?? null;
   }
 
+  /** the JSON file holding the generated password (mode 0600) */
+  get credentialsFile(): string {
+    return path.join(this.opts.baseDir, 'credentials.json');
+  }
+
+  /** a pgpass file for psql (`PGPASSFILE=… psql -h 127.0.0.1 …`), mode 0600 */
+  get pgpassFile(): string {
+    return path.join(this.opts.baseDir, 'pgpass');
+  }
+
+  /**
+   * Is the server we think runs still alive? A crashed or externally stopped server (the child
+   * exited, or the adopted postmaster is gone) is forgotten and reported as stopped, so the next
+   * start() starts it again. Returns the state after the check.
+   */
+  checkAlive(): EmbeddedServer['state'] {
+    if (this.state !== 'running') return this.state;
+    const child = (this.pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } } | null)?.process;
+    let alive: boolean;
+    if (child) alive = child.exitCode === null && child.signalCode === null;
+    else {
+      const pid = readPostmasterPid(this.dataDir);
+      alive = !!pid && pid.pid > 0 && processAlive(pid.pid);
+    }
+    if (!alive) {
+      log().warn('the embedded server is gone (crashed or stopped outside the app)');
+      this.pg = null;
+      this.info = null;
+      this.starting = null;
+      this.state = 'stopped';
+      this.lastError = 'The embedded server stopped unexpectedly (crash, or stopped outside the app); it starts again on demand.';
+    }
+    return this.state;
+  }
+
+  private writePgpass(password: string): void {
+    // hostname:port:database:username:password — base64url holds no ':' or '\' to escape
+    fs.writeFileSync(this.pgpassFile, `127.0.0.1:*:*:postgres:${password}\n`, { mode: 0o600 });
+    fs.chmodSync(this.pgpassFile, 0o600);
+  }
+
   private password(): string {
     const file = path.join(this.opts.baseDir, 'credentials.json');
     if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { password: string }).password;
@@ -148,13 +189,20 @@ export class EmbeddedServer {
 
   /** Starts (or adopts) the server; concurrent callers share one start. */
   start(): Promise<EmbeddedServerInfo> {
-    if (this.info) return Promise.resolve(this.info);
+    // a server that crashed since is started again, not handed out
+    if (this.info && this.checkAlive() === 'running') return Promise.resolve(this.info);
     if (!this.starting) {
       this.state = 'starting';
       this.starting = this.doStart().then(
         (info) => {
           this.info = info;
           this.state = 'running';
+          this.lastError = null;
+          try {
+            this.writePgpass(this.password());
+          } catch (e) {
+            log().warn({ err: (e as Error).message }, 'could not write the pgpass file');
+          }
           return info;
         },
         (e: unknown) => {

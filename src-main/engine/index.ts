@@ -39,7 +39,7 @@ export async function runMigrations(project: Project, target: EngineTarget, opts
 
 /** What `runMigrations` would do, without taking the lock (read-only). */
 export async function planRun(project: Project, db: pg.Pool | pg.ClientBase, opts: PlanOptions): Promise<RunPlan> {
-  const applied = await readApplied(db, project.trackingSchema);
+  const applied = await readApplied(db, project.trackingSchema, project.id);
   return buildPlan(project, applied, opts);
 }
 
@@ -55,8 +55,9 @@ export function urlTarget(url: string): EngineTarget {
   return { label: resolved.label, connect: () => connectClient({ ...resolved, config: { ...resolved.config } }) };
 }
 
-export async function runHistory(db: pg.Pool | pg.ClientBase, schema: string, limit = 50): Promise<RunHistoryEntry[]> {
-  const rows = await readRuns(db, schema, limit);
+/** The runs of one project (other projects sharing the tracking schema are not listed). */
+export async function runHistory(db: pg.Pool | pg.ClientBase, project: Pick<Project, 'trackingSchema' | 'id'>, limit = 50): Promise<RunHistoryEntry[]> {
+  const rows = await readRuns(db, project.trackingSchema, limit, project.id);
   return rows.map((r) => ({
     runId: r.id,
     kind: r.kind,

@@ -5,22 +5,21 @@
  */
 import type pg from 'pg';
 import type { LockTaken } from '../../src-shared/domain/lifecycle';
-import type { LockMonitorSnapshot, LockSession } from '../../src-shared/domain/runner';
+import type { LockMonitorSnapshot, LockSession, SessionIdentity } from '../../src-shared/domain/runner';
 
-interface SessionRow {
+/** The columns of pg_stat_activity a DBA needs to recognise a session (the lock monitor and the blocker dialog). */
+export interface ActivityRow {
   pid: number;
   usename: string | null;
   application_name: string | null;
   client_addr: string | null;
   state: string | null;
   query: string | null;
-  relation: string | null;
-  mode: string | null;
-  waiting_ms: number | null;
   xact_start: Date | null;
 }
 
-function toSession(r: SessionRow): LockSession {
+/** Who a session is, in the names the UI shows. */
+export function sessionIdentity(r: ActivityRow): SessionIdentity {
   return {
     pid: r.pid,
     user: r.usename,
@@ -28,10 +27,22 @@ function toSession(r: SessionRow): LockSession {
     clientAddr: r.client_addr,
     state: r.state,
     query: r.query,
+    xactStart: r.xact_start ? new Date(r.xact_start).toISOString() : null,
+  };
+}
+
+interface SessionRow extends ActivityRow {
+  relation: string | null;
+  mode: string | null;
+  waiting_ms: number | null;
+}
+
+function toSession(r: SessionRow): LockSession {
+  return {
+    ...sessionIdentity(r),
     relation: r.relation,
     mode: r.mode,
     waitingMs: r.waiting_ms === null ? null : Math.round(Number(r.waiting_ms)),
-    xactStart: r.xact_start ? r.xact_start.toISOString() : null,
   };
 }
 

@@ -9,7 +9,8 @@ import type { DriftEntry, Direction, PlannedMigration, RunPlan } from '../../src
 import type { MigrationFile } from '../../src-shared/domain/project';
 import { quoteIdent } from '../db';
 import { ConfitureError } from '../errors';
-import { initParser, parseSql, type ParsedFile } from '../parse';
+import { initParser, type ParsedFile } from '../parse';
+import { parseSqlCached } from '../parse/cache';
 import { canonicalVersion, compareVersions, readMigrationSql, type Project } from '../project';
 import type { EngineConfig } from './config';
 
@@ -23,7 +24,7 @@ export interface PlanOptions {
 
 /** Parses a migration file and throws a located error when it cannot run safely. */
 export function parseMigrationFile(file: string, text: string): ParsedFile {
-  const parsed = parseSql(text, file);
+  const parsed = parseSqlCached(text, file);
   const err = parsed.problems.find((p) => p.severity === 'error');
   if (err) {
     throw new ConfitureError('parse_error', `${path.basename(file)}:${err.line}:${err.column}: ${err.message}`, { file, line: err.line, column: err.column });

@@ -35,10 +35,12 @@ import type { ErrorValue } from '../../src-shared/errors';
 import { ConfitureError, toErrorValue } from '../errors';
 import { childLogger } from '../logging';
 import type { Project } from '../project';
-import { ensureTrackingSchema, finishRun, insertRun, readApplied, readResumePoint, recordMigration, recordMigrationAndCommit, recordStatementProgress, acceptDrift as storeAcceptDrift, type StatementRunRow } from '../store';
+import { ensureTrackingSchema, finishRun, insertRun, readApplied, readResumePoint, recordMigration, recordMigrationAndCommit, recordStatementAndCommit, recordStatementProgress, acceptDrift as storeAcceptDrift, type ResumePoint, type StatementRunRow } from '../store';
 import { initParser } from '../parse';
 import { LockMonitor } from './monitor';
 import { buildPlan } from './plan';
+import { refuseIfIdChanged } from './projects';
+import { probeStatement, settleInterruptedRuns } from './recovery';
 import { acquireRunLock } from './runlock';
 
 /** Where the engine runs: it opens its own dedicated connections and ends them. */
@@ -66,6 +68,12 @@ export interface RunOptions {
   /** where runner and monitor events go (ctx.streams.publish in the app) */
   publish?: (stream: EngineStream, topic: string, event: unknown) => void;
   monitor?: { intervalMs?: number; autoAbortAfterMs?: number };
+  /**
+   * dry_run: also rehearse each migration (after the first) alone, before the plan, so the locks
+   * it takes itself are visible even when an earlier pending migration already holds them
+   * (default true; costs one more execution of each such migration, rolled back)
+   */
+  isolateLocks?: boolean;
   runId?: string;
   approvalId?: string;
   appVersion?: string;
@@ -157,6 +165,8 @@ export class Run {
   private runRowWritten = false;
   private finished: Promise<RunReport> | null = null;
   private readonly by: string;
+  /** per migration (`version:direction`) run outside a transaction: what earlier runs left */
+  private readonly resumePoints = new Map<string, ResumePoint>();
 
   constructor(
     private readonly project: Project,
@@ -311,8 +321,16 @@ export class Run {
       ]);
       this.workerPid = r.rows[0]!.pid;
       this.serverVersionNum = Number(r.rows[0]!.v);
-      if (this.kind !== 'dry_run') await ensureTrackingSchema(this.worker!, this.schema);
-      const applied = await readApplied(this.worker!, this.schema);
+      if (this.kind !== 'dry_run') {
+        await ensureTrackingSchema(this.worker!, this.schema);
+        // before reading anything: a killed run's statement may still be running (and committing)
+        await settleInterruptedRuns(this.worker!, this.schema, this.id, {
+          onWait: (pids) => this.log.warn({ pids }, 'waiting for the statement an interrupted run left running on the server to finish'),
+          cancelled: () => this.aborted !== null,
+        });
+      }
+      const applied = await readApplied(this.worker!, this.schema, this.project.id);
+      if (applied.length === 0) await refuseIfIdChanged(this.worker!, this.project);
       await this.emit('before_load');
       const plan = await buildPlan(this.project, applied, { direction: this.direction, ...(this.opts.to !== undefined ? { to: this.opts.to } : {}), ...(this.opts.steps !== undefined ? { steps: this.opts.steps } : {}) });
       if (plan.drift.length > 0 && !this.opts.acceptDrift) {
@@ -328,7 +346,8 @@ export class Run {
       if (this.kind !== 'dry_run') {
         for (const m of plan.migrations) {
           if (m.transaction !== 'none') continue;
-          const resume = await readResumePoint(this.worker!, this.schema, m.version, m.direction, m.checksum);
+          const resume = await readResumePoint(this.worker!, this.schema, this.project.id, m.version, m.direction, m.checksum);
+          this.resumePoints.set(`${m.version}:${m.direction}`, resume);
           let k = 0;
           while (resume.done.includes(k)) k++;
           if (k > 0) m.resumeFrom = k;
@@ -372,29 +391,35 @@ export class Run {
           host: os.hostname(),
           appVersion: this.opts.appVersion ?? '0.0.0',
           project: this.project.name,
+          projectId: this.project.id,
+          workerPid: this.workerPid,
           targetVersion: this.opts.to ?? null,
           options: { to: this.opts.to ?? null, steps: this.opts.steps ?? null, acceptDrift: this.opts.acceptDrift === true, stepping: this.stepping },
           lockPid: this.lockClient ? ((this.lockClient as unknown as { processID?: number }).processID ?? null) : null,
         });
         this.runRowWritten = true;
         if (plan.drift.length > 0 && this.opts.acceptDrift) {
-          for (const d of plan.drift) await storeAcceptDrift(worker, this.schema, { version: d.version, previous: d.appliedChecksum, current: d.fileChecksum, by: this.by, runId: this.id });
+          for (const d of plan.drift) await storeAcceptDrift(worker, this.schema, { project: this.project.id, version: d.version, previous: d.appliedChecksum, current: d.fileChecksum, by: this.by, runId: this.id });
         }
       }
       this.monitorClient ??= await this.connect();
       this.monitor = new LockMonitor(this.monitorClient, this.id, this.serverVersionNum, Math.min(1000, this.opts.monitor?.intervalMs ?? 1000), {
-        currentPid: () => (this.running ? this.workerPid : null),
+        // the whole run long, not only while a statement runs: paused in step-through inside a
+        // transaction the locks are still held and others queue behind them
+        currentPid: () => (this.report === null && this.worker ? this.workerPid : null),
         onSnapshot: (s) => this.onMonitor(s),
       });
       this.monitor.start();
       this.setState('running');
+      // listed before the gates: a run the before_run gate refuses still reports what it did not run
+      for (const m of plan.migrations) this.results.push({ version: m.version, name: m.name, direction: m.direction, outcome: 'not_run', durationMs: null, attempts: 0, statements: [] });
       await this.emit('run_started', { plan: plan.migrations.map((m) => this.migrationRef(m)) });
       await this.emit('before_run', { plan: plan.migrations.map((m) => this.migrationRef(m)) });
-      for (const m of plan.migrations) this.results.push({ version: m.version, name: m.name, direction: m.direction, outcome: 'not_run', durationMs: null, attempts: 0, statements: [] });
       if (this.kind === 'dry_run') {
         await this.emit('before_dry_run', { plan: plan.migrations.map((m) => this.migrationRef(m)) });
         await worker.query('BEGIN');
         inDryRunTx = true;
+        if (this.opts.isolateLocks !== false) await this.rehearseAlone(plan.migrations);
       }
       for (let i = 0; i < plan.migrations.length; i++) {
         const m = plan.migrations[i]!;
@@ -706,6 +731,7 @@ export class Run {
       if (prologue) await w.query(prologue);
       if (this.aborted) throw new Cancelled(this.aborted);
       await recordMigrationAndCommit(w, this.schema, {
+        project: this.project.id,
         runId: this.id,
         version: m.version,
         name: m.name,
@@ -729,29 +755,36 @@ export class Run {
     const w = this.worker!;
     const rows: StatementRunRow[] = [];
     await w.query("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)", [durationSetting(m.lockTimeoutMs), durationSetting(m.statementTimeoutMs)]);
+    const progress = (row: StatementRunRow) => ({ project: this.project.id, runId: this.id, version: m.version, direction: m.direction, checksum: m.checksum, row });
     try {
+      await this.recoverInFlight(m, res, rows);
       for (const s of m.statements) {
         if (m.resumeFrom !== undefined && s.index < m.resumeFrom) {
-          this.statementDone(m, s, res, { version: m.version, index: s.index, kind: s.kind, line: s.line, outcome: 'skipped', durationMs: null, rows: null, attempts: 0 });
+          if (!res.statements.some((x) => x.index === s.index)) this.statementDone(m, s, res, { version: m.version, index: s.index, kind: s.kind, line: s.line, outcome: 'skipped', durationMs: null, rows: null, attempts: 0 });
           continue;
         }
         for (let attempt = 1; ; attempt++) {
           await this.beforeStatement(m, s);
           const existedBefore = !s.transactional && (await this.indexExists(s));
           const row: StatementRunRow = { index: s.index, kind: s.kind, line: s.line, startedAt: new Date().toISOString(), finishedAt: null, durationMs: null, rows: null, outcome: 'running', error: null, attempts: attempt };
-          await recordStatementProgress(w, this.schema, { runId: this.id, version: m.version, direction: m.direction, checksum: m.checksum, row });
+          // a statement that can run in a transaction commits in one with its success row (a crash
+          // leaves both or neither); one that cannot is marked 'running' first, and after a crash
+          // the next run asks the catalog whether it took effect (recovery.ts)
+          if (!s.transactional) await recordStatementProgress(w, this.schema, progress(row));
           try {
-            const r = await this.exec(m, s, attempt);
+            const r = await this.exec(m, s, attempt, s.transactional ? 'BEGIN;\n' : '');
             Object.assign(row, { finishedAt: new Date().toISOString(), durationMs: r.durationMs, rows: r.rows, outcome: 'success' });
-            await recordStatementProgress(w, this.schema, { runId: this.id, version: m.version, direction: m.direction, checksum: m.checksum, row });
+            if (s.transactional) await recordStatementAndCommit(w, this.schema, progress(row));
+            else await recordStatementProgress(w, this.schema, progress(row));
             rows.push(row);
             const sr: StatementResult = { version: m.version, index: s.index, kind: s.kind, line: s.line, outcome: 'success', durationMs: r.durationMs, rows: r.rows, attempts: attempt };
             this.statementDone(m, s, res, sr);
             await this.afterStatement(m, s, sr);
             break;
           } catch (e) {
+            if (s.transactional) await w.query('ROLLBACK').catch(() => undefined);
             Object.assign(row, { finishedAt: new Date().toISOString(), outcome: this.aborted ? 'cancelled' : 'failure', error: (e as Error).message });
-            await recordStatementProgress(w, this.schema, { runId: this.id, version: m.version, direction: m.direction, checksum: m.checksum, row }).catch(() => undefined);
+            await recordStatementProgress(w, this.schema, progress(row)).catch(() => undefined);
             const lockTimedOut = isPgError(e) && e.code === LOCK_TIMEOUT;
             if (lockTimedOut && !this.aborted && attempt <= retries) {
               // a concurrent build we started and that gave up leaves an INVALID index: drop it before retrying
@@ -770,7 +803,7 @@ export class Run {
       if (this.aborted) throw new Cancelled(this.aborted);
       await w.query('BEGIN');
       try {
-        await recordMigration(w, this.schema, { runId: this.id, version: m.version, name: m.name, checksum: m.checksum, direction: m.direction, by: this.by, durationMs: performance.now() - t0, approvalId: this.opts.approvalId ?? null, statements: rows });
+        await recordMigration(w, this.schema, { project: this.project.id, runId: this.id, version: m.version, name: m.name, checksum: m.checksum, direction: m.direction, by: this.by, durationMs: performance.now() - t0, approvalId: this.opts.approvalId ?? null, statements: rows });
         await w.query('COMMIT');
       } catch (e) {
         await w.query('ROLLBACK').catch(() => undefined);
@@ -779,6 +812,32 @@ export class Run {
     } finally {
       await w.query('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
     }
+  }
+
+  /**
+   * The statement an earlier run attempted and did not record as applied (killed while it ran, or
+   * failed): if the catalog shows it took effect, record it as applied and resume after it; if it
+   * left an INVALID index, drop that first. See recovery.ts.
+   */
+  private async recoverInFlight(m: PlannedMigration, res: MigrationResult, rows: StatementRunRow[]): Promise<void> {
+    const k = m.resumeFrom ?? 0;
+    const s = m.statements[k];
+    const attempt = this.resumePoints.get(`${m.version}:${m.direction}`)?.attempts.get(k);
+    if (!s || s.transactional || !attempt) return;
+    const verdict = await probeStatement(this.worker!, s);
+    this.log.info({ version: m.version, statement: k, previous: attempt.outcome, verdict }, 'statement attempted by an earlier run');
+    if (verdict.took === 'no' && verdict.cleanup) await this.worker!.query(verdict.cleanup);
+    if (verdict.took !== 'yes') return;
+    const now = new Date().toISOString();
+    const row: StatementRunRow = { index: s.index, kind: s.kind, line: s.line, startedAt: now, finishedAt: now, durationMs: null, rows: null, outcome: 'success', error: null, attempts: 0, recovered: `run ${attempt.runId} was interrupted (${attempt.outcome}); ${verdict.evidence}` };
+    await recordStatementProgress(this.worker!, this.schema, { project: this.project.id, runId: this.id, version: m.version, direction: m.direction, checksum: m.checksum, row });
+    rows.push(row);
+    this.statementDone(m, s, res, { version: m.version, index: s.index, kind: s.kind, line: s.line, outcome: 'skipped', durationMs: null, rows: null, attempts: 0 });
+    // statements after it may have been recorded too (a later run's): skip the contiguous run of them
+    const done = new Set(this.resumePoints.get(`${m.version}:${m.direction}`)?.done ?? []);
+    let next = k + 1;
+    while (done.has(next)) next++;
+    m.resumeFrom = next;
   }
 
   private async indexExists(s: PlannedStatement): Promise<boolean> {
@@ -804,6 +863,51 @@ export class Run {
       `SELECT DISTINCT l.relation::text AS oid, l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.granted AND l.locktype = 'relation'`,
     );
     return r.rows;
+  }
+
+  /** lock key (oid:mode) → the statement that first acquired it in this rehearsal */
+  private readonly lockSince = new Map<string, { version: string; index: number }>();
+  /** version:index → the locks the statement acquired with its migration rehearsed alone */
+  private readonly ownLocks = new Map<string, LockTaken[]>();
+  private readonly ownLocksFrom = new Map<string, 'plan' | 'isolated' | 'depends'>();
+
+  /**
+   * Rehearses each migration after the first one alone, at the start of the rehearsal
+   * transaction, each inside a savepoint that is rolled back: ROLLBACK TO SAVEPOINT releases the
+   * locks acquired since it, so each migration starts with no lock held and what it acquires is
+   * its own. A migration that needs an earlier pending one fails alone: it is marked `depends`.
+   */
+  private async rehearseAlone(migrations: PlannedMigration[]): Promise<void> {
+    const w = this.worker!;
+    migrations.forEach((m, i) => {
+      if (i === 0) this.ownLocksFrom.set(m.version, 'plan');
+    });
+    for (const m of migrations.slice(1)) {
+      if (this.aborted) throw new Cancelled();
+      if (!m.statements.some((s) => s.transactional)) continue;
+      await w.query('SAVEPOINT confiture_alone');
+      let ok = true;
+      const found = new Map<number, LockTaken[]>();
+      try {
+        await w.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [durationSetting(m.lockTimeoutMs), durationSetting(m.statementTimeoutMs)]);
+        for (const s of m.statements) {
+          if (!s.transactional) continue;
+          const before = await this.relations();
+          const held = new Set((await this.heldLocks()).map((l) => `${l.oid}:${l.mode}`));
+          await w.query(s.sql);
+          const after = await this.relations();
+          const nameOf = (oid: string) => after.get(oid)?.name ?? before.get(oid)?.name ?? null;
+          found.set(s.index, (await this.heldLocks()).filter((l) => !held.has(`${l.oid}:${l.mode}`) && nameOf(l.oid) !== null).map((l) => ({ relation: nameOf(l.oid)!, mode: l.mode })));
+        }
+      } catch (e) {
+        ok = false;
+        this.log.debug({ version: m.version, err: (e as Error).message }, 'migration cannot be rehearsed alone: it needs an earlier pending migration');
+      }
+      await w.query('ROLLBACK TO SAVEPOINT confiture_alone');
+      await w.query('RELEASE SAVEPOINT confiture_alone');
+      this.ownLocksFrom.set(m.version, ok ? 'isolated' : 'depends');
+      if (ok) for (const [idx, locks] of found) this.ownLocks.set(`${m.version}:${idx}`, locks);
+    }
   }
 
   private async rehearseMigration(m: PlannedMigration, res: MigrationResult): Promise<void> {
@@ -834,18 +938,27 @@ export class Run {
       const nameOf = (oid: string) => after.get(oid)?.name ?? before.get(oid)?.name ?? null;
       const toLock = (l: { oid: string; mode: string }) => ({ relation: nameOf(l.oid)!, mode: l.mode });
       const userLocks = held.filter((l) => nameOf(l.oid) !== null);
+      const here = { version: m.version, index: s.index };
+      for (const l of userLocks) if (!locksBefore.has(`${l.oid}:${l.mode}`) && !this.lockSince.has(`${l.oid}:${l.mode}`)) this.lockSince.set(`${l.oid}:${l.mode}`, here);
       const rewritten: string[] = [];
       for (const [oid, b] of before) {
         const a = after.get(oid);
         if (a && b.relfilenode !== '0' && a.relfilenode !== b.relfilenode) rewritten.push(a.name);
       }
+      const newly = userLocks.filter((l) => !locksBefore.has(`${l.oid}:${l.mode}`)).map(toLock);
+      const from = this.ownLocksFrom.get(m.version) ?? (this.opts.isolateLocks === false ? undefined : 'plan');
+      const own = from === 'isolated' ? this.ownLocks.get(`${m.version}:${s.index}`) : from === 'plan' ? newly : undefined;
       const entry: RehearsedStatement = {
         ...base,
         rehearsed: true,
         durationMs: r.durationMs,
         rows: r.rows,
-        locks: userLocks.filter((l) => !locksBefore.has(`${l.oid}:${l.mode}`)).map(toLock),
-        locksHeld: userLocks.map(toLock),
+        locks: newly,
+        locksHeld: userLocks
+          .map((l) => ({ ...toLock(l), since: this.lockSince.get(`${l.oid}:${l.mode}`) ?? here }))
+          .sort((a, b) => a.relation.localeCompare(b.relation) || a.mode.localeCompare(b.mode)),
+        ...(own ? { ownLocks: own } : {}),
+        ...(from ? { ownLocksFrom: from } : {}),
         rewritten: rewritten.sort(),
       };
       this.rehearsal.push(entry);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ALL_LIFECYCLE_EVENTS, type LifecycleEventName } from '../../src-shared/domain/lifecycle';
+import { checkSqlText } from '../parse';
 
 const VALID_EVENTS = ALL_LIFECYCLE_EVENTS.join(', ');
 
@@ -49,7 +50,14 @@ const SqlHookSchema = z
   .object({
     ...common,
     kind: z.literal('sql'),
-    sql: z.string().min(1),
+    sql: z
+      .string()
+      .min(1)
+      .superRefine((sql, ctx) => {
+        // the same check as every other SQL reader: NUL would silently cut the hook's SQL
+        const problem = checkSqlText(sql);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+      }),
     /** run inside the migration's transaction (rolled back with it) instead of on a pooled connection */
     inTransaction: z.boolean().default(false),
   })

@@ -81,6 +81,9 @@ const RETRY_DEFAULT_RETRIES = 3;
 /** how long past a timeout we wait for a hook that ignores its abort signal */
 const ABANDON_GRACE_MS = 2_000;
 
+/** Phases fired for every migration or statement of a run: their recording writes are queued. */
+const PER_MIGRATION_PHASES = new Set<LifecycleEventName>(['before_migration', 'after_migration', 'before_statement', 'after_statement']);
+
 export function isGatePhase(event: LifecycleEventName): boolean {
   return event.startsWith('before_');
 }
@@ -168,11 +171,28 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
   const done: HookExecution[] = [];
   let readyPromise: Promise<void> | null = null;
   let recordingBroken = false;
+  /** the run whose breakers were read last (breakers are read once per run id, see loadBreakers) */
+  let breakersReadFor: string | null = null;
+  /**
+   * Recording writes (executions, breakers) of the per-migration phases, in order, off the
+   * migration's path: they run one after another in the background and are awaited before any
+   * other phase fires, before breakers are read or listed, and when the run ends (after_run).
+   */
+  let writes: Promise<void> = Promise.resolve();
+  const flushWrites = () => writes;
 
   const breakerOf = (id: string) => breakers.get(id) ?? closedBreaker(id);
 
-  async function loadBreakers(): Promise<void> {
+  /**
+   * Reads the breakers from the tracking schema (shared by every process on the database). With a
+   * run id, once per run: the run lock keeps other runs out meanwhile, and this runner's own
+   * attempts update the in-memory state (and the tracking schema) as they happen.
+   */
+  async function loadBreakers(runId?: string): Promise<void> {
     if (!recording || recordingBroken) return;
+    if (runId !== undefined && breakersReadFor === runId) return;
+    breakersReadFor = runId ?? null;
+    await flushWrites();
     try {
       for (const b of await readBreakers(pool!, schema)) breakers.set(b.hookId, b);
     } catch (e) {
@@ -193,17 +213,27 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
     return readyPromise;
   }
 
-  async function persistBreaker(rec: BreakerRecord, warnings: string[]): Promise<void> {
-    breakers.set(rec.hookId, rec);
-    if (!recording || recordingBroken) return;
+  /** A recording write: awaited (its failure a warning of the phase), or queued when deferred. */
+  async function write(fn: () => Promise<void>, failure: (e: Error) => string, warnings: string[], defer: boolean): Promise<void> {
+    if (defer) {
+      writes = writes.then(fn).catch((e: Error) => log.warn({ err: failure(e) }, 'hook recording failed'));
+      return;
+    }
+    await flushWrites();
     try {
-      await saveBreaker(pool!, schema, rec);
+      await fn();
     } catch (e) {
-      warnings.push(`breaker of ${rec.hookId} not saved: ${(e as Error).message}`);
+      warnings.push(failure(e as Error));
     }
   }
 
-  async function record(e: HookExecution, h: HookConfig, secrets: SecretBag, warnings: string[]): Promise<void> {
+  async function persistBreaker(rec: BreakerRecord, warnings: string[], defer: boolean): Promise<void> {
+    breakers.set(rec.hookId, rec);
+    if (!recording || recordingBroken) return;
+    await write(() => saveBreaker(pool!, schema, rec), (e) => `breaker of ${rec.hookId} not saved: ${e.message}`, warnings, defer);
+  }
+
+  async function record(e: HookExecution, h: HookConfig, secrets: SecretBag, warnings: string[], defer: boolean): Promise<void> {
     done.push(e);
     const fields = { runId: e.runId, phase: e.phase, hookId: e.hookId, kind: e.kind, attempt: e.attempt, outcome: e.outcome, durationMs: e.durationMs, final: e.final, error: e.error };
     if (e.outcome === 'success') log.info(fields, 'hook execution');
@@ -215,14 +245,15 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       // a display callback must not break the run
     }
     if (!recording || recordingBroken) return;
-    try {
-      await insertExecution(pool!, schema, e);
-    } catch (err) {
-      warnings.push(`execution of ${e.hookId} not recorded: ${secrets.redact((err as Error).message)}`);
-    }
+    await write(() => insertExecution(pool!, schema, e), (err) => `execution of ${e.hookId} not recorded: ${secrets.redact(err.message)}`, warnings, defer);
   }
 
-  async function fire(event: LifecycleEventName, rawCtx: LifecycleContext, fireOpts: FireOptions = {}): Promise<PhaseResult> {
+  function fire(event: LifecycleEventName, rawCtx: LifecycleContext, fireOpts: FireOptions = {}): Promise<PhaseResult> {
+    return firePhase(event, rawCtx, fireOpts, false);
+  }
+
+  /** `defer`: queue the recording writes (the engine's per-migration phases, see `writes`) */
+  async function firePhase(event: LifecycleEventName, rawCtx: LifecycleContext, fireOpts: FireOptions, defer: boolean): Promise<PhaseResult> {
     const phaseStart = Date.now();
     let hooks = orderedHooks(config, event);
     if (fireOpts.onlyHook !== undefined) hooks = hooks.filter((h) => h.id === fireOpts.onlyHook);
@@ -231,7 +262,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
     if (hooks.length === 0) return result;
 
     await ready();
-    await loadBreakers();
+    await loadBreakers(rawCtx.runId);
     const ctx = plainContext({ ...rawCtx, event });
     const txClient: LifecycleSqlClient | null = rawCtx.transactionClient ?? null;
     const settings = phaseSettings(config, event);
@@ -276,7 +307,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       const now = Date.now();
       const e = execution(h, 1, now, now, 'skipped', null, reason, true, new SecretBag());
       result.executions.push(e);
-      await record(e, h, new SecretBag(), result.warnings);
+      await record(e, h, new SecretBag(), result.warnings, defer);
       status.set(h.id, 'failed');
       if (countsAsFailure) settleFailure(h, reason);
     };
@@ -296,12 +327,12 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
           const reason = `circuit breaker open after ${view.consecutiveFailures} consecutive failures; next probe at ${view.retryAt}`;
           const e = execution(h, attempt, now, now, 'breaker_open', null, reason, true, secrets);
           result.executions.push(e);
-          await record(e, h, secrets, result.warnings);
+          await record(e, h, secrets, result.warnings, defer);
           status.set(h.id, 'failed');
           settleFailure(h, reason);
           return;
         }
-        if (admission.admission === 'probe') await persistBreaker(admission.next, result.warnings);
+        if (admission.admission === 'probe') await persistBreaker(admission.next, result.warnings, defer);
         const timeoutMs = Math.min(h.timeoutMs, remaining);
         const abort = new AbortController();
         const onPhaseAbort = () => abort.abort();
@@ -330,14 +361,14 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
         const finished = Date.now();
         if (!r.ok && abort.signal.aborted && !r.timedOut) r = { ...r, timedOut: true };
         const rec = afterAttempt(breakerOf(h.id), h.breaker, r.ok, finished);
-        await persistBreaker(rec, result.warnings);
+        await persistBreaker(rec, result.warnings, defer);
         const retryWanted = h.policy === 'retry' ? r.retryable !== false : r.retryable === true;
         const backoff = backoffDelay(h, attempt);
         const willRetry = !r.ok && attempt < maxAttempts && retryWanted && rec.state !== 'open' && finished + backoff < deadline && !phaseAbort.signal.aborted;
         const outcome: HookOutcome = r.ok ? 'success' : r.timedOut ? 'timeout' : 'failure';
         const e = execution(h, attempt, started, finished, outcome, r.output, r.error, !willRetry, secrets);
         result.executions.push(e);
-        await record(e, h, secrets, result.warnings);
+        await record(e, h, secrets, result.warnings, defer);
         if (r.ok) {
           status.set(h.id, 'ok');
           return;
@@ -392,7 +423,10 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
 
   const listener: LifecycleListener = async (ctx): Promise<GateDecision | void> => {
     try {
-      const r = await fire(ctx.event, ctx);
+      const perMigration = PER_MIGRATION_PHASES.has(ctx.event);
+      // the run-level phases (after_run last) wait for the queued writes: a finished run is recorded
+      if (!perMigration) await flushWrites();
+      const r = await firePhase(ctx.event, ctx, {}, perMigration);
       if (r.gate && !r.gate.proceed) return r.gate;
       return undefined;
     } catch (e) {

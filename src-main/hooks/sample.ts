@@ -2,10 +2,9 @@
  * A realistic context for `confiture hooks test`: the project's first pending (or first)
  * migration and its first statement, parsed with the real parser.
  */
-import fs from 'node:fs';
 import type { MigrationFile } from '../../src-shared/domain/project';
 import type { LifecycleContext, LifecycleEventName, RunKind, StatementRef } from '../../src-shared/domain/lifecycle';
-import { initParser, parseSql } from '../parse';
+import { initParser, parseSqlFile } from '../parse';
 import { newRunId } from './runner';
 
 export interface SampleOptions {
@@ -20,7 +19,7 @@ export interface SampleOptions {
 async function firstStatement(m: MigrationFile): Promise<StatementRef | undefined> {
   try {
     await initParser();
-    const parsed = parseSql(fs.readFileSync(m.upPath, 'utf8'), m.upPath);
+    const parsed = parseSqlFile(m.upPath);
     const s = parsed.statements[0];
     if (!s) return undefined;
     return { index: 0, kind: s.kind, sql: s.sql.slice(0, 2000), line: s.range.start.line };

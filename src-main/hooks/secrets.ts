@@ -3,31 +3,29 @@
  * routing keys and command env. Every value resolved that way is remembered and replaced by
  * `[redacted:NAME]` in outputs, errors and logs.
  */
+import { redactText } from '../logging';
+
 export class HookConfigError extends Error {}
 
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** Values shorter than this are not redacted (they would mangle ordinary text). */
-const MIN_SECRET_LENGTH = 4;
-
 export class SecretBag {
   private readonly values = new Map<string, string>();
 
+  /** Remembers a resolved secret; any length counts (a 3-character token is still a token). */
   add(name: string, value: string): void {
-    if (value.length >= MIN_SECRET_LENGTH) this.values.set(value, name);
+    if (value.length > 0) this.values.set(value, name);
   }
 
-  /** Replaces every known secret (raw or URL-encoded) with `[redacted:NAME]`. */
+  /**
+   * Replaces every known secret with `[redacted:NAME]`: the ones resolved for this hook, and
+   * every secret the process knows (connection passwords, PGPASSWORD, DATABASE_URL's password),
+   * raw, URL-encoded or JSON-escaped, plus passwords inside URLs (logging/redact.ts).
+   */
   redact(text: string): string;
   redact(text: string | null): string | null;
   redact(text: string | null): string | null {
-    if (text === null || this.values.size === 0) return text;
-    let out = text;
-    const sorted = [...this.values.entries()].sort((a, b) => b[0].length - a[0].length);
-    for (const [value, name] of sorted) {
-      for (const form of new Set([value, encodeURIComponent(value)])) out = out.split(form).join(`[redacted:${name}]`);
-    }
-    return out;
+    return text === null ? null : redactText(text, this.values);
   }
 }
 

@@ -30,7 +30,7 @@ export async function testHooks(
     if (!hook.enabled) throw new ConfitureError('invalid_input', `Hook "${o.hookId}" is disabled (enabled: false)`, { field: 'hook' });
   }
   const v = await pool.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
-  const applied = (await readApplied(pool, project.trackingSchema).catch(() => [])).map((a) => a.version);
+  const applied = (await readApplied(pool, project.trackingSchema, project.id).catch(() => [])).map((a) => a.version);
   const ctx = await sampleContext(o.phase, { project, database: { label: o.databaseLabel, serverVersionNum: Number(v.rows[0]?.v ?? 0) }, applied });
   const runner = runnerForProject(project, pool, o.onExecution ? { onExecution: o.onExecution } : {});
   return runner.fire(o.phase, ctx, o.hookId !== undefined ? { onlyHook: o.hookId } : {});

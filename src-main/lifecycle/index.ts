@@ -6,7 +6,8 @@
  *   before_approval → after_approval`, emitted to all listeners (so hooks can gate on them) when
  *   the project requires approvals or a hook listens to those phases. The risk report comes from
  *   one catalog snapshot shared with the rule library (src-main/review);
- * - the approval gate (`risk.requireApprovalAbove`) on each `before_migration`;
+ * - the approval gate (`risk.requireApprovalAbove`, default `low`) on each `before_migration`, with
+ *   the approvals verified against the anchor in the target database first (fail closed);
  * - the risk service's history (rehearsal measurements, predictions vs actual durations);
  * - the SLO check after each run, violations raised as `alert_slo_violation`;
  * - perf baselines around the run when `perf.autoAroundMigrations` is on, with regressions
@@ -18,7 +19,7 @@ import type pg from 'pg';
 import type { GateDecision, LifecycleContext, LifecycleEventName, LifecycleListener } from '../../src-shared/domain/lifecycle';
 import type { HookExecution } from '../../src-shared/domain/hooks';
 import type { RiskReport } from '../../src-shared/domain/risk';
-import { approvalGate } from '../approval';
+import { approvalContextFor, approvalGate } from '../approval';
 import { runnerForProject, type HookRunner } from '../hooks';
 import { childLogger } from '../logging';
 import { perfAroundMigrations, perfConfigOf } from '../perf';
@@ -40,6 +41,8 @@ export interface StandardListenerOptions {
   onSloCheck?: (check: RunSloCheck) => void;
   /** more listeners (CLI progress printing ...) */
   extra?: LifecycleListener[];
+  /** where approvals are anchored when not in the target itself (a fleet's control database) */
+  approvalAnchor?: pg.Pool;
 }
 
 export interface StandardListeners {
@@ -111,6 +114,8 @@ export function standardListeners(project: Project, pool: pg.Pool, opts: Standar
           if (!m) throw new Error(`the risk report has no entry for ${version}`);
           return m;
         },
+        // before every gated apply: the audit chain, the approval files and the anchor in the target database
+        verify: () => approvalContextFor(project, opts.approvalAnchor ?? pool),
       }),
     );
   }

@@ -1,12 +1,15 @@
 /**
  * One pass over a parsed file that every rule shares: transaction structure, timeouts set so
- * far, tables created in the file, the strongest lock of each statement, and the schema the
- * file creates or changes (columns, comments, RLS, grants) for the compliance rules.
+ * far, tables created in the file, the locks of each statement (asked of the locks service, with
+ * the same catalog and plan state as risk), and the schema the file creates or changes (columns,
+ * comments, RLS, grants) for the compliance rules.
  */
 import type { ParsedFile, ParsedStatement } from '../parse';
 import type { SourcePosition } from '../../src-shared/domain/statement';
-import { alterCmds, definedColumns, targetTable, display, isZeroDuration, keyFromParts, names, setting, tableKey, typeRef, type ColumnDef, type TypeRef } from './ast';
-import { statementLock, type StatementLock } from './locks';
+import type { LockAnalysis, RelationLock, StatementLocks } from '../../src-shared/domain/locks';
+import type { CatalogSnapshot, CatalogTable } from '../../src-shared/domain/catalog';
+import { analyzeLocks, strength, type PlanChecks } from '../locks';
+import { alterCmds, definedColumns, display, isZeroDuration, keyFromParts, names, setting, tableKey, typeRef, type ColumnDef, type TypeRef } from './ast';
 import type { LintCatalog, LintCatalogTable, LintInputs } from './types';
 
 export interface StatementFacts {
@@ -15,9 +18,18 @@ export interface StatementFacts {
   inExplicitBlock: boolean;
   lockTimeoutSet: boolean;
   statementTimeoutSet: boolean;
-  lock: StatementLock | null;
-  /** an earlier statement of the same transaction already holds AccessExclusiveLock on this table */
-  accessExclusiveHeldOn: string | null;
+  /** what the locks service says this statement takes (every relation) */
+  locks: StatementLocks;
+  /**
+   * relations on which an earlier statement of the same transaction already holds
+   * AccessExclusiveLock (relations that existed before this file)
+   */
+  accessExclusiveHeld: string[];
+}
+
+/** A lock that makes ordinary traffic or other DDL wait (ShareUpdateExclusiveLock and up) on a relation that existed before this file. */
+export function isTableLock(l: RelationLock): boolean {
+  return l.existing && strength(l.mode) >= strength('ShareUpdateExclusiveLock');
 }
 
 export interface SchemaColumn {
@@ -63,36 +75,39 @@ export class FileAnalysis {
   /** the text is ASCII-only: byte offsets are character offsets */
   private ascii: boolean | null = null;
   private schemaMemo: SchemaChanges | null = null;
+  /** the locks service's answer for this file */
+  readonly locks: LockAnalysis;
 
   constructor(
     readonly file: ParsedFile,
     readonly pgVersion: number,
     readonly catalog: LintCatalog | undefined,
     inputs: LintInputs,
+    plan?: PlanChecks,
   ) {
     this.wrapped = !file.directives.noTransaction && !file.hasTransactionControl && !file.hasNonTransactional;
+    this.locks = analyzeLocks(file, { pgVersion, catalog: catalog ? (catalog.snapshot ?? snapshotOf(catalog)) : null, ...(plan ? { plan } : {}) });
     let explicit = false;
     let lockTimeout = (file.directives.lockTimeoutMs ?? 0) > 0 || (inputs.runnerLockTimeoutMs ?? 0) > 0;
     let statementTimeout = (file.directives.statementTimeoutMs ?? 0) > 0 || (inputs.runnerStatementTimeoutMs ?? 0) > 0;
-    let heldAE = new Set<string>();
+    let heldAE: string[] = [];
     for (const stmt of file.statements) {
-      const lock = statementLock(stmt, pgVersion);
-      const table = lock?.table ?? targetTable(stmt);
+      const locks = this.locks.statements[stmt.index]!;
       const inTransaction = explicit || this.wrapped;
       this.facts.push({
         inTransaction,
         inExplicitBlock: explicit,
         lockTimeoutSet: lockTimeout,
         statementTimeoutSet: statementTimeout,
-        lock,
-        accessExclusiveHeldOn: table && heldAE.has(table) && inTransaction ? table : null,
+        locks,
+        accessExclusiveHeld: inTransaction ? [...heldAE] : [],
       });
       if (stmt.txControl === 'begin') explicit = true;
       else if (stmt.txControl === 'commit' || stmt.txControl === 'rollback' || stmt.txControl === 'prepare') {
         explicit = false;
-        heldAE = new Set();
+        heldAE = [];
       }
-      if (lock?.mode === 'AccessExclusiveLock' && lock.table && (explicit || this.wrapped)) heldAE.add(lock.table);
+      if (explicit || this.wrapped) for (const l of locks.locks) if (l.mode === 'AccessExclusiveLock' && l.existing && !heldAE.includes(l.relation)) heldAE.push(l.relation);
       const s = setting(stmt);
       if (s?.name === 'lock_timeout') lockTimeout = !isZeroDuration(s.value);
       if (s?.name === 'statement_timeout') statementTimeout = !isZeroDuration(s.value);
@@ -118,8 +133,13 @@ export class FileAnalysis {
   /** "orders (~12.0M rows, 3.2 GB)" when the catalog knows the table, else "orders". */
   tableLabel(table: string | null | undefined): string {
     if (!table) return 'the table';
-    const t = this.catalogTable(table);
+    const t = this.catalogTable(table) ?? this.catalogTable(table.includes('.') ? table : `public.${table}`);
     return t ? `${display(table)} (~${formatCount(t.rows)} rows, ${formatBytes(t.bytes)})` : display(table);
+  }
+
+  /** Locks of a statement that make traffic or DDL wait, on relations that existed before the file, strongest first. */
+  tableLocks(stmt: ParsedStatement): RelationLock[] {
+    return this.facts[stmt.index]!.locks.locks.filter(isTableLock).sort((a, b) => strength(b.mode) - strength(a.mode));
   }
 
   /** File byte offset (libpg-query locations) → line/column. */
@@ -204,6 +224,29 @@ function readSchema(file: ParsedFile): SchemaChanges {
       if (!fact.isGrant && fact.toPublic) for (const o of objects) s.revokedFromPublic.add(o);
     }
   }
+  return s;
+}
+
+const synthesized = new WeakMap<LintCatalog, CatalogSnapshot>();
+
+/** A catalog given as tables only (no snapshot): the same facts in the snapshot shape the locks service reads. */
+function snapshotOf(catalog: LintCatalog): CatalogSnapshot {
+  let s = synthesized.get(catalog);
+  if (s) return s;
+  const tables: CatalogTable[] = [];
+  for (const [key, t] of catalog.tables) {
+    if (!key.includes('.')) continue;
+    const [schema, name] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
+    tables.push({
+      oid: 0, schema, name, relkind: 'r', sizeBytes: t.bytes, indexBytes: 0, rowEstimate: t.rows, lastAnalyze: null, modsSinceAnalyze: null, deadTuples: null,
+      parent: null, partitions: [], columns: [...t.columns].map(([n, type]) => ({ name: n, type, notNull: false })), checks: [], triggers: [], dependentViews: [], dependentFunctions: [],
+    });
+  }
+  s = {
+    takenAt: '', tookMs: 0, database: '', server: { versionNum: 0, major: 0, version: '' }, settings: {}, tables, indexes: [], foreignKeys: [],
+    traffic: { windowMs: 0, tables: [] }, longTransactions: [], connections: { active: 0, total: 0, max: 0 },
+  };
+  synthesized.set(catalog, s);
   return s;
 }
 

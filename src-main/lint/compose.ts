@@ -41,7 +41,7 @@ export interface ComposeOptions {
   configFile?: string;
   /** its text, to find the line of each key */
   configText?: string;
-  /** --pg-version or the connected server's version; wins over lint.pgVersion */
+  /** --pg-version (wins over everything) or the connected server's version (lint.pgVersion, when set, pins another) */
   pgVersion?: { value: number; source: 'cli' | 'server' };
   /** --fail-on style override */
   failOn?: Severity;
@@ -303,12 +303,18 @@ export function composeRuleSet(raw: Partial<LintConfig> | undefined, opts: Compo
     state.set(id, { id, version: rule.version, enabled: true, severity: rule.severity, options: {}, from: 'built-in', trail: [{ setting: 'included', value: `${id}@${rule.version}`, source: { kind: 'default', label: 'built-in' } }] });
   }
 
-  const pgVersion = opts.pgVersion?.value ?? config.pgVersion ?? DEFAULT_PG_VERSION;
-  const pgVersionSource: SettingSource = opts.pgVersion
-    ? { kind: 'cli', label: opts.pgVersion.source === 'cli' ? '--pg-version' : 'connected server' }
+  // --pg-version wins; a pinned lint.pgVersion wins over the connected server; the server's
+  // version wins over the default
+  const cli = opts.pgVersion?.source === 'cli' ? opts.pgVersion : undefined;
+  const server = opts.pgVersion?.source === 'server' ? opts.pgVersion : undefined;
+  const pgVersion = cli?.value ?? config.pgVersion ?? server?.value ?? DEFAULT_PG_VERSION;
+  const pgVersionSource: SettingSource = cli
+    ? { kind: 'cli', label: '--pg-version' }
     : config.pgVersion
-      ? lines.source(['lint', 'pgVersion'], 'lint.pgVersion')
-      : { kind: 'default', label: `default (PostgreSQL ${DEFAULT_PG_VERSION})` };
+      ? lines.source(['lint', 'pgVersion'], `lint.pgVersion${server ? ` (pinned; the connected server is PostgreSQL ${server.value})` : ''}`)
+      : server
+        ? { kind: 'cli', label: 'connected server' }
+        : { kind: 'default', label: `default (PostgreSQL ${DEFAULT_PG_VERSION})` };
   const failOn = opts.failOn ?? config.failOn;
 
   const rules = new Map<string, ComposedRule>();

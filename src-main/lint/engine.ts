@@ -7,6 +7,7 @@ import { composeRuleSet, type ComposedRuleSet } from './compose';
 import { BUILT_IN_RULES } from './registry';
 import { readSuppressions, suppressionFor } from './suppress';
 import type { AnyRule, LintCatalog, LintInputs, Report, RuleContext } from './types';
+import type { PlanChecks } from '../locks';
 
 export interface LintOptions {
   /** composed configuration; default: the default libraries */
@@ -15,6 +16,11 @@ export interface LintOptions {
   pgVersion?: number;
   catalog?: LintCatalog;
   inputs?: LintInputs;
+  /**
+   * plan state of earlier migrations (the same object for every file of a plan, in order): lint
+   * then knows what they created and proved, as locks and risk do
+   */
+  plan?: PlanChecks;
 }
 
 /** Tables at least this big raise size-sensitive findings one severity level. */
@@ -74,7 +80,7 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): FileLin
   const ruleSet = options.ruleSet ?? defaultRuleSet();
   const pgVersion = options.pgVersion ?? ruleSet.pgVersion;
   const inputs = options.inputs ?? {};
-  const analysis = new FileAnalysis(file, pgVersion, options.catalog, inputs);
+  const analysis = new FileAnalysis(file, pgVersion, options.catalog, inputs, options.plan);
   const findings: Finding[] = [];
   const index = byNodeType(file);
   for (const composed of ruleSet.rules.values()) {

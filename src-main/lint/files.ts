@@ -4,13 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LintReport } from '../../src-shared/domain/lint';
 import { ConfitureError } from '../errors';
-import { initParser, parseSql } from '../parse';
+import { initParser, parseLimits, parseSqlFile } from '../parse';
+import { parseSqlCached } from '../parse/cache';
 import { CONFIG_FILE, loadConfig, openValidProject, findMigration, readMigrationSql, type Project } from '../project';
 import { composeRuleSet, type ComposeOptions, type ComposedRuleSet } from './compose';
 import type { LintConfig } from './config';
 import { lintInWorkers, PARALLEL_MIN_FILES } from './parallel';
 import { lintParsed, summarise } from './engine';
 import type { LintCatalog, LintInputs } from './types';
+import { newPlanChecks } from '../locks';
 
 /** Composes the rule set of a project folder (or the defaults when it has no confiture.yaml). */
 export interface ProjectRuleSet {
@@ -62,52 +64,79 @@ export interface LintPathsOptions {
   inputs?: Omit<LintInputs, 'hasDownMigration'>;
   /** approval status per file path */
   approved?: (file: string) => boolean | undefined;
+  /** files linted so far (a CLI counter); the single-thread path then yields every 100 files so it can be drawn */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export async function lintPaths(files: string[], opts: LintPathsOptions): Promise<LintReport> {
   const parser = initParser();
+  // read once: process.env is a slow getter, and parseLimits() reads it twice per call
+  const limits = parseLimits();
   const lintFile = (file: string) =>
-    lintParsed(parseSql(fs.readFileSync(file, 'utf8'), file), {
+    lintParsed(parseSqlFile(file, limits), {
       ruleSet: opts.ruleSet,
       ...(opts.catalog ? { catalog: opts.catalog } : {}),
       inputs: { ...opts.inputs, hasDownMigration: hasDownFile(file), approved: opts.approved?.(file) },
     });
   if (opts.source && !opts.catalog && !opts.approved && (opts.threads ?? 1) > 1 && files.length >= PARALLEL_MIN_FILES) {
     // this thread lints too: its parser is loaded, and a worker takes a few hundred ms to start
-    const job = { files, config: opts.source.config, compose: opts.source.compose, inputs: opts.inputs ?? {} };
+    let done = 0;
+    const job = { files, config: opts.source.config, compose: opts.source.compose, inputs: opts.inputs ?? {}, onFiles: (n: number) => opts.onProgress?.((done += n), files.length) };
     // workers start before this thread loads its parser, so the two start-ups overlap
     const results = await lintInWorkers(job, Math.min(opts.threads!, os.availableParallelism?.() ?? os.cpus().length), (batch) => batch.map(lintFile), parser);
     return summarise(results, opts.ruleSet);
   }
   await parser;
-  return summarise(files.map(lintFile), opts.ruleSet);
+  if (!opts.onProgress) return summarise(files.map(lintFile), opts.ruleSet);
+  const results = [];
+  for (let i = 0; i < files.length; i += 100) {
+    results.push(...files.slice(i, i + 100).map(lintFile));
+    opts.onProgress(Math.min(files.length, i + 100), files.length);
+    await new Promise((r) => setImmediate(r));
+  }
+  return summarise(results, opts.ruleSet);
 }
 
 export interface LintProjectOptions {
   pgVersion?: { value: number; source: 'cli' | 'server' };
   catalog?: LintCatalog;
-  /** only this migration */
+  /** only this migration (earlier ones still feed the plan state) */
   version?: string;
+  /** versions not yet applied: only they feed the plan state (default: every migration) */
+  pending?: string[];
   approved?: boolean;
 }
 
-/** Lints a project's up migrations (or one of them) with its composed configuration. */
+/**
+ * Lints a project's up migrations (or one of them) with its composed configuration, as one plan:
+ * the migrations are read in version order with one plan state, so a file knows what earlier
+ * migrations created and proved (the same facts the locks service and the risk model use).
+ * With `pending`, only those versions feed the plan (the others are applied: the catalog has them).
+ */
 export async function lintProject(dir: string, opts: LintProjectOptions = {}): Promise<LintReport & { project: Project }> {
   const project = openValidProject(dir);
   const { ruleSet, engine } = projectRuleSet(project.dir, opts.pgVersion ? { pgVersion: opts.pgVersion } : {});
-  const migrations = opts.version ? [findMigration(project, opts.version)] : project.migrations;
+  const only = opts.version ? findMigration(project, opts.version) : null;
   await initParser();
-  const results = migrations.map((m) =>
-    lintParsed(parseSql(readMigrationSql(m.upPath), m.upPath), {
+  const plan = newPlanChecks();
+  const results = [];
+  for (const m of project.migrations) {
+    const feeds = !opts.pending || opts.pending.includes(m.version);
+    if (!feeds && m !== only) continue;
+    const parsed = parseSqlCached(readMigrationSql(m.upPath), m.upPath);
+    const result = lintParsed(parsed, {
       ruleSet,
       ...(opts.catalog ? { catalog: opts.catalog } : {}),
+      ...(feeds ? { plan } : {}),
       inputs: {
         hasDownMigration: m.downPath !== null,
         ...(opts.approved !== undefined ? { approved: opts.approved } : {}),
         runnerLockTimeoutMs: engine?.lockTimeout ?? 0,
         runnerStatementTimeoutMs: engine?.statementTimeout ?? 0,
       },
-    }),
-  );
+    });
+    if (!only || m === only) results.push(result);
+    if (m === only) break;
+  }
   return { ...summarise(results, ruleSet), project };
 }

@@ -35,7 +35,7 @@ export const BATCH_FILES = 100;
  * two batches in flight so they never wait for this thread to finish its own batch.
  */
 export async function lintInWorkers(
-  job: ParallelJob & { files: string[] },
+  job: ParallelJob & { files: string[]; /** called as batches finish, with their file count (progress) */ onFiles?: (n: number) => void },
   threads = os.availableParallelism?.() ?? os.cpus().length,
   local?: (files: string[]) => FileLintResult[],
   /** this thread lints only once this settles (e.g. its parser's WASM is loaded): workers start meanwhile */
@@ -73,6 +73,7 @@ export async function lintInWorkers(
         if ('error' in m) return fail(new Error(m.error));
         inFlight--;
         results[m.batch] = m.results;
+        job.onFiles?.(m.results.length);
         send();
       });
       w.once('error', fail);
@@ -85,6 +86,7 @@ export async function lintInWorkers(
     while (next < batches.length) {
       const batch = next++;
       results[batch] = local(batches[batch]!);
+      job.onFiles?.(batches[batch]!.length);
       // let worker answers in, so they get their next batch
       await new Promise((r) => setImmediate(r));
     }

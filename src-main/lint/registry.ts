@@ -32,6 +32,7 @@ import identifierTooLong from './rules/identifier-too-long';
 import invalidSuppression from './rules/invalid-suppression';
 import multipleAlterTable from './rules/multiple-alter-table';
 import parseError from './rules/parse-error';
+import emptyMigration from './rules/empty-migration';
 import preferBigintOverInt from './rules/prefer-bigint-over-int';
 import preferBigintOverSmallint from './rules/prefer-bigint-over-smallint';
 import preferIdentity from './rules/prefer-identity';
@@ -92,6 +93,7 @@ export const RULES: readonly AnyRule[] = [
   invalidSuppression,
   multipleAlterTable,
   parseError,
+  emptyMigration,
   preferBigintOverInt,
   preferBigintOverSmallint,
   preferIdentity,
@@ -134,7 +136,7 @@ export const REMOVED_RULES: Readonly<Record<string, { removedIn: string; replace
 };
 
 /** Rules that run whatever the configuration says (they report on the file and the suppressions themselves). */
-export const BUILT_IN_RULES = ['parse-error', 'invalid-suppression'] as const;
+export const BUILT_IN_RULES = ['parse-error', 'invalid-suppression', 'empty-migration'] as const;
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 export function getRule(id: string): AnyRule | undefined {

@@ -1,4 +1,5 @@
 import type { ParsedFile, ParsedStatement } from '../parse';
+import type { CatalogSnapshot } from '../../src-shared/domain/catalog';
 import type { RuleEquivalents, Severity } from '../../src-shared/domain/lint';
 import type { FileAnalysis } from './analysis';
 
@@ -11,6 +12,8 @@ import type { FileAnalysis } from './analysis';
  */
 export interface LintCatalog {
   tables: Map<string, LintCatalogTable>;
+  /** the snapshot itself: the locks service reads FKs, indexes, functions, TimeZone from it */
+  snapshot?: CatalogSnapshot;
 }
 
 export interface LintCatalogTable {

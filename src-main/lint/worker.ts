@@ -1,7 +1,6 @@
 /** A worker thread that lints the batches of files it is sent (see parallel.ts). */
-import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { initParser, parseSql } from '../parse';
+import { initParser, parseLimits, parseSqlFile } from '../parse';
 import { composeRuleSet } from './compose';
 import { lintParsed } from './engine';
 import { hasDownFile } from './files';
@@ -13,7 +12,8 @@ const ruleSet = composeRuleSet(job.config, job.compose);
 parentPort!.on('message', ({ batch, files }: WorkerBatch) => {
   let answer: WorkerAnswer;
   try {
-    const results = files.map((file) => lintParsed(parseSql(fs.readFileSync(file, 'utf8'), file), { ruleSet, inputs: { ...job.inputs, hasDownMigration: hasDownFile(file) } }));
+    const limits = parseLimits();
+    const results = files.map((file) => lintParsed(parseSqlFile(file, limits), { ruleSet, inputs: { ...job.inputs, hasDownMigration: hasDownFile(file) } }));
     answer = { batch, results };
   } catch (e) {
     answer = { batch, error: e instanceof Error ? e.message : String(e) };

@@ -1,12 +1,20 @@
 /**
- * analyzeLocks: the parsed model (+ an optional catalog snapshot) → per statement, the locks
- * taken on each relation, rewrite/scan facts and what they block. Pure; never touches a server.
+ * analyzeLocks: the parsed model (+ an optional catalog snapshot, + the plan state of earlier
+ * migrations) → per statement, the locks taken on each relation, rewrite/scan facts, what they
+ * block, and what could not be decided without a catalog. Pure; never touches a server.
  */
-import type { CatalogForeignKey, CatalogIndex, CatalogSnapshot, CatalogTable } from '../../src-shared/domain/catalog';
-import type { LockAnalysis, LockMode, LockRole, OperationClass, RelationLock, StatementLocks } from '../../src-shared/domain/locks';
-import type { ParsedFile, ParsedStatement } from '../parse';
+import type { CatalogIndex, CatalogSnapshot, CatalogTable } from '../../src-shared/domain/catalog';
+import type { LockAnalysis, LockMode, LockRole, OperationClass, RelationLock, StatementLocks, UnknownFact } from '../../src-shared/domain/locks';
+import { parseSql, type ParsedFile, type ParsedStatement } from '../parse';
+import { catalogMaps, type CatalogIndexMaps } from './catalog-maps';
+import { canonicalTypeName, parseFormatType, typeChangeVerdict, type TypeRef } from './column-types';
 import { blocksOf, lockModeFromNumber, strength } from './modes';
+import { defaultConstraintName, newPlanChecks, type PlanChecks } from './plan';
 import { lockRule, ruleAppliesTo, type LockRule } from './rules';
+import { defaultVolatility, walk } from './volatility';
+
+export { catalogMaps, type CatalogIndexMaps } from './catalog-maps';
+export { newPlanChecks, type PlanChecks } from './plan';
 
 export interface AnalyzeLocksOptions {
   /** PostgreSQL major version (13–18) or server_version_num (150004) */
@@ -18,21 +26,10 @@ export interface AnalyzeLocksOptions {
    */
   createdBefore?: ReadonlySet<string>;
   /**
-   * CHECK (col IS NOT NULL) constraints added/validated by earlier migrations of the plan; the
-   * analyzer reads it and records this file's own into it (pass the same object for every file)
+   * what earlier migrations of the plan created or proved; the analyzer reads it and records this
+   * file's own facts into it (pass the same object for every file of a plan, in order)
    */
   plan?: PlanChecks;
-}
-
-/** NOT NULL proofs that build up over a plan: `schema.table.column` → proven by a validated CHECK. */
-export interface PlanChecks {
-  proven: Set<string>;
-  /** NOT VALID checks by `schema.table.constraint` → `schema.table.column`, waiting for VALIDATE */
-  pending: Map<string, string>;
-}
-
-export function newPlanChecks(): PlanChecks {
-  return { proven: new Set(), pending: new Map() };
 }
 
 export function majorVersion(v: number): number {
@@ -44,130 +41,41 @@ export function displayName(schema: string, name: string): string {
   return schema === 'public' ? name : `${schema}.${name}`;
 }
 
+function displayOf(key: string): string {
+  const i = key.indexOf('.');
+  return i < 0 ? key : displayName(key.slice(0, i), key.slice(i + 1));
+}
+
 interface RangeVarLike {
   relname?: string;
   schemaname?: string;
+  inh?: boolean;
 }
 
-/** Lookup maps over a catalog, built once per snapshot. */
-export interface CatalogIndexMaps {
-  tables: Map<string, CatalogTable>;
-  indexes: Map<string, CatalogIndex>;
-  indexesByTable: Map<string, CatalogIndex[]>;
-  fksByTable: Map<string, CatalogForeignKey[]>;
-  fksByReferenced: Map<string, CatalogForeignKey[]>;
-  sourcesOfView: Map<string, string[]>;
+function namesOf(list: unknown): string[] {
+  return ((list as { String?: { sval?: string } }[] | undefined) ?? []).map((n) => n.String?.sval ?? '').filter(Boolean);
 }
 
-const mapsCache = new WeakMap<CatalogSnapshot, CatalogIndexMaps>();
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}
-
-export function catalogMaps(catalog: CatalogSnapshot): CatalogIndexMaps {
-  const cached = mapsCache.get(catalog);
-  if (cached) return cached;
-  const maps: CatalogIndexMaps = {
-    tables: new Map(),
-    indexes: new Map(),
-    indexesByTable: new Map(),
-    fksByTable: new Map(),
-    fksByReferenced: new Map(),
-    sourcesOfView: new Map(),
+function typeRefOf(typeName: unknown): TypeRef | null {
+  const t = typeName as { names?: unknown; typmods?: { A_Const?: { ival?: { ival?: number } } }[]; arrayBounds?: unknown[] } | undefined;
+  const parts = namesOf(t?.names);
+  if (parts.length === 0) return null;
+  const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
+  return {
+    name: parts[parts.length - 1]!.toLowerCase(),
+    schema: schema === 'pg_catalog' ? null : schema,
+    typmods: (t?.typmods ?? []).map((m) => m.A_Const?.ival?.ival ?? 0),
+    array: Array.isArray(t?.arrayBounds) && t.arrayBounds.length > 0,
   };
-  for (const t of catalog.tables) {
-    maps.tables.set(`${t.schema}.${t.name}`, t);
-    for (const v of t.dependentViews) push(maps.sourcesOfView, v, `${t.schema}.${t.name}`);
-  }
-  for (const i of catalog.indexes) {
-    maps.indexes.set(`${i.schema}.${i.name}`, i);
-    push(maps.indexesByTable, i.table, i);
-  }
-  for (const fk of catalog.foreignKeys) {
-    push(maps.fksByTable, fk.table, fk);
-    push(maps.fksByReferenced, fk.references, fk);
-  }
-  mapsCache.set(catalog, maps);
-  return maps;
 }
 
-const VOLATILE_FUNCTIONS = new Set([
-  'random', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4',
-  'uuidv4', 'uuidv7', 'nextval', 'txid_current', 'pg_current_xact_id', 'random_normal', 'setseed',
+const BUILTIN_TYPES = new Set([
+  'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'bool', 'text', 'varchar', 'bpchar', 'char', 'name', 'bytea', 'date', 'time', 'timetz', 'timestamp',
+  'timestamptz', 'interval', 'uuid', 'json', 'jsonb', 'xml', 'inet', 'cidr', 'macaddr', 'macaddr8', 'money', 'bit', 'varbit', 'tsvector', 'tsquery', 'oid',
+  'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'regclass',
+  'serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2', 'citext', 'hstore', 'ltree', 'geometry', 'geography', 'vector', 'jsonpath',
 ]);
-const STABLE_OR_IMMUTABLE_FUNCTIONS = new Set([
-  'now', 'transaction_timestamp', 'statement_timestamp', 'current_date', 'lower', 'upper', 'coalesce', 'to_jsonb', 'jsonb_build_object',
-  'json_build_object', 'array', 'make_interval', 'to_timestamp', 'to_date', 'length', 'abs', 'round', 'concat',
-]);
-
-/** Walks an AST value, calling `visit` on every `{ Type: body }` node. */
-function walk(value: unknown, visit: (type: string, body: Record<string, unknown>) => void): void {
-  if (Array.isArray(value)) {
-    for (const v of value) walk(v, visit);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (/^[A-Z]/.test(k) && v && typeof v === 'object' && !Array.isArray(v)) visit(k, v as Record<string, unknown>);
-    walk(v, visit);
-  }
-}
-
-/** 'volatile' | 'safe' | 'unknown' for a DEFAULT expression. */
-function defaultVolatility(expr: unknown): 'volatile' | 'safe' | 'unknown' {
-  let result: 'volatile' | 'safe' | 'unknown' = 'safe';
-  walk({ root: expr }, (type, body) => {
-    if (type === 'FuncCall') {
-      const names = (body.funcname as { String?: { sval?: string } }[] | undefined) ?? [];
-      const name = names[names.length - 1]?.String?.sval?.toLowerCase() ?? '';
-      if (VOLATILE_FUNCTIONS.has(name)) result = 'volatile';
-      else if (!STABLE_OR_IMMUTABLE_FUNCTIONS.has(name) && result === 'safe') result = 'unknown';
-    } else if (type === 'SubLink' && result === 'safe') result = 'unknown';
-  });
-  return result;
-}
-
-function typeNameOf(typeName: unknown): { name: string; mods: number[] } {
-  const t = typeName as { names?: { String?: { sval?: string } }[]; typmods?: { A_Const?: { ival?: { ival?: number } } }[]; arrayBounds?: unknown[] } | undefined;
-  const names = (t?.names ?? []).map((n) => n.String?.sval ?? '').filter((n) => n !== 'pg_catalog');
-  const mods = (t?.typmods ?? []).map((m) => m.A_Const?.ival?.ival ?? 0);
-  return { name: (names[names.length - 1] ?? '').toLowerCase() + (t?.arrayBounds ? '[]' : ''), mods };
-}
-
-/** Normalises `character varying(20)` / `varchar` / `numeric(10,2)` into {family, a, b}. */
-function normaliseType(name: string, mods: number[]): { family: string; a: number | null; b: number | null } {
-  const alias: Record<string, string> = {
-    'character varying': 'varchar', varchar: 'varchar', text: 'text', numeric: 'numeric', decimal: 'numeric', int4: 'int4', integer: 'int4', int: 'int4',
-    int8: 'int8', bigint: 'int8', int2: 'int2', smallint: 'int2', 'bit varying': 'varbit', varbit: 'varbit', bpchar: 'bpchar', character: 'bpchar', char: 'bpchar',
-  };
-  return { family: alias[name] ?? name, a: mods[0] ?? null, b: mods[1] ?? null };
-}
-
-function parseFormattedType(formatted: string): { family: string; a: number | null; b: number | null } {
-  const m = /^([a-z ]+?)(?:\((\d+)(?:,(\d+))?\))?(\[\])?$/.exec(formatted.trim().toLowerCase());
-  if (!m) return { family: formatted, a: null, b: null };
-  const t = normaliseType(m[1]! + (m[4] ?? ''), []);
-  return { family: t.family, a: m[2] ? Number(m[2]) : null, b: m[3] ? Number(m[3]) : null };
-}
-
-/** Binary-coercible changes PostgreSQL applies without rewriting the table. */
-export function isCoercibleTypeChange(fromFormatted: string, toName: string, toMods: number[]): boolean {
-  const from = parseFormattedType(fromFormatted);
-  const to = normaliseType(toName, toMods);
-  if (from.family === 'varchar' && to.family === 'varchar') return to.a === null || (from.a !== null && to.a >= from.a);
-  if (from.family === 'varchar' && to.family === 'text') return true;
-  if (from.family === 'text' && to.family === 'varchar') return to.a === null;
-  if (from.family === 'varbit' && to.family === 'varbit') return to.a === null || (from.a !== null && to.a >= from.a);
-  if (from.family === 'numeric' && to.family === 'numeric') {
-    if (to.a === null) return true;
-    if (from.a === null) return false;
-    return (to.b ?? 0) === (from.b ?? 0) && to.a >= from.a;
-  }
-  return from.family === to.family && from.a === to.a && from.b === to.b;
-}
+const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2']);
 
 const OPERATION_WEIGHT: Record<OperationClass, number> = { none: 0, catalog: 1, dml: 2, scan: 3, refresh: 4, index_build: 5, rewrite: 6 };
 
@@ -179,6 +87,20 @@ interface Ctx {
   createdBefore: ReadonlySet<string>;
   plan: PlanChecks;
   notFound: string[];
+  /** the session's TimeZone: a SET earlier in the file, else the catalog's, else unknown */
+  timeZone: string | null;
+  /** the server's default TimeZone (catalog), null without a catalog */
+  serverTimeZone: string | null;
+}
+
+interface Resolved {
+  key: string;
+  display: string;
+  existing: boolean;
+  table: CatalogTable | null;
+  index: CatalogIndex | null;
+  /** relkind when known (catalog or plan) */
+  relkind: string | null;
 }
 
 class Binder {
@@ -187,6 +109,8 @@ class Binder {
   readonly notes: string[] = [];
   readonly docs = new Set<string>();
   readonly tables: string[] = [];
+  readonly unknowns: UnknownFact[] = [];
+  readonly commands: string[] = [];
   rewrites = false;
   scans = false;
   operation: OperationClass = 'none';
@@ -195,8 +119,8 @@ class Binder {
   safe: string[] = [];
   constructor(private readonly ctx: Ctx) {}
 
-  /** Resolves a name to `schema.name` (null schema when unknown) and whether it pre-exists. */
-  resolve(name: string | RangeVarLike | null | undefined): { key: string; display: string; existing: boolean; table: CatalogTable | null; index: CatalogIndex | null } | null {
+  /** Resolves a name to `schema.name` (public when unqualified) and whether it pre-exists. */
+  resolve(name: string | RangeVarLike | null | undefined): Resolved | null {
     if (!name) return null;
     let schema: string | null;
     let rel: string;
@@ -209,24 +133,21 @@ class Binder {
       rel = name.relname;
       schema = name.schemaname ?? null;
     }
-    const candidates = schema ? [`${schema}.${rel}`] : [`public.${rel}`];
+    const key = `${schema ?? 'public'}.${rel}`;
+    const display = displayOf(key);
     const maps = this.ctx.maps;
-    for (const key of candidates) {
-      const table = maps?.tables.get(key) ?? null;
-      const index = maps?.indexes.get(key) ?? null;
-      if (table || index) {
-        const [s, n] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
-        return { key, display: displayName(s, n), existing: !this.ctx.created.has(key), table, index };
-      }
-    }
-    const key = candidates[0]!;
     const created = this.ctx.created.has(key);
+    const table = maps?.tables.get(key) ?? null;
+    const index = maps?.indexes.get(key) ?? null;
+    const other = maps?.relations.get(key) ?? null;
+    if (table || index || other) return { key, display, existing: !created, table, index, relkind: table?.relkind ?? (index ? 'i' : other) };
+    const planned = this.ctx.plan.relations.get(key) ?? null;
     // created by an earlier migration of the plan: committed (and usable by others) before this
     // file runs, so it exists for the lock analysis; the risk model knows it starts empty.
     // Not in the catalog and not created by this plan: it may live in another schema of the
     // search_path — treat it as existing (size unknown) rather than as harmless
-    if (maps && !created && !this.ctx.createdBefore.has(key) && !this.ctx.notFound.includes(key)) this.ctx.notFound.push(key);
-    return { key, display: schema ? displayName(schema, rel) : rel, existing: !created, table: null, index: null };
+    if (maps && !created && !planned && !this.ctx.createdBefore.has(key) && !this.ctx.notFound.includes(key)) this.ctx.notFound.push(key);
+    return { key, display, existing: !created, table: null, index: null, relkind: planned };
   }
 
   lock(name: string | RangeVarLike | null | undefined, mode: LockMode, role: LockRole): void {
@@ -235,9 +156,22 @@ class Binder {
     this.lockResolved(r.display, r.existing, mode, role);
   }
 
-  lockResolved(display: string, existing: boolean, mode: LockMode, role: LockRole): void {
+  lockResolved(display: string, existing: boolean, mode: LockMode, role: LockRole, unresolved = false): void {
     const prev = this.locks.get(display);
-    if (!prev || strength(mode) > strength(prev.mode)) this.locks.set(display, { relation: display, mode, role: prev && prev.role === 'target' ? 'target' : role, existing });
+    if (!prev || strength(mode) > strength(prev.mode)) {
+      this.locks.set(display, { relation: display, mode, role: prev && prev.role === 'target' ? 'target' : role, existing: prev ? prev.existing || existing : existing, ...(unresolved ? { unresolved: true } : {}) });
+    }
+  }
+
+  /** A lock on relations we cannot name without a catalog: stated as such, and as an unknown. */
+  lockUnresolved(description: string, mode: LockMode, role: LockRole, reason: string): void {
+    this.lockResolved(description, true, mode, role, true);
+    this.unknown('locks', reason);
+  }
+
+  unknown(fact: UnknownFact['fact'], reason: string): void {
+    this.certainty = 'assumed';
+    if (!this.unknowns.some((u) => u.fact === fact && u.reason === reason)) this.unknowns.push({ fact, reason });
   }
 
   apply(ruleId: string, target: RangeVarLike | string | null, extra: { referenced?: (RangeVarLike | string)[]; sources?: (RangeVarLike | string)[]; parent?: RangeVarLike | string | null; partitions?: (RangeVarLike | string)[]; mode?: LockMode } = {}): LockRule {
@@ -294,9 +228,11 @@ class Binder {
       operation: this.operation,
       tables: this.tables,
       certainty: this.certainty,
+      unknowns: this.unknowns,
+      commands: this.commands.length ? this.commands : this.rules.slice(0, 1),
       transactional: this.transactional && stmt.transactional,
       safeAlternative: this.safe.length ? [...new Set(this.safe)].join('; ') : null,
-      notes: [...new Set(this.notes)],
+      notes: [...new Set([...this.notes, ...this.unknowns.map((u) => u.reason)])],
       docs: [...this.docs],
     };
   }
@@ -310,214 +246,45 @@ function rangeVars(node: unknown): RangeVarLike[] {
   return out;
 }
 
-function namesOf(list: unknown): string[] {
-  return ((list as { String?: { sval?: string } }[] | undefined) ?? []).map((n) => n.String?.sval ?? '').filter(Boolean);
+/**
+ * What executing a query reads: the relations it names plus, through the catalog, the relations
+ * of every view among them (the planner expands views, each opened ACCESS SHARE).
+ */
+function executedSources(ctx: Ctx, direct: (RangeVarLike | string)[]): (RangeVarLike | string)[] {
+  const out: (RangeVarLike | string)[] = [...direct];
+  const maps = ctx.maps;
+  if ((!maps || maps.viewSources.size === 0) && ctx.plan.viewSources.size === 0) return out;
+  const seen = new Set<string>();
+  const queue = direct.map((d) => (typeof d === 'string' ? (d.includes('.') ? d : `public.${d}`) : keyOfRange(d))).filter((k): k is string => !!k);
+  while (queue.length) {
+    const k = queue.shift()!;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    // a view (re)defined by the plan reads what its new query reads, not what the catalog says
+    const planned = ctx.plan.viewSources.get(k);
+    for (const src of planned ?? maps?.viewSources.get(k) ?? []) {
+      out.push(src);
+      if (maps?.relations.get(src) === 'v' || ctx.plan.relations.get(src) === 'v') queue.push(src);
+    }
+  }
+  return out;
 }
 
 function hasOption(list: unknown, name: string): boolean {
   return Array.isArray(list) && list.some((d) => (d as { DefElem?: { defname?: string } }).DefElem?.defname === name);
 }
 
-type Cmd = { subtype?: string; name?: string; def?: Record<string, unknown> };
-
-function keyOf(b: Binder, name: RangeVarLike | string | null | undefined): string | null {
-  return b.resolve(name)?.key ?? null;
+function keyOfRange(rv: RangeVarLike | null | undefined): string | null {
+  return rv?.relname ? `${rv.schemaname ?? 'public'}.${rv.relname}` : null;
 }
 
-function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cmd): void {
-  const tkey = keyOf(b, target);
-  const table = tkey ? (ctx.maps?.tables.get(tkey) ?? null) : null;
-  switch (cmd.subtype) {
-    case 'AT_AddColumn': {
-      const col = (cmd.def?.ColumnDef ?? {}) as { colname?: string; typeName?: unknown; constraints?: { Constraint?: Record<string, unknown> }[] };
-      const cons = (col.constraints ?? []).map((c) => c.Constraint ?? {});
-      const type = typeNameOf(col.typeName).name;
-      const def = cons.find((c) => c.contype === 'CONSTR_DEFAULT');
-      const gen = cons.find((c) => c.contype === 'CONSTR_GENERATED');
-      const fk = cons.find((c) => c.contype === 'CONSTR_FOREIGN');
-      if (cons.some((c) => c.contype === 'CONSTR_IDENTITY')) b.apply('alter_table.add_column.identity', target);
-      else if (gen) {
-        const virtual = gen.generated_kind === 'v' || (gen.generated_kind !== 's' && ctx.major >= 18);
-        b.apply(virtual ? 'alter_table.add_column.virtual_generated' : 'alter_table.add_column.stored_generated', target);
-      } else if (['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2'].includes(type)) b.apply('alter_table.add_column.serial', target);
-      else if (fk) b.apply('alter_table.add_column.references', target, { referenced: [fk.pktable as RangeVarLike] });
-      else if (def) {
-        const v = defaultVolatility(def.raw_expr);
-        b.apply(v === 'volatile' ? 'alter_table.add_column.default_volatile' : 'alter_table.add_column.default_constant', target);
-        if (v === 'unknown') {
-          b.certainty = 'assumed';
-          b.notes.push('the DEFAULT calls a function whose volatility is unknown here: a VOLATILE one rewrites the table');
-        }
-      } else if (cons.some((c) => c.contype === 'CONSTR_NOTNULL')) b.apply('alter_table.add_column.not_null_no_default', target);
-      else b.apply('alter_table.add_column', target);
-      if (!table && !ctx.maps) {
-        /* a user-defined domain type with constraints would rewrite; needs the catalog */
-      }
-      return;
-    }
-    case 'AT_ColumnDefault':
-    case 'AT_CookedColumnDefault':
-      b.apply('alter_table.column_default', target);
-      return;
-    case 'AT_AlterColumnType': {
-      const def = (cmd.def?.ColumnDef ?? {}) as { typeName?: { typmods?: unknown }; raw_default?: unknown };
-      const to = typeNameOf(def.typeName);
-      const toMods = to.mods;
-      const col = table?.columns.find((c) => c.name === cmd.name);
-      if (col && !def.raw_default && isCoercibleTypeChange(col.type, to.name, toMods)) {
-        b.apply('alter_table.alter_type.coercible', target);
-      } else {
-        b.apply('alter_table.alter_type.rewrite', target);
-        if (!col && b.resolve(target)?.existing) {
-          b.certainty = 'assumed';
-          b.notes.push('current column type unknown without a catalog: a rewrite is assumed (varchar widening, varchar→text and numeric precision increases do not rewrite)');
-        }
-      }
-      return;
-    }
-    case 'AT_SetNotNull': {
-      const proven = table?.checks.some((c) => c.validated && normaliseCheck(c.def) === `${cmd.name ?? ''} is not null`) || (!!tkey && ctx.plan.proven.has(`${tkey}.${cmd.name ?? ''}`));
-      b.apply(proven && ctx.major >= 12 ? 'alter_table.set_not_null.proven' : 'alter_table.set_not_null', target);
-      return;
-    }
-    case 'AT_DropNotNull':
-      b.apply('alter_table.drop_not_null', target);
-      return;
-    case 'AT_DropColumn':
-      b.apply('alter_table.drop_column', target);
-      return;
-    case 'AT_SetStatistics':
-    case 'AT_SetOptions':
-    case 'AT_ResetOptions':
-      b.apply('alter_table.set_statistics', target);
-      return;
-    case 'AT_SetStorage':
-    case 'AT_SetCompression':
-      b.apply('alter_table.set_storage', target);
-      return;
-    case 'AT_DropExpression':
-      b.apply('alter_table.drop_expression', target);
-      return;
-    case 'AT_SetExpression':
-      b.apply('alter_table.set_expression', target);
-      return;
-    case 'AT_AddIdentity':
-    case 'AT_SetIdentity':
-    case 'AT_DropIdentity':
-      b.apply('alter_table.identity', target);
-      return;
-    case 'AT_AddConstraint': {
-      const c = (cmd.def?.Constraint ?? {}) as Record<string, unknown>;
-      const notValid = c.skip_validation === true;
-      switch (c.contype) {
-        case 'CONSTR_CHECK':
-          b.apply(notValid ? 'alter_table.add_check.not_valid' : 'alter_table.add_check', target);
-          if (tkey) {
-            for (const col of notNullColumns(c.raw_expr)) {
-              if (!notValid) ctx.plan.proven.add(`${tkey}.${col}`);
-              else if (typeof c.conname === 'string') ctx.plan.pending.set(`${tkey}.${c.conname}`, `${tkey}.${col}`);
-            }
-          }
-          return;
-        case 'CONSTR_FOREIGN':
-          b.apply(notValid ? 'alter_table.add_fk.not_valid' : 'alter_table.add_fk', target, { referenced: [c.pktable as RangeVarLike] });
-          return;
-        case 'CONSTR_UNIQUE':
-        case 'CONSTR_PRIMARY':
-          if (c.indexname) {
-            b.apply('alter_table.add_constraint_using_index', target);
-            if (c.contype === 'CONSTR_PRIMARY') b.notes.push('PRIMARY KEY USING INDEX sets NOT NULL on the key columns, which scans the table if they are nullable');
-          } else b.apply('alter_table.add_unique', target);
-          return;
-        case 'CONSTR_EXCLUSION':
-          b.apply('alter_table.add_exclude', target);
-          return;
-        case 'CONSTR_NOTNULL':
-          b.apply(notValid ? 'alter_table.add_not_null_not_valid' : 'alter_table.set_not_null', target);
-          return;
-        default:
-          b.apply('alter_table.other', target);
-          return;
-      }
-    }
-    case 'AT_ValidateConstraint': {
-      const pendingCheck = tkey ? ctx.plan.pending.get(`${tkey}.${cmd.name ?? ''}`) : undefined;
-      if (pendingCheck) ctx.plan.proven.add(pendingCheck);
-      const fk = tkey ? ctx.maps?.fksByTable.get(tkey)?.find((f) => f.name === cmd.name) : undefined;
-      if (fk) b.apply('alter_table.validate_constraint.fk', target, { referenced: [fk.references] });
-      else {
-        b.apply('alter_table.validate_constraint', target);
-        if (!ctx.maps) b.notes.push('if this is a foreign key, the referenced table also gets RowShareLock');
-      }
-      return;
-    }
-    case 'AT_DropConstraint': {
-      const fk = tkey ? ctx.maps?.fksByTable.get(tkey)?.find((f) => f.name === cmd.name) : undefined;
-      if (fk) b.apply('alter_table.drop_constraint.fk', target, { referenced: [fk.references] });
-      else {
-        b.apply('alter_table.drop_constraint', target);
-        if (!ctx.maps) b.notes.push('if this is a foreign key, the referenced table is also locked ACCESS EXCLUSIVE');
-      }
-      return;
-    }
-    case 'AT_SetRelOptions':
-    case 'AT_ResetRelOptions':
-    case 'AT_ReplaceRelOptions':
-      b.apply('alter_table.set_reloptions', target);
-      return;
-    case 'AT_ClusterOn':
-    case 'AT_DropCluster':
-      b.apply('alter_table.cluster_on', target);
-      return;
-    case 'AT_SetTableSpace':
-      b.apply('alter_table.set_tablespace', target);
-      return;
-    case 'AT_SetLogged':
-    case 'AT_SetUnLogged':
-      b.apply('alter_table.set_logged', target);
-      return;
-    case 'AT_SetAccessMethod':
-      b.apply('alter_table.set_access_method', target);
-      return;
-    case 'AT_AttachPartition': {
-      const pc = (cmd.def?.PartitionCmd ?? {}) as { name?: RangeVarLike };
-      b.apply('alter_table.attach_partition', target, { partitions: pc.name ? [pc.name] : [] });
-      // the duration is the scan of the partition being attached, not of the (empty) parent
-      const part = b.resolve(pc.name);
-      const parentDisplay = b.resolve(target)?.display;
-      b.tables.splice(0, b.tables.length, ...b.tables.filter((x) => x !== parentDisplay), ...(part ? [part.display] : []));
-      return;
-    }
-    case 'AT_DetachPartition':
-    case 'AT_DetachPartitionFinalize': {
-      const pc = (cmd.def?.PartitionCmd ?? {}) as { name?: RangeVarLike; concurrent?: boolean };
-      const conc = pc.concurrent === true || cmd.subtype === 'AT_DetachPartitionFinalize';
-      b.apply(conc ? 'alter_table.detach_partition_concurrently' : 'alter_table.detach_partition', target, { partitions: pc.name ? [pc.name] : [] });
-      return;
-    }
-    case 'AT_ChangeOwner':
-      b.apply('alter_table.owner', target);
-      return;
-    case 'AT_EnableRowSecurity':
-    case 'AT_DisableRowSecurity':
-    case 'AT_ForceRowSecurity':
-    case 'AT_NoForceRowSecurity':
-      b.apply('alter_table.row_security', target);
-      return;
-    case 'AT_ReplicaIdentity':
-      b.apply('alter_table.replica_identity', target);
-      return;
-    default:
-      if (cmd.subtype && /^AT_(Enable|Disable)(Always|Replica)?Trig/.test(cmd.subtype)) {
-        b.apply('alter_table.trigger_toggle', target);
-        return;
-      }
-      b.apply('alter_table.other', target);
-      b.notes.push(`${cmd.subtype ?? 'this sub-command'} is not in the lock table`);
-  }
+function keyOfParts(parts: string[]): string | null {
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? `public.${parts[0]}` : parts.slice(-2).join('.');
 }
 
-/** `CHECK ((status IS NOT NULL))` → `status is not null`. */
+type Cmd = { subtype?: string; name?: string; def?: Record<string, unknown>; behavior?: string };
+
 /** Columns a CHECK expression proves NOT NULL (`col IS NOT NULL`, possibly AND-ed). */
 function notNullColumns(expr: unknown): string[] {
   const out: string[] = [];
@@ -535,13 +302,544 @@ function normaliseCheck(def: string): string {
   return def.replace(/^CHECK\s*/i, '').replace(/[()]/g, '').replace(/"/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-const NO_LOCK_NODES = new Set([
-  'CreateFunctionStmt', 'CompositeTypeStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CreateSchemaStmt',
-  'CreateExtensionStmt', 'AlterExtensionStmt', 'CreateDomainStmt', 'AlterDomainStmt', 'VariableSetStmt', 'VariableShowStmt', 'TransactionStmt', 'GrantStmt', 'GrantRoleStmt',
-  'AlterOwnerStmt', 'AlterFunctionStmt', 'DefineStmt', 'CreateRoleStmt', 'AlterRoleStmt', 'DropRoleStmt', 'AlterDefaultPrivilegesStmt',
-  'CreateCastStmt', 'CreateOpClassStmt', 'CreateConversionStmt', 'AlterObjectSchemaStmt', 'DiscardStmt', 'CheckPointStmt', 'NotifyStmt', 'ListenStmt',
-  'CreatedbStmt', 'DropdbStmt', 'AlterDatabaseStmt', 'AlterDatabaseSetStmt', 'AlterSystemStmt', 'CreatePublicationStmt', 'AlterPublicationStmt',
+/** The current type of a column: the plan (this file or earlier migrations), then the catalog. */
+function columnType(ctx: Ctx, table: string, column: string): TypeRef | null {
+  const planned = ctx.plan.columns.get(table)?.get(column);
+  if (planned) return planned;
+  const t = ctx.maps?.tables.get(table)?.columns.find((c) => c.name === column);
+  return t ? parseFormatType(t.type) : null;
+}
+
+/** Foreign keys of a table (catalog and plan): name, its columns, the other table, referenced columns. */
+function foreignKeysOf(ctx: Ctx, table: string): { name: string; columns: string[]; references: string; referencedColumns: string[] | null }[] {
+  const out = (ctx.maps?.fksByTable.get(table) ?? []).map((f) => ({ name: f.name, columns: f.columns, references: f.references, referencedColumns: f.referencedColumns ?? null }));
+  for (const f of ctx.plan.foreignKeys) if (f.table === table && !out.some((o) => o.name === f.name)) out.push({ name: f.name, columns: f.columns, references: f.references, referencedColumns: null });
+  return out;
+}
+
+function foreignKeysReferencing(ctx: Ctx, table: string): { name: string; table: string; referencedColumns: string[] | null }[] {
+  const out = (ctx.maps?.fksByReferenced.get(table) ?? []).map((f) => ({ name: f.name, table: f.table, referencedColumns: f.referencedColumns ?? null }));
+  for (const f of ctx.plan.foreignKeys) if (f.references === table && !out.some((o) => o.name === f.name && o.table === f.table)) out.push({ name: f.name, table: f.table, referencedColumns: f.referencedColumns ?? null });
+  return out;
+}
+
+/** Does this catalog/plan know the table well enough to say it has no other foreign keys? */
+function knowsTable(ctx: Ctx, table: string): boolean {
+  return !!ctx.maps?.tables.has(table) || ctx.plan.relations.has(table) || ctx.created.has(table);
+}
+
+/** A column type a constrained domain could hide: decides a rewrite on ADD COLUMN. */
+function domainVerdict(ctx: Ctx, type: TypeRef | null): 'constrained' | 'plain' | 'unknown' {
+  if (!type) return 'plain';
+  const name = canonicalTypeName(type.name);
+  if (!type.schema && BUILTIN_TYPES.has(name)) return 'plain';
+  const key = `${type.schema ?? 'public'}.${type.name}`;
+  const planned = ctx.plan.types.get(key);
+  if (planned) return planned === 'constrained_domain' ? 'constrained' : 'plain';
+  if (ctx.maps?.has.domains) {
+    const d = ctx.maps.domains.get(key);
+    return d ? 'constrained' : 'plain';
+  }
+  return 'unknown';
+}
+
+/** Records what a column definition tells the plan: its type, and an inline REFERENCES. */
+function recordColumn(ctx: Ctx, table: string, tableName: string, col: { colname?: string; typeName?: unknown; constraints?: { Constraint?: Record<string, unknown> }[] }): void {
+  if (!col.colname) return;
+  const type = typeRefOf(col.typeName);
+  if (type) {
+    const cols = ctx.plan.columns.get(table) ?? new Map<string, TypeRef>();
+    cols.set(col.colname, { ...type, name: SERIAL_TYPES.has(type.name) ? (type.name.includes('big') || type.name === 'serial8' ? 'int8' : type.name.includes('small') || type.name === 'serial2' ? 'int2' : 'int4') : canonicalTypeName(type.name) });
+    ctx.plan.columns.set(table, cols);
+  }
+  for (const c of col.constraints ?? []) {
+    const con = c.Constraint ?? {};
+    if (con.contype === 'CONSTR_PRIMARY') (ctx.plan.primaryKeys ??= new Map()).set(table, [col.colname]);
+    if (con.contype === 'CONSTR_FOREIGN' && con.pktable) {
+      const ref = keyOfRange(con.pktable as RangeVarLike);
+      if (ref) ctx.plan.foreignKeys.push({ name: typeof con.conname === 'string' ? con.conname : defaultConstraintName(tableName, [col.colname], 'fkey'), table, columns: [col.colname], references: ref, ...referencedColumnsOf(ctx, ref, con) });
+    }
+  }
+}
+
+/** The columns a foreign key points at: written, else the primary key the plan created for the referenced table (else unknown). */
+function referencedColumnsOf(ctx: Ctx, ref: string, con: Record<string, unknown>): { referencedColumns?: string[] } {
+  const written = namesOf(con.pk_attrs);
+  if (written.length) return { referencedColumns: written };
+  const planned = ctx.plan.primaryKeys?.get(ref);
+  return planned ? { referencedColumns: planned } : {};
+}
+
+function recordTableConstraint(ctx: Ctx, table: string, tableName: string, con: Record<string, unknown>): void {
+  if (con.contype === 'CONSTR_PRIMARY') {
+    const keys = namesOf(con.keys);
+    if (keys.length) (ctx.plan.primaryKeys ??= new Map()).set(table, keys);
+    return;
+  }
+  if (con.contype !== 'CONSTR_FOREIGN' || !con.pktable) return;
+  const ref = keyOfRange(con.pktable as RangeVarLike);
+  const cols = namesOf(con.fk_attrs);
+  if (ref) ctx.plan.foreignKeys.push({ name: typeof con.conname === 'string' ? con.conname : defaultConstraintName(tableName, cols, 'fkey'), table, columns: cols, references: ref, ...referencedColumnsOf(ctx, ref, con) });
+}
+
+/** ALTER TABLE on a partitioned table reaches every partition with the same lock (unless ONLY). */
+const RECURSING = new Set([
+  'AT_AddColumn', 'AT_DropColumn', 'AT_AlterColumnType', 'AT_ColumnDefault', 'AT_SetNotNull', 'AT_DropNotNull', 'AT_AddConstraint', 'AT_DropConstraint',
+  'AT_ValidateConstraint', 'AT_SetStatistics', 'AT_SetStorage', 'AT_SetCompression', 'AT_SetOptions', 'AT_ResetOptions',
 ]);
+
+function analyzeAddColumn(b: Binder, ctx: Ctx, target: RangeVarLike, tkey: string | null, table: CatalogTable | null, cmd: Cmd): string {
+  const col = (cmd.def?.ColumnDef ?? {}) as { colname?: string; typeName?: unknown; constraints?: { Constraint?: Record<string, unknown> }[] };
+  const cons = (col.constraints ?? []).map((c) => c.Constraint ?? {});
+  const type = typeRefOf(col.typeName);
+  const def = cons.find((c) => c.contype === 'CONSTR_DEFAULT');
+  const gen = cons.find((c) => c.contype === 'CONSTR_GENERATED');
+  const fk = cons.find((c) => c.contype === 'CONSTR_FOREIGN');
+  const check = cons.find((c) => c.contype === 'CONSTR_CHECK');
+  const unique = cons.find((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
+  const applied: string[] = [];
+  const use = (id: string, extra?: Parameters<Binder['apply']>[2]) => {
+    b.apply(id, target, extra);
+    applied.push(id);
+  };
+  let rewrite = false;
+  if (cons.some((c) => c.contype === 'CONSTR_IDENTITY')) {
+    use('alter_table.add_column.identity');
+    rewrite = true;
+  } else if (gen) {
+    const virtual = gen.generated_kind === 'v' || (gen.generated_kind !== 's' && ctx.major >= 18);
+    use(virtual ? 'alter_table.add_column.virtual_generated' : 'alter_table.add_column.stored_generated');
+    rewrite = !virtual;
+  } else if (type && SERIAL_TYPES.has(type.name)) {
+    use('alter_table.add_column.serial');
+    rewrite = true;
+  } else if (def) {
+    const v = defaultVolatility(def.raw_expr, ctx.maps, ctx.plan);
+    if (v.verdict === 'volatile') {
+      use('alter_table.add_column.default_volatile');
+      if (v.why) b.notes.push(v.why);
+      rewrite = true;
+    } else {
+      use('alter_table.add_column.default_constant');
+      if (v.verdict === 'unknown') b.unknown('rewrite', `${v.why ?? 'the DEFAULT calls a function of unknown volatility'}: a VOLATILE default rewrites the table`);
+    }
+  }
+  if (!rewrite) {
+    const domain = domainVerdict(ctx, type);
+    if (domain === 'constrained') {
+      use('alter_table.add_column.constrained_domain');
+      rewrite = true;
+    } else if (domain === 'unknown' && type) {
+      b.unknown('rewrite', `${type.schema ? `${type.schema}.` : ''}${type.name} is not a built-in type: if it is a domain with constraints, the table is rewritten (unknown without a catalog)`);
+    }
+  }
+  if (fk) {
+    // an all-NULL new column skips the validation scan; a non-NULL DEFAULT validates every row
+    use(def && !rewrite ? 'alter_table.add_column.references_default' : 'alter_table.add_column.references', { referenced: [fk.pktable as RangeVarLike] });
+  }
+  if (check) use('alter_table.add_column.check');
+  if (unique) use('alter_table.add_column.unique');
+  if (cons.some((c) => c.contype === 'CONSTR_NOTNULL') && !def && !rewrite && !cons.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED')) use('alter_table.add_column.not_null_no_default');
+  if (applied.length === 0) use('alter_table.add_column');
+  if (tkey) recordColumn(ctx, tkey, target.relname ?? '', col);
+  void table;
+  // the most telling rule decides the sub-command (rewrite > index build > scan > catalog)
+  return applied.reduce((best, id) => (OPERATION_WEIGHT[lockRule(id).operation] > OPERATION_WEIGHT[lockRule(best).operation] ? id : best), applied[0]!);
+}
+
+function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cmd): string {
+  const tkey = keyOfRange(target);
+  const table = tkey ? (ctx.maps?.tables.get(tkey) ?? null) : null;
+  switch (cmd.subtype) {
+    case 'AT_AddColumn':
+    case 'AT_AddColumnToView':
+      return analyzeAddColumn(b, ctx, target, tkey, table, cmd);
+    case 'AT_ColumnDefault':
+    case 'AT_CookedColumnDefault':
+      b.apply('alter_table.column_default', target);
+      return 'alter_table.column_default';
+    case 'AT_AlterColumnType': {
+      const def = (cmd.def?.ColumnDef ?? {}) as { typeName?: unknown; raw_default?: unknown };
+      const to = typeRefOf(def.typeName);
+      const from = tkey && cmd.name ? columnType(ctx, tkey, cmd.name) : null;
+      let id = 'alter_table.alter_type.rewrite';
+      if (from && to && !def.raw_default) {
+        const v = typeChangeVerdict(from, to, ctx.major, ctx.timeZone);
+        if (v.coercible === true) id = 'alter_table.alter_type.coercible';
+        if (v.coercible === 'unknown') b.unknown('rewrite', v.note ?? 'whether this type change rewrites the table is unknown without a catalog');
+        else if (v.note && v.note !== 'same type') b.notes.push(v.note);
+        if (v.coercible === true && to) recordColumn(ctx, tkey!, target.relname ?? '', { colname: cmd.name, typeName: def.typeName });
+      } else if (!def.raw_default && b.resolve(target)?.existing) {
+        b.unknown('rewrite', `the current type of ${cmd.name ?? 'the column'} is unknown without a catalog: a rewrite is assumed (varchar widening, varchar→text, numeric precision increases and, under TimeZone UTC, timestamp↔timestamptz do not rewrite)`);
+      }
+      b.apply(id, target);
+      if (id === 'alter_table.alter_type.rewrite' && tkey && cmd.name) recordColumn(ctx, tkey, target.relname ?? '', { colname: cmd.name, typeName: def.typeName });
+      // a foreign key on either side of the column is re-checked: the other table is locked too
+      if (tkey && cmd.name) {
+        for (const fk of foreignKeysOf(ctx, tkey)) if (fk.columns.includes(cmd.name)) b.lock(fk.references, 'AccessExclusiveLock', 'referenced');
+        for (const fk of foreignKeysReferencing(ctx, tkey)) if (!fk.referencedColumns || fk.referencedColumns.includes(cmd.name)) b.lock(fk.table, 'AccessExclusiveLock', 'referenced');
+        if (!knowsTable(ctx, tkey)) b.unknown('locks', `if ${cmd.name} is part of a foreign key, the other table is locked ACCESS EXCLUSIVE too (unknown without a catalog)`);
+      }
+      return id;
+    }
+    case 'AT_SetNotNull': {
+      const proven = table?.checks.some((c) => c.validated && normaliseCheck(c.def) === `${cmd.name ?? ''} is not null`) || (!!tkey && ctx.plan.proven.has(`${tkey}.${cmd.name ?? ''}`));
+      const id = proven && ctx.major >= 12 ? 'alter_table.set_not_null.proven' : 'alter_table.set_not_null';
+      b.apply(id, target);
+      return id;
+    }
+    case 'AT_DropNotNull':
+      b.apply('alter_table.drop_not_null', target);
+      return 'alter_table.drop_not_null';
+    case 'AT_DropColumn': {
+      b.apply('alter_table.drop_column', target);
+      if (tkey && cmd.name) {
+        const cascade = cmd.behavior === 'DROP_CASCADE';
+        // dropping a foreign-key column drops the key, and with it its triggers on the referenced table
+        for (const fk of foreignKeysOf(ctx, tkey)) if (fk.columns.includes(cmd.name)) b.lock(fk.references, 'AccessExclusiveLock', 'referenced');
+        if (cascade) {
+          for (const fk of foreignKeysReferencing(ctx, tkey)) if (!fk.referencedColumns || fk.referencedColumns.includes(cmd.name)) b.lock(fk.table, 'AccessExclusiveLock', 'dependent');
+          // the views reading this column are dropped with it
+          const views = ctx.maps?.has.viewColumns ? (ctx.maps.viewsOfColumn.get(`${tkey}.${cmd.name}`) ?? []) : (table?.dependentViews ?? []);
+          for (const v of views) b.lock(v, 'AccessExclusiveLock', 'dependent');
+        }
+        if (!knowsTable(ctx, tkey)) b.unknown('locks', `if ${cmd.name} is part of a foreign key, the referenced table is locked ACCESS EXCLUSIVE too (unknown without a catalog)`);
+      }
+      return 'alter_table.drop_column';
+    }
+    case 'AT_SetStatistics':
+    case 'AT_SetOptions':
+    case 'AT_ResetOptions':
+      b.apply('alter_table.set_statistics', target);
+      return 'alter_table.set_statistics';
+    case 'AT_SetStorage':
+    case 'AT_SetCompression':
+      b.apply('alter_table.set_storage', target);
+      return 'alter_table.set_storage';
+    case 'AT_DropExpression':
+      b.apply('alter_table.drop_expression', target);
+      return 'alter_table.drop_expression';
+    case 'AT_SetExpression':
+      b.apply('alter_table.set_expression', target);
+      return 'alter_table.set_expression';
+    case 'AT_AddIdentity':
+    case 'AT_SetIdentity':
+    case 'AT_DropIdentity': {
+      b.apply('alter_table.identity', target);
+      // the identity's sequence (named <table>_<column>_seq unless that name was taken): SET
+      // changes it, DROP drops it
+      if (cmd.subtype !== 'AT_AddIdentity' && target.relname && cmd.name) {
+        const seq = `${target.schemaname ?? 'public'}.${defaultConstraintName(target.relname, [cmd.name], 'seq')}`;
+        if (!ctx.maps?.has.relations || ctx.maps.relations.has(seq)) b.lock(seq, cmd.subtype === 'AT_DropIdentity' ? 'AccessExclusiveLock' : 'ShareRowExclusiveLock', 'dependent');
+        else b.unknown('locks', `the identity sequence of ${cmd.name} is locked too (its name is not ${displayOf(seq)})`);
+      }
+      return 'alter_table.identity';
+    }
+    case 'AT_AddConstraint': {
+      const c = (cmd.def?.Constraint ?? {}) as Record<string, unknown>;
+      const notValid = c.skip_validation === true;
+      switch (c.contype) {
+        case 'CONSTR_CHECK': {
+          const id = notValid ? 'alter_table.add_check.not_valid' : 'alter_table.add_check';
+          b.apply(id, target);
+          if (tkey) {
+            for (const col of notNullColumns(c.raw_expr)) {
+              if (!notValid) ctx.plan.proven.add(`${tkey}.${col}`);
+              else if (typeof c.conname === 'string') ctx.plan.pending.set(`${tkey}.${c.conname}`, `${tkey}.${col}`);
+            }
+          }
+          return id;
+        }
+        case 'CONSTR_FOREIGN': {
+          const id = notValid ? 'alter_table.add_fk.not_valid' : 'alter_table.add_fk';
+          b.apply(id, target, { referenced: [c.pktable as RangeVarLike] });
+          if (tkey) recordTableConstraint(ctx, tkey, target.relname ?? '', c);
+          return id;
+        }
+        case 'CONSTR_UNIQUE':
+        case 'CONSTR_PRIMARY':
+          if (c.indexname) {
+            b.apply('alter_table.add_constraint_using_index', target);
+            if (c.contype === 'CONSTR_PRIMARY') b.notes.push('PRIMARY KEY USING INDEX sets NOT NULL on the key columns, which scans the table if they are nullable');
+            return 'alter_table.add_constraint_using_index';
+          }
+          b.apply('alter_table.add_unique', target);
+          return 'alter_table.add_unique';
+        case 'CONSTR_EXCLUSION':
+          b.apply('alter_table.add_exclude', target);
+          return 'alter_table.add_exclude';
+        case 'CONSTR_NOTNULL': {
+          const id = notValid ? 'alter_table.add_not_null_not_valid' : 'alter_table.set_not_null';
+          b.apply(id, target);
+          return id;
+        }
+        default:
+          b.apply('alter_table.other', target);
+          return 'alter_table.other';
+      }
+    }
+    case 'AT_AlterConstraint':
+      b.apply('alter_table.alter_constraint', target);
+      return 'alter_table.alter_constraint';
+    case 'AT_ValidateConstraint': {
+      const pendingCheck = tkey ? ctx.plan.pending.get(`${tkey}.${cmd.name ?? ''}`) : undefined;
+      if (pendingCheck) ctx.plan.proven.add(pendingCheck);
+      const fk = tkey ? foreignKeysOf(ctx, tkey).find((f) => f.name === cmd.name) : undefined;
+      if (fk) {
+        b.apply('alter_table.validate_constraint.fk', target, { referenced: [fk.references] });
+        return 'alter_table.validate_constraint.fk';
+      }
+      b.apply('alter_table.validate_constraint', target);
+      if (!pendingCheck && tkey && !knowsTable(ctx, tkey)) b.unknown('locks', 'if this is a foreign key, the referenced table also gets RowShareLock (unknown without a catalog)');
+      return 'alter_table.validate_constraint';
+    }
+    case 'AT_DropConstraint': {
+      const fk = tkey ? foreignKeysOf(ctx, tkey).find((f) => f.name === cmd.name) : undefined;
+      if (fk) {
+        b.apply('alter_table.drop_constraint.fk', target, { referenced: [fk.references] });
+        return 'alter_table.drop_constraint.fk';
+      }
+      b.apply('alter_table.drop_constraint', target);
+      if (tkey && cmd.behavior === 'DROP_CASCADE') for (const r of foreignKeysReferencing(ctx, tkey)) b.lock(r.table, 'AccessExclusiveLock', 'dependent');
+      if (tkey && !knowsTable(ctx, tkey)) b.unknown('locks', 'if this is a foreign key, the referenced table is also locked ACCESS EXCLUSIVE (unknown without a catalog)');
+      return 'alter_table.drop_constraint';
+    }
+    case 'AT_SetRelOptions':
+    case 'AT_ResetRelOptions':
+    case 'AT_ReplaceRelOptions':
+      b.apply('alter_table.set_reloptions', target);
+      return 'alter_table.set_reloptions';
+    case 'AT_ClusterOn':
+    case 'AT_DropCluster':
+      b.apply('alter_table.cluster_on', target);
+      return 'alter_table.cluster_on';
+    case 'AT_SetTableSpace':
+      b.apply('alter_table.set_tablespace', target);
+      return 'alter_table.set_tablespace';
+    case 'AT_SetLogged':
+    case 'AT_SetUnLogged':
+      b.apply('alter_table.set_logged', target);
+      return 'alter_table.set_logged';
+    case 'AT_SetAccessMethod':
+      b.apply('alter_table.set_access_method', target);
+      return 'alter_table.set_access_method';
+    case 'AT_AttachPartition': {
+      const pc = (cmd.def?.PartitionCmd ?? {}) as { name?: RangeVarLike };
+      b.apply('alter_table.attach_partition', target, { partitions: pc.name ? [pc.name] : [] });
+      const pkey = keyOfRange(pc.name ?? null);
+      if (tkey && pkey) ctx.plan.partitions.set(tkey, [...(ctx.plan.partitions.get(tkey) ?? []).filter((x) => x !== pkey), pkey]);
+      // the duration is the scan of the partition being attached, not of the (empty) parent
+      const part = b.resolve(pc.name);
+      const parentDisplay = b.resolve(target)?.display;
+      b.tables.splice(0, b.tables.length, ...b.tables.filter((x) => x !== parentDisplay), ...(part ? [part.display] : []));
+      return 'alter_table.attach_partition';
+    }
+    case 'AT_DetachPartition':
+    case 'AT_DetachPartitionFinalize': {
+      const pc = (cmd.def?.PartitionCmd ?? {}) as { name?: RangeVarLike; concurrent?: boolean };
+      const conc = pc.concurrent === true || cmd.subtype === 'AT_DetachPartitionFinalize';
+      const id = conc ? 'alter_table.detach_partition_concurrently' : 'alter_table.detach_partition';
+      b.apply(id, target, { partitions: pc.name ? [pc.name] : [] });
+      const pkey = keyOfRange(pc.name ?? null);
+      if (tkey && pkey && ctx.plan.partitions.has(tkey)) ctx.plan.partitions.set(tkey, ctx.plan.partitions.get(tkey)!.filter((x) => x !== pkey));
+      return id;
+    }
+    case 'AT_AddInherit':
+    case 'AT_DropInherit': {
+      const parent = cmd.def?.RangeVar as RangeVarLike | undefined;
+      const id = cmd.subtype === 'AT_AddInherit' ? 'alter_table.inherit' : 'alter_table.no_inherit';
+      b.apply(id, target, { parent: parent ?? null });
+      return id;
+    }
+    case 'AT_ChangeOwner':
+      b.apply('alter_table.owner', target);
+      return 'alter_table.owner';
+    case 'AT_EnableRowSecurity':
+    case 'AT_DisableRowSecurity':
+    case 'AT_ForceRowSecurity':
+    case 'AT_NoForceRowSecurity':
+      b.apply('alter_table.row_security', target);
+      return 'alter_table.row_security';
+    case 'AT_ReplicaIdentity':
+      b.apply('alter_table.replica_identity', target);
+      return 'alter_table.replica_identity';
+    case 'AT_EnableRule':
+    case 'AT_EnableAlwaysRule':
+    case 'AT_EnableReplicaRule':
+    case 'AT_DisableRule':
+      b.apply('alter_table.rule_toggle', target);
+      return 'alter_table.rule_toggle';
+    case 'AT_AddOf':
+    case 'AT_DropOf':
+      b.apply('alter_table.of_type', target);
+      return 'alter_table.of_type';
+    default:
+      if (cmd.subtype && /^AT_(Enable|Disable)(Always|Replica)?Trig/.test(cmd.subtype)) {
+        b.apply('alter_table.trigger_toggle', target);
+        return 'alter_table.trigger_toggle';
+      }
+      b.apply('alter_table.other', target);
+      b.notes.push(`${cmd.subtype ?? 'this sub-command'} is not in the lock table`);
+      return 'alter_table.other';
+  }
+}
+
+const NO_LOCK_NODES = new Set([
+  'CompositeTypeStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CreateSeqStmt', 'CreateSchemaStmt', 'CreateExtensionStmt', 'AlterExtensionStmt',
+  'CreateDomainStmt', 'VariableShowStmt', 'TransactionStmt', 'GrantRoleStmt', 'AlterOwnerStmt', 'AlterFunctionStmt', 'DefineStmt', 'CreateRoleStmt',
+  'AlterRoleStmt', 'DropRoleStmt', 'AlterDefaultPrivilegesStmt', 'CreateCastStmt', 'CreateOpClassStmt', 'CreateConversionStmt', 'DiscardStmt',
+  'CheckPointStmt', 'NotifyStmt', 'ListenStmt', 'UnlistenStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterDatabaseStmt', 'AlterDatabaseSetStmt', 'AlterSystemStmt',
+  'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'AlterRoleSetStmt', 'CreateFdwStmt', 'CreateForeignServerStmt', 'CreateUserMappingStmt', 'AlterTSConfigurationStmt',
+  'AlterTSDictionaryStmt', 'CreateOpFamilyStmt', 'AlterOpFamilyStmt', 'CreateAmStmt', 'CreateTransformStmt', 'CreateEventTrigStmt', 'AlterEventTrigStmt',
+  'CreatePLangStmt', 'AlterCollationStmt', 'CreateConversionStmt', 'ReassignOwnedStmt', 'DropOwnedStmt', 'AlterTypeStmt', 'AlterOperatorStmt',
+  'ExplainStmt', 'DeallocateStmt', 'PrepareStmt',
+]);
+
+/** The relations a DROP … CASCADE of a function, schema or type removes or changes, from the catalog and the plan. */
+function cascadeTargets(ctx: Ctx, removeType: string, names: string[]): { tables: string[]; resolved: boolean } {
+  const out = new Set<string>();
+  const maps = ctx.maps;
+  if (removeType === 'OBJECT_FUNCTION' || removeType === 'OBJECT_PROCEDURE') {
+    const key = keyOfParts(names)!;
+    for (const t of maps?.triggerTables.get(key) ?? []) out.add(t);
+    for (const t of ctx.plan.triggers) if (t.function === key) out.add(t.table);
+    return { tables: [...out], resolved: !!maps?.has.triggers };
+  }
+  if (removeType === 'OBJECT_SCHEMA') {
+    const schema = names[names.length - 1]!;
+    for (const r of maps?.bySchema.get(schema) ?? []) out.add(r);
+    for (const r of ctx.plan.relations.keys()) if (r.startsWith(`${schema}.`) && ctx.plan.relations.get(r) !== 'i') out.add(r);
+    // tables elsewhere whose triggers call a function of the schema, or linked by a foreign key
+    for (const [fn, tables] of maps?.triggerTables ?? []) if (fn.startsWith(`${schema}.`)) for (const t of tables) out.add(t);
+    for (const t of ctx.plan.triggers) if (t.function.startsWith(`${schema}.`)) out.add(t.table);
+    for (const fk of maps ? [...maps.fksByTable.values()].flat() : []) {
+      if (fk.table.startsWith(`${schema}.`) && !fk.references.startsWith(`${schema}.`)) out.add(fk.references);
+      if (fk.references.startsWith(`${schema}.`) && !fk.table.startsWith(`${schema}.`)) out.add(fk.table);
+    }
+    return { tables: [...out], resolved: !!maps?.has.triggers && !!maps.has.relations };
+  }
+  if (removeType === 'OBJECT_TYPE' || removeType === 'OBJECT_DOMAIN') {
+    const key = keyOfParts(names)!;
+    const name = key.slice(key.indexOf('.') + 1);
+    for (const t of maps?.tables.values() ?? []) {
+      if (t.columns.some((c) => { const ft = parseFormatType(c.type); return ft.name === name && (ft.schema ?? 'public') === key.slice(0, key.indexOf('.')); })) out.add(`${t.schema}.${t.name}`);
+    }
+    for (const [table, cols] of ctx.plan.columns) for (const c of cols.values()) if (c.name === name && (c.schema ?? 'public') === key.slice(0, key.indexOf('.'))) out.add(table);
+    return { tables: [...out], resolved: !!maps };
+  }
+  return { tables: [], resolved: true };
+}
+
+function analyzeDrop(b: Binder, ctx: Ctx, n: Record<string, unknown>): void {
+  const objects = ((n.objects as unknown[] | undefined) ?? []).map((o) => {
+    const list = (o as { List?: { items?: unknown } }).List?.items;
+    if (list) return namesOf(list);
+    const s = (o as { String?: { sval?: string } }).String?.sval;
+    if (s) return [s];
+    const tn = (o as { TypeName?: unknown }).TypeName;
+    if (tn) return namesOf((tn as { names?: unknown }).names);
+    const fn = (o as { ObjectWithArgs?: { objname?: unknown } }).ObjectWithArgs;
+    if (fn) return namesOf(fn.objname);
+    return [];
+  });
+  const cascade = n.behavior === 'DROP_CASCADE';
+  const removeType = String(n.removeType);
+  switch (removeType) {
+    case 'OBJECT_TABLE':
+    case 'OBJECT_FOREIGN_TABLE':
+      for (const names of objects) {
+        const r = b.resolve(names.join('.'));
+        const linked = r ? foreignKeysOf(ctx, r.key).map((f) => f.references) : [];
+        if (cascade && r) {
+          linked.push(...foreignKeysReferencing(ctx, r.key).map((f) => f.table));
+          for (const v of r.table?.dependentViews ?? []) b.lock(v, 'AccessExclusiveLock', 'dependent');
+        }
+        b.apply('drop_table', names.join('.'), { referenced: linked.filter((x) => x !== r?.key) });
+        if (r?.existing) b.tables.push(r.display);
+        if (r && !knowsTable(ctx, r.key)) b.unknown('locks', `tables linked to ${r.display} by a foreign key are locked ACCESS EXCLUSIVE too (unknown without a catalog)`);
+      }
+      return;
+    case 'OBJECT_INDEX':
+      for (const names of objects) {
+        const r = b.resolve(names.join('.'));
+        const parent = r?.index?.table ?? (r ? ctx.plan.indexTables.get(r.key) : undefined) ?? null;
+        const id = n.concurrent === true ? 'drop_index.concurrently' : 'drop_index';
+        const rule = b.apply(id, names.join('.'), { parent });
+        if (!parent && r?.existing) b.lockUnresolved(`(table of index ${r.display})`, rule.parent!, 'parent', `the table of index ${r.display} is locked ${rule.parent} too (unknown without a catalog)`);
+      }
+      return;
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW':
+      for (const names of objects) b.apply('drop_view', names.join('.'));
+      if (cascade) b.notes.push('CASCADE also drops the views that depend on it');
+      return;
+    case 'OBJECT_SEQUENCE':
+      for (const names of objects) b.apply('drop_sequence', names.join('.'));
+      return;
+    case 'OBJECT_TRIGGER':
+    case 'OBJECT_POLICY':
+    case 'OBJECT_RULE':
+      for (const names of objects) b.apply(removeType === 'OBJECT_TRIGGER' ? 'drop_trigger' : removeType === 'OBJECT_POLICY' ? 'drop_policy' : 'drop_rule', names.slice(0, -1).join('.'));
+      return;
+    case 'OBJECT_FUNCTION':
+    case 'OBJECT_PROCEDURE':
+    case 'OBJECT_SCHEMA':
+    case 'OBJECT_TYPE':
+    case 'OBJECT_DOMAIN': {
+      if (!cascade) {
+        b.apply('no_table_lock', null);
+        return;
+      }
+      b.apply('drop_cascade', null);
+      for (const names of objects) {
+        if (names.length === 0) continue;
+        const { tables, resolved } = cascadeTargets(ctx, removeType, names);
+        for (const t of tables) b.lock(t, 'AccessExclusiveLock', 'dependent');
+        const what = removeType === 'OBJECT_SCHEMA' ? `every relation of schema ${names.join('.')}, and tables whose triggers call its functions` : removeType === 'OBJECT_TYPE' || removeType === 'OBJECT_DOMAIN' ? `tables with a column of type ${names.join('.')}` : `tables whose triggers call ${names.join('.')}()`;
+        if (!resolved) b.lockUnresolved(`(${what})`, 'AccessExclusiveLock', 'dependent', `CASCADE locks ${what} ACCESS EXCLUSIVE (unknown without a catalog)`);
+      }
+      return;
+    }
+    case 'OBJECT_STATISTIC_EXT':
+      // the table of an extended statistics object is not in the snapshot: named, never silently missed
+      b.apply('no_table_lock', null);
+      for (const names of objects) b.lockUnresolved(`(table of statistics ${names.join('.')})`, 'ShareUpdateExclusiveLock', 'target', `the table of statistics ${names.join('.')} is locked SHARE UPDATE EXCLUSIVE (not in the catalog snapshot)`);
+      return;
+    case 'OBJECT_EXTENSION':
+      b.apply('no_table_lock', null);
+      if (cascade) b.unknown('locks', 'DROP EXTENSION … CASCADE drops every object that uses the extension: locks on their tables are not modelled');
+      return;
+    default:
+      b.apply('no_table_lock', null);
+      if (cascade) b.unknown('locks', 'CASCADE may drop dependent tables, views or columns: locks on them are not modelled');
+  }
+}
+
+/** Tables a LANGUAGE sql function body reads (string body or BEGIN ATOMIC), by the real parser. */
+function sqlBodyTables(n: Record<string, unknown>): RangeVarLike[] {
+  const opts = (n.options as { DefElem?: { defname?: string; arg?: unknown } }[] | undefined) ?? [];
+  const lang = opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg as { String?: { sval?: string } } | undefined;
+  if (lang?.String?.sval?.toLowerCase() !== 'sql') return [];
+  if (n.sql_body) return rangeVars(n.sql_body);
+  const as = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg as { List?: { items?: { String?: { sval?: string } }[] } } | undefined;
+  const body = as?.List?.items?.[0]?.String?.sval;
+  if (!body) return [];
+  try {
+    return parseSql(body).statements.flatMap((s) => rangeVars(s.node));
+  } catch {
+    return [];
+  }
+}
+
+function functionVolatilityOf(n: Record<string, unknown>): 'i' | 's' | 'v' {
+  for (const o of (n.options as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }[] | undefined) ?? []) {
+    if (o.DefElem?.defname === 'volatility') {
+      const v = o.DefElem.arg?.String?.sval;
+      return v === 'immutable' ? 'i' : v === 'stable' ? 's' : 'v';
+    }
+  }
+  return 'v';
+}
 
 function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
   const b = new Binder(ctx);
@@ -551,22 +849,43 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       const rel = n.relation as RangeVarLike;
       const inh = (n.inhRelations as { RangeVar?: RangeVarLike }[] | undefined) ?? [];
       const refs: RangeVarLike[] = [];
+      const likes: RangeVarLike[] = [];
       walk({ root: n.tableElts }, (type, body) => {
         if (type === 'Constraint' && body.contype === 'CONSTR_FOREIGN' && body.pktable) refs.push(body.pktable as RangeVarLike);
+        if (type === 'TableLikeClause' && body.relation) likes.push(body.relation as RangeVarLike);
       });
-      if (n.partbound && inh[0]?.RangeVar) b.apply('create_table.partition_of', null, { parent: inh[0].RangeVar });
+      if (n.partbound && inh[0]?.RangeVar) {
+        b.apply('create_table.partition_of', null, { parent: inh[0].RangeVar });
+        const parent = keyOfRange(inh[0].RangeVar);
+        const k = keyOfRange(rel);
+        if (parent && k) ctx.plan.partitions.set(parent, [...(ctx.plan.partitions.get(parent) ?? []), k]);
+      }
+      else if (inh.length) b.apply('create_table.inherits', null, { parent: inh[0]!.RangeVar ?? null });
       else if (refs.length) b.apply('create_table.references', null, { referenced: refs });
       else b.apply('create_table', null);
-      const k = keyOf(b, rel);
-      if (k) ctx.created.add(k);
+      if (refs.length && (n.partbound || inh.length)) for (const r of refs) b.lock(r, 'ShareRowExclusiveLock', 'referenced');
+      for (const l of likes) b.lock(l, 'AccessShareLock', 'source');
+      const k = keyOfRange(rel);
+      if (k) {
+        ctx.created.add(k);
+        ctx.plan.relations.set(k, n.partspec ? 'p' : 'r');
+        for (const e of (n.tableElts as Record<string, unknown>[] | undefined) ?? []) {
+          if (e.ColumnDef) recordColumn(ctx, k, rel.relname ?? '', e.ColumnDef as never);
+          if (e.Constraint) recordTableConstraint(ctx, k, rel.relname ?? '', e.Constraint as Record<string, unknown>);
+        }
+      }
       break;
     }
     case 'CreateTableAsStmt': {
       const mat = n.objtype === 'OBJECT_MATVIEW';
-      b.apply(mat ? 'create_materialized_view' : 'create_table_as', null, { sources: rangeVars(n.query) });
+      b.apply(mat ? 'create_materialized_view' : 'create_table_as', null, { sources: executedSources(ctx, rangeVars(n.query)) });
       const into = (n.into as { IntoClause?: { rel?: RangeVarLike } } | undefined)?.IntoClause?.rel ?? (n.into as { rel?: RangeVarLike } | undefined)?.rel;
-      const k = keyOf(b, into);
-      if (k) ctx.created.add(k);
+      const k = keyOfRange(into);
+      if (k) {
+        ctx.created.add(k);
+        ctx.plan.relations.set(k, mat ? 'm' : 'r');
+        if (mat) ctx.plan.viewSources.set(k, rangeVars(n.query).map(keyOfRange).filter((x): x is string => !!x));
+      }
       for (const s of rangeVars(n.query)) {
         const r = b.resolve(s);
         if (r?.existing && !b.tables.includes(r.display)) b.tables.push(r.display);
@@ -574,38 +893,114 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       break;
     }
     case 'ViewStmt': {
-      b.apply('create_view', null, { sources: rangeVars(n.query) });
-      const k = keyOf(b, n.view as RangeVarLike);
-      if (k) ctx.created.add(k);
+      const view = n.view as RangeVarLike;
+      const k = keyOfRange(view);
+      const r = b.resolve(view);
+      // CREATE OR REPLACE of an existing view locks it: its readers wait
+      // a view created earlier in the same file or plan is replaced (and locked) too
+      const exists = n.replace === true && !!k && ((ctx.created.has(k) && ctx.plan.relations.get(k) === 'v') || (!ctx.created.has(k) && (!ctx.maps?.has.relations || !!r?.relkind || ctx.plan.relations.has(k))));
+      if (exists) {
+        b.apply('create_or_replace_view', view, { sources: rangeVars(n.query) });
+        if (!ctx.maps?.has.relations && !ctx.plan.relations.has(k)) b.notes.push(`${r?.display ?? 'the view'} is assumed to exist (OR REPLACE)`);
+      } else {
+        b.apply('create_view', null, { sources: rangeVars(n.query) });
+        if (k) ctx.created.add(k);
+      }
+      if (k && !ctx.plan.relations.has(k)) ctx.plan.relations.set(k, 'v');
+      if (k) ctx.plan.viewSources.set(k, rangeVars(n.query).map(keyOfRange).filter((x): x is string => !!x));
       break;
     }
     case 'IndexStmt': {
       const rel = n.relation as RangeVarLike;
       const r = b.resolve(rel);
+      const ikey = keyOfRange(rel);
+      const partitions = rel.inh === true ? (r?.table?.relkind === 'p' ? r.table.partitions : ikey ? (ctx.plan.partitions.get(ikey) ?? []) : []) : [];
+      const partitioned = r?.table?.relkind === 'p' || r?.relkind === 'p';
+      // libpg-query omits `inh` for ONLY (false is its default): only `inh: true` means "and its partitions"
       if (n.concurrent === true) b.apply('create_index.concurrently', rel);
-      else if (r?.table?.relkind === 'p') {
-        b.apply('create_index.partitioned', rel, { partitions: r.table.partitions });
-        b.tables.splice(0, b.tables.length, ...r.table.partitions.map(displayOf));
+      else if (rel.inh !== true && (partitioned || (!r?.table && !r?.relkind))) {
+        // ON ONLY: catalog-only on a partitioned parent; without a catalog ONLY is read as naming one
+        b.apply('create_index.only', rel);
+        if (!partitioned) b.notes.push(`${r?.display ?? 'the table'} is assumed to be partitioned (ON ONLY); on a plain table this is an ordinary index build`);
+      } else if (partitioned) {
+        b.apply('create_index.partitioned', rel, { partitions });
+        b.tables.splice(0, b.tables.length, ...partitions.map(displayOf));
+      } else b.apply('create_index', rel);
+      const tkey = keyOfRange(rel);
+      if (typeof n.idxname === 'string' && tkey) {
+        const ikey = `${rel.schemaname ?? 'public'}.${n.idxname}`;
+        ctx.created.add(ikey);
+        ctx.plan.relations.set(ikey, 'i');
+        ctx.plan.indexTables.set(ikey, tkey);
       }
-      else b.apply('create_index', rel);
-      if (typeof n.idxname === 'string') ctx.created.add(`${rel.schemaname ?? 'public'}.${n.idxname}`);
       break;
     }
-    case 'CreateTrigStmt':
+    case 'CreateTrigStmt': {
       b.apply('create_trigger', n.relation as RangeVarLike);
+      const t = keyOfRange(n.relation as RangeVarLike);
+      const fn = keyOfParts(namesOf(n.funcname));
+      if (t && fn) ctx.plan.triggers.push({ table: t, function: fn });
       break;
+    }
     case 'CreatePolicyStmt':
       b.apply('create_policy', n.table as RangeVarLike);
       break;
+    case 'AlterPolicyStmt':
+      b.apply('alter_policy', n.table as RangeVarLike);
+      break;
+    case 'RuleStmt':
+      b.apply('create_rule', n.relation as RangeVarLike);
+      break;
+    case 'CreateStatsStmt': {
+      const rel = ((n.relations as { RangeVar?: RangeVarLike }[] | undefined) ?? [])[0]?.RangeVar;
+      b.apply('create_statistics', rel ?? null);
+      break;
+    }
+    case 'CreatePublicationStmt':
+    case 'AlterPublicationStmt': {
+      const tables = ((n.pubobjects as { PublicationObjSpec?: { pubtable?: { relation?: RangeVarLike } } }[] | undefined) ?? [])
+        .map((o) => o.PublicationObjSpec?.pubtable?.relation)
+        .filter((r): r is RangeVarLike => !!r);
+      if (tables.length === 0) b.apply('no_table_lock', null);
+      for (const t of tables) b.apply('publication_table', t);
+      break;
+    }
     case 'AlterTableStmt': {
       const rel = n.relation as RangeVarLike;
       const cmds = ((n.cmds as { AlterTableCmd?: Cmd }[] | undefined) ?? []).map((c) => c.AlterTableCmd ?? {});
       if (n.objtype === 'OBJECT_INDEX') {
         for (const c of cmds) {
-          if (c.subtype === 'AT_SetRelOptions' || c.subtype === 'AT_ResetRelOptions') b.apply('alter_table.set_reloptions', rel);
-          else b.apply('alter_table.other', rel);
+          if (c.subtype === 'AT_AttachPartition') {
+            const child = ((c.def as { PartitionCmd?: { name?: RangeVarLike } } | undefined)?.PartitionCmd ?? {}).name ?? null;
+            const tableOf = (x: RangeVarLike | null) => {
+              const r = b.resolve(x);
+              return { r, table: r?.index?.table ?? (r ? ctx.plan.indexTables.get(r.key) : undefined) ?? null };
+            };
+            const rule = b.apply('alter_index.attach_partition', rel, { partitions: child ? [child] : [] });
+            for (const { r, table } of [tableOf(rel), tableOf(child)]) {
+              if (table) b.lock(table, rule.parent!, 'parent');
+              else if (r?.existing) b.lockUnresolved(`(table of index ${r.display})`, rule.parent!, 'parent', `the table of index ${r.display} is locked ${rule.parent} (unknown without a catalog)`);
+            }
+            b.commands.push(rule.id);
+            continue;
+          }
+          const id = c.subtype === 'AT_SetRelOptions' || c.subtype === 'AT_ResetRelOptions' || c.subtype === 'AT_SetStatistics' ? 'alter_index.set' : c.subtype === 'AT_SetTableSpace' ? 'alter_index.set_tablespace' : 'alter_table.other';
+          b.apply(id, rel);
+          b.commands.push(id);
         }
-      } else for (const c of cmds) analyzeAlterTableCmd(b, ctx, rel, c);
+      } else if (n.objtype === 'OBJECT_TYPE') {
+        b.apply('no_table_lock', null);
+        b.notes.push('ALTER TYPE on a composite type changes no table unless a table uses the type');
+      } else {
+        const tkey = keyOfRange(rel);
+        const partitions = tkey && rel.inh === true ? [...(ctx.maps?.tables.get(tkey)?.partitions ?? []), ...(ctx.plan.partitions.get(tkey) ?? [])] : [];
+        for (const c of cmds) {
+          const id = analyzeAlterTableCmd(b, ctx, rel, c);
+          b.commands.push(id);
+          const mode = lockRule(id).target;
+          if (partitions.length && mode && c.subtype && RECURSING.has(c.subtype)) for (const p of partitions) b.lock(p, mode, 'partition');
+        }
+      }
       const distinct = new Set(cmds.map((c) => c.subtype));
       if (cmds.length > 1) b.notes.push(`${cmds.length} sub-commands (${[...distinct].join(', ')}) share one lock and at most one rewrite`);
       break;
@@ -617,9 +1012,12 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
         case 'OBJECT_VIEW':
         case 'OBJECT_MATVIEW':
         case 'OBJECT_FOREIGN_TABLE':
-        case 'OBJECT_SEQUENCE':
+        case 'OBJECT_SEQUENCE': {
           b.apply('rename_table', rel ?? null);
+          const k = keyOfRange(rel);
+          if (k && ctx.plan.relations.has(k)) ctx.plan.relations.set(`${rel!.schemaname ?? 'public'}.${String(n.newname)}`, ctx.plan.relations.get(k)!);
           break;
+        }
         case 'OBJECT_COLUMN':
           b.apply('rename_column', rel ?? null);
           break;
@@ -629,58 +1027,62 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
         case 'OBJECT_INDEX':
           b.apply('rename_index', rel ?? null);
           break;
-        default:
-          b.apply('no_table_lock', null);
-      }
-      break;
-    }
-    case 'DropStmt': {
-      const objects = ((n.objects as { List?: { items?: unknown } }[] | undefined) ?? []).map((o) => namesOf(o.List?.items));
-      const cascade = n.behavior === 'DROP_CASCADE';
-      switch (n.removeType) {
-        case 'OBJECT_TABLE':
-        case 'OBJECT_FOREIGN_TABLE':
-          for (const names of objects) {
-            const r = b.resolve(names.join('.'));
-            const referenced = (r && ctx.maps?.fksByTable.get(r.key)?.map((f) => f.references)) ?? [];
-            if (cascade && r) referenced.push(...(ctx.maps?.fksByReferenced.get(r.key)?.map((f) => f.table) ?? []));
-            b.apply('drop_table', names.join('.'), { referenced: referenced.filter((x) => x !== r?.key) });
-            if (r?.existing) b.tables.push(r.display);
-          }
-          break;
-        case 'OBJECT_INDEX':
-          for (const names of objects) {
-            const r = b.resolve(names.join('.'));
-            const parent = r?.index ? r.index.table : null;
-            b.apply(n.concurrent === true ? 'drop_index.concurrently' : 'drop_index', names.join('.'), { parent });
-            if (!parent && r?.existing) b.notes.push(`the table of ${names.join('.')} is locked too (unknown without a catalog)`);
-          }
-          break;
-        case 'OBJECT_VIEW':
-        case 'OBJECT_MATVIEW':
-          for (const names of objects) b.apply('drop_view', names.join('.'));
-          break;
         case 'OBJECT_TRIGGER':
-          for (const names of objects) b.apply('drop_trigger', names.slice(0, -1).join('.'));
+          b.apply('rename_trigger', rel ?? null);
+          break;
+        case 'OBJECT_POLICY':
+          b.apply('alter_policy', rel ?? null);
           break;
         default:
           b.apply('no_table_lock', null);
-          if (cascade) b.notes.push('CASCADE may drop dependent tables, views or columns: locks on them are not modelled');
       }
       break;
     }
+    case 'AlterObjectSchemaStmt': {
+      const rel = n.relation as RangeVarLike | undefined;
+      if (rel && ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE'].includes(String(n.objectType))) b.apply('set_schema', rel);
+      else b.apply('no_table_lock', null);
+      break;
+    }
+    case 'AlterSeqStmt':
+      b.apply('alter_sequence', n.sequence as RangeVarLike);
+      walk({ root: n.options }, (type, body) => {
+        if (type === 'DefElem' && body.defname === 'owned_by') {
+          const parts = namesOf((body.arg as { List?: { items?: unknown } } | undefined)?.List?.items);
+          if (parts.length > 1) b.lock(parts.slice(0, -1).join('.'), 'AccessShareLock', 'source');
+        }
+      });
+      break;
+    case 'CreateSeqStmt': {
+      b.apply('no_table_lock', null);
+      const k = keyOfRange(n.sequence as RangeVarLike);
+      if (k) {
+        ctx.created.add(k);
+        ctx.plan.relations.set(k, 'S');
+      }
+      walk({ root: n.options }, (type, body) => {
+        if (type === 'DefElem' && body.defname === 'owned_by') {
+          const parts = namesOf((body.arg as { List?: { items?: unknown } } | undefined)?.List?.items);
+          if (parts.length > 1) b.lock(parts.slice(0, -1).join('.'), 'AccessShareLock', 'source');
+        }
+      });
+      break;
+    }
+    case 'DropStmt':
+      analyzeDrop(b, ctx, n);
+      break;
     case 'TruncateStmt': {
       const rels = ((n.relations as { RangeVar?: RangeVarLike }[] | undefined) ?? []).map((r) => r.RangeVar).filter((r): r is RangeVarLike => !!r);
       const cascade = n.behavior === 'DROP_CASCADE';
       for (const rel of rels) {
         const r = b.resolve(rel);
         const referencing: string[] = [];
-        if (cascade && r && ctx.maps) {
+        if (cascade && r) {
           const queue = [r.key];
           const seen = new Set(queue);
           while (queue.length) {
             const cur = queue.shift()!;
-            for (const fk of ctx.maps.fksByReferenced.get(cur) ?? []) {
+            for (const fk of foreignKeysReferencing(ctx, cur)) {
               if (seen.has(fk.table)) continue;
               seen.add(fk.table);
               referencing.push(fk.table);
@@ -689,7 +1091,7 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
           }
         }
         b.apply(cascade ? 'truncate.cascade' : 'truncate', rel, { referenced: referencing });
-        if (cascade && !ctx.maps) b.notes.push('CASCADE also truncates every referencing table (unknown without a catalog)');
+        if (cascade && r && !knowsTable(ctx, r.key)) b.lockUnresolved(`(tables referencing ${r.display})`, 'AccessExclusiveLock', 'referenced', 'CASCADE also truncates every referencing table (unknown without a catalog)');
       }
       break;
     }
@@ -698,8 +1100,12 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       const full = hasOption(n.options, 'full');
       const id = n.is_vacuumcmd ? (full ? 'vacuum_full' : 'vacuum') : 'analyze';
       if (rels.length === 0) {
-        b.apply(id, null);
+        const rule = b.apply(id, null);
         b.notes.push('no table named: every table of the database is processed, one at a time');
+        // ANALYZE in a transaction block holds each table's lock until the end; VACUUM runs outside one
+        if (ctx.maps && rule.target) {
+          for (const t of ctx.maps.tables.values()) if (t.relkind === 'r' || t.relkind === 'm' || t.relkind === 'p') b.lock(`${t.schema}.${t.name}`, rule.target, 'target');
+        } else if (rule.target) b.unknown('locks', `every table of the database is locked ${rule.target} (unknown without a catalog)`);
       }
       for (const rel of rels) b.apply(id, rel);
       break;
@@ -713,8 +1119,10 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       else if (n.kind === 'REINDEX_OBJECT_TABLE') b.apply('reindex_table', rel ?? null);
       else if (n.kind === 'REINDEX_OBJECT_INDEX') {
         const r = b.resolve(rel);
-        b.apply('reindex_index', rel ?? null, { parent: r?.index?.table ?? null });
-        if (r?.index) b.tables.push(displayOf(r.index.table));
+        const parent = r?.index?.table ?? (r ? ctx.plan.indexTables.get(r.key) : undefined) ?? null;
+        const rule = b.apply('reindex_index', rel ?? null, { parent });
+        if (parent) b.tables.push(displayOf(parent));
+        else if (r?.existing) b.lockUnresolved(`(table of index ${r.display})`, rule.parent!, 'parent', `the table of index ${r.display} is locked ${rule.parent} and scanned (unknown without a catalog)`);
       } else {
         b.apply('unknown', null);
         b.notes.push('REINDEX SCHEMA/DATABASE/SYSTEM rebuilds many indexes one table at a time');
@@ -724,15 +1132,91 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
     case 'RefreshMatViewStmt': {
       const rel = n.relation as RangeVarLike;
       const r = b.resolve(rel);
-      const sources = r && ctx.maps ? (ctx.maps.sourcesOfView.get(r.key) ?? []) : [];
+      const sources = r && (ctx.maps || ctx.plan.viewSources.has(r.key)) ? (ctx.maps?.viewSources.size || ctx.plan.viewSources.has(r.key) ? executedSources(ctx, [r.key]).slice(1) : (ctx.maps?.sourcesOfView.get(r.key) ?? [])) : [];
       b.apply(n.concurrent === true ? 'refresh_materialized_view.concurrently' : 'refresh_materialized_view', rel, { sources });
       break;
     }
     case 'CommentStmt': {
-      if (n.objtype === 'OBJECT_TABLE' || n.objtype === 'OBJECT_COLUMN') {
-        const names = namesOf((n.object as { List?: { items?: unknown } } | undefined)?.List?.items);
-        b.apply('comment', (n.objtype === 'OBJECT_COLUMN' ? names.slice(0, -1) : names).join('.'));
-      } else b.apply('no_table_lock', null);
+      const parts = namesOf((n.object as { List?: { items?: unknown } } | undefined)?.List?.items);
+      switch (n.objtype) {
+        case 'OBJECT_TABLE':
+        case 'OBJECT_VIEW':
+        case 'OBJECT_MATVIEW':
+        case 'OBJECT_INDEX':
+        case 'OBJECT_SEQUENCE':
+        case 'OBJECT_FOREIGN_TABLE':
+          b.apply('comment', parts.join('.'));
+          break;
+        case 'OBJECT_COLUMN':
+          b.apply('comment', parts.slice(0, -1).join('.'));
+          break;
+        case 'OBJECT_TABCONSTRAINT':
+        case 'OBJECT_TRIGGER':
+        case 'OBJECT_POLICY':
+        case 'OBJECT_RULE':
+          b.apply('comment_on_table_object', parts.slice(0, -1).join('.'));
+          break;
+        default:
+          b.apply('no_table_lock', null);
+      }
+      break;
+    }
+    case 'GrantStmt': {
+      const rels = n.targtype === 'ACL_TARGET_OBJECT' && n.objtype === 'OBJECT_TABLE' ? ((n.objects as { RangeVar?: RangeVarLike }[] | undefined) ?? []).map((o) => o.RangeVar).filter((r): r is RangeVarLike => !!r) : [];
+      if (rels.length === 0 || ctx.major < 18) b.apply('no_table_lock', null);
+      else for (const r of rels) b.apply('grant', r);
+      break;
+    }
+    case 'AlterDomainStmt': {
+      const key = keyOfParts(namesOf(n.typeName));
+      const validates = n.subtype === 'V';
+      const adds = n.subtype === 'C' || n.subtype === 'O' || validates;
+      if (!adds || !key) {
+        b.apply('no_table_lock', null);
+        break;
+      }
+      const name = key.slice(key.indexOf('.') + 1);
+      const users: string[] = [];
+      for (const t of ctx.maps?.tables.values() ?? []) if (t.columns.some((c) => parseFormatType(c.type).name === name)) users.push(`${t.schema}.${t.name}`);
+      for (const [table, cols] of ctx.plan.columns) for (const c of cols.values()) if (c.name === name && !users.includes(table)) users.push(table);
+      const notValid = ((n.def as { Constraint?: { skip_validation?: boolean } } | undefined)?.Constraint?.skip_validation ?? false) === true;
+      if (users.length === 0) b.apply('no_table_lock', null);
+      for (const u of users) b.apply(validates ? 'alter_domain.validate_constraint' : notValid ? 'alter_domain.add_constraint.not_valid' : 'alter_domain.add_constraint', u);
+      // without a catalog the tables are named, never silently missed (lint's timeout rules see the lock)
+      if (!ctx.maps && !notValid && !ctx.plan.types.has(key)) b.lockUnresolved(`(tables with a column of domain ${name})`, 'ShareLock', 'target', `every table with a column of domain ${name} is locked SHARE and scanned to check the ${validates ? 'constraint' : 'new constraint'} (unknown without a catalog)`);
+      break;
+    }
+    case 'CreateDomainStmt': {
+      const key = keyOfParts(namesOf(n.domainname));
+      const constrained = ((n.constraints as { Constraint?: { contype?: string } }[] | undefined) ?? []).some((c) => c.Constraint?.contype === 'CONSTR_CHECK' || c.Constraint?.contype === 'CONSTR_NOTNULL');
+      if (key) ctx.plan.types.set(key, constrained ? 'constrained_domain' : 'domain');
+      b.apply('no_table_lock', null);
+      break;
+    }
+    case 'CreateEnumStmt':
+    case 'CompositeTypeStmt':
+    case 'CreateRangeStmt': {
+      const key = keyOfParts(namesOf(stmt.nodeType === 'CompositeTypeStmt' ? [] : n.typeName)) ?? keyOfRange((n.typevar as RangeVarLike) ?? null);
+      if (key) ctx.plan.types.set(key, 'type');
+      b.apply('no_table_lock', null);
+      break;
+    }
+    case 'CreateFunctionStmt': {
+      const key = keyOfParts(namesOf(n.funcname));
+      if (key) ctx.plan.functions.set(key, functionVolatilityOf(n));
+      // a LANGUAGE sql body is parsed and checked at creation (check_function_bodies): the tables it reads get ACCESS SHARE
+      const sources = sqlBodyTables(n);
+      if (sources.length) b.apply('create_sql_function', null, { sources });
+      else b.apply('no_table_lock', null);
+      break;
+    }
+    case 'VariableSetStmt': {
+      if (String(n.name ?? '').toLowerCase() === 'timezone') {
+        const v = ((n.args as { A_Const?: { sval?: { sval?: string } } }[] | undefined) ?? [])[0]?.A_Const?.sval?.sval;
+        // SET TimeZone decides later timestamp ↔ timestamptz changes; RESET returns to the server's
+        ctx.timeZone = n.kind === 'VAR_SET_VALUE' ? (v ?? null) : ctx.serverTimeZone;
+      }
+      b.apply('no_table_lock', null);
       break;
     }
     case 'LockStmt': {
@@ -747,16 +1231,20 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       const rel = n.relation as RangeVarLike;
       const id = stmt.nodeType === 'InsertStmt' ? 'insert' : stmt.nodeType === 'UpdateStmt' ? 'update' : stmt.nodeType === 'DeleteStmt' ? 'delete' : 'merge';
       const others = rangeVars({ ...n, relation: undefined }).filter((r) => !(r.relname === rel.relname && r.schemaname === rel.schemaname));
-      const rule = b.apply(id, rel, { sources: others });
-      if (id !== 'insert' && !rule.sources) {
-        /* unreachable: DML rules list sources */
+      const dmlRule = b.apply(id, rel, { sources: others });
+      // a partitioned target: rows are routed to (INSERT) or planned over (UPDATE/DELETE) its partitions
+      const tkey = keyOfRange(rel);
+      const parts = tkey ? [...(ctx.maps?.tables.get(tkey)?.partitions ?? []), ...(ctx.plan.partitions.get(tkey) ?? [])] : [];
+      if (parts.length && rel.inh === true && dmlRule.target) {
+        // INSERT locks only the partitions its rows are routed to; UPDATE/DELETE with a WHERE may be pruned
+        const all = id !== 'insert' && !n.whereClause;
+        if (all) for (const p of parts) b.lock(p, dmlRule.target, 'partition');
+        else b.unknown('locks', `which partitions of ${b.resolve(rel)?.display ?? 'the table'} are locked ${dmlRule.target} depends on the rows and on partition pruning`);
       }
       if ((id === 'update' || id === 'delete') && n.whereClause) b.scans = false;
       if (id === 'insert' && others.length) for (const o of others) b.lock(o, 'AccessShareLock', 'source');
       if (id === 'insert' || id === 'update' || id === 'delete') b.tables.splice(0, b.tables.length, ...(b.resolve(rel)?.existing ? [b.resolve(rel)!.display] : []));
-      if (id === 'update' || id === 'delete') {
-        if (!n.whereClause) b.notes.push('no WHERE clause: every row is touched in one transaction');
-      }
+      if ((id === 'update' || id === 'delete') && !n.whereClause) b.notes.push('no WHERE clause: every row is touched in one transaction');
       break;
     }
     case 'SelectStmt':
@@ -764,9 +1252,9 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       if (!b.rules.length) b.apply('no_table_lock', null);
       break;
     case 'DoStmt':
+    case 'CallStmt':
       b.apply('no_table_lock', null);
-      b.certainty = 'assumed';
-      b.notes.push('a DO block can take any lock; its body is not analysed — rehearse it');
+      b.unknown('locks', `${stmt.nodeType === 'DoStmt' ? 'a DO block' : 'a procedure'} can take any lock; its body is not analysed — rehearse it`);
       break;
     default:
       if (NO_LOCK_NODES.has(stmt.nodeType)) b.apply('no_table_lock', null);
@@ -779,15 +1267,20 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
   return b.result(stmt);
 }
 
-function displayOf(key: string): string {
-  const i = key.indexOf('.');
-  return i < 0 ? key : displayName(key.slice(0, i), key.slice(i + 1));
-}
-
-/** Per statement: locks, rewrites, scans, what it blocks, and the safer pattern. */
+/** Per statement: locks, rewrites, scans, what it blocks, the safer pattern, and what is unknown. */
 export function analyzeLocks(file: Pick<ParsedFile, 'statements'>, opts: AnalyzeLocksOptions): LockAnalysis {
   const major = majorVersion(opts.pgVersion);
-  const ctx: Ctx = { major, maps: opts.catalog ? catalogMaps(opts.catalog) : null, created: new Set(), createdBefore: opts.createdBefore ?? new Set(), plan: opts.plan ?? newPlanChecks(), notFound: [] };
+  const catalog = opts.catalog ?? null;
+  const ctx: Ctx = {
+    major,
+    maps: catalog ? catalogMaps(catalog) : null,
+    created: new Set(),
+    createdBefore: opts.createdBefore ?? new Set(),
+    plan: opts.plan ?? newPlanChecks(),
+    notFound: [],
+    timeZone: catalog?.settings.TimeZone ?? null,
+    serverTimeZone: catalog?.settings.TimeZone ?? null,
+  };
   const statements = file.statements.map((s) => {
     const before = ctx.notFound.length;
     const r = analyzeStatement(s, ctx);

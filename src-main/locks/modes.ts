@@ -47,3 +47,20 @@ export function isLockMode(s: string): s is LockMode {
 export function lockModeFromNumber(n: number): LockMode {
   return LOCK_MODES[Math.min(Math.max(n, 1), 8) - 1]!;
 }
+
+/** What ordinary traffic a lock mode stops, in a DBA's words (lint messages, CLI, reports). */
+export function blocksText(mode: LockMode): string {
+  switch (mode) {
+    case 'AccessExclusiveLock':
+      return 'all reads and writes (SELECT, INSERT, UPDATE, DELETE)';
+    case 'ExclusiveLock':
+      return 'writes and SELECT ... FOR UPDATE (plain reads continue)';
+    case 'ShareRowExclusiveLock':
+    case 'ShareLock':
+      return 'writes (INSERT, UPDATE, DELETE); reads continue';
+    case 'ShareUpdateExclusiveLock':
+      return 'VACUUM, ANALYZE and other schema changes; reads and writes continue';
+    default:
+      return 'nothing ordinary queries need';
+  }
+}

@@ -1,4 +1,7 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { redactDeep, redactText } from './redact';
+
+export { redactText, redactDeep, registerSecret } from './redact';
 
 /** Keys whose values are never written to a log, whatever object they sit in. */
 export const REDACTED_PATHS = [
@@ -19,15 +22,31 @@ export const REDACTED_PATHS = [
 
 let root: Logger | undefined;
 
+/** A logger with Confiture's redaction (keys and values) writing to `destination`. */
+export function createLogger(level: string, destination: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      base: { app: 'confiture' },
+      // values too: a password inside a message, an error or a hook's output (redact.ts)
+      formatters: { log: (record) => redactDeep(record) },
+      hooks: {
+        logMethod(args, method) {
+          return method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
+}
+
 /**
- * Structured logs (pino). Level from CONFITURE_LOG_LEVEL (default `info`, `silent` in tests).
+ * Structured logs (pino). Level from CONFITURE_LOG_LEVEL (default `warn`, `silent` in tests).
  * Written to stderr so the CLI's stdout stays machine-readable.
  */
 export function logger(): Logger {
-  if (!root) {
-    const level = process.env.CONFITURE_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'warn');
-    root = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { app: 'confiture' } }, pino.destination(2));
-  }
+  root ??= createLogger(process.env.CONFITURE_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'warn'), pino.destination(2));
   return root;
 }
 

@@ -6,10 +6,17 @@
  *
  * Call `await initParser()` once (idempotent) before `parseSql`.
  */
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { format } from 'node:util';
+import type * as PgQueryModule from 'libpg-query';
 import type { ParseProblem, SourcePosition, SourceRange } from '../../src-shared/domain/statement';
+import { checkSqlText, readSqlSource, tooDeep, treeDepthOver } from './input';
 import { statementKind, isTransactional, transactionControl, type TxControl } from './kinds';
 import { isSqlSpace, lexComments, type Lexed, type LexedComment } from './lexer';
+import { parseLimits, type ParseLimits } from './limits';
+
+export { checkSqlText, forbiddenCharacter, readSqlSource, readSqlText, type SqlSource } from './input';
+export { Utf8Scanner, type Utf8Fault } from './utf8';
+export { parseLimits, DEFAULT_PARSE_LIMITS, MAX_BYTES_ENV, MAX_DEPTH_ENV, type ParseLimits } from './limits';
 
 export type { TxControl } from './kinds';
 export { statementKind, relationName, qualifiedName } from './kinds';
@@ -63,10 +70,38 @@ export interface ParsedFile {
   comments?: SourceComment[];
 }
 
+type PgQuery = typeof PgQueryModule;
+let pg: PgQuery | null = null;
 let ready: Promise<void> | null = null;
+
+/**
+ * The WASM build prints PostgreSQL's FATAL lines ("Terminating process due to FATAL error") with
+ * the console.log it binds when the module is first evaluated; bound to stderr here, so that
+ * nothing but a command's own output ever reaches stdout (`--format json` stays parseable).
+ */
+async function importParser(): Promise<PgQuery> {
+  /* eslint-disable no-console -- the one place that redirects the parser's console.log */
+  const log = console.log;
+  console.log = (...args: unknown[]) => void process.stderr.write(format(...args) + '\n');
+  try {
+    return await import('libpg-query');
+  } finally {
+    console.log = log;
+  }
+  /* eslint-enable no-console */
+}
+
 export function initParser(): Promise<void> {
-  if (!ready) ready = loadModule();
+  ready ??= importParser().then(async (m) => {
+    await m.loadModule();
+    pg = m;
+  });
   return ready;
+}
+
+function parser(): PgQuery {
+  if (!pg) throw new Error('The SQL parser is not loaded: await initParser() first');
+  return pg;
 }
 
 /** Maps UTF-8 byte offsets (what libpg-query reports) to character offsets and line/column. */
@@ -157,16 +192,45 @@ function readDirectives(comments: { text: string; line: number }[], problems: Pa
 /** The scanner's tokens of a text (byte offsets), for checks the AST cannot answer, e.g. identifiers the parser truncated. */
 export function scanTokens(text: string): Token[] {
   try {
-    return scanSync(text).tokens as Token[];
+    return parser().scanSync(text).tokens as Token[];
   } catch {
     return [];
   }
 }
 
-/** Parses one file of SQL. Never throws for bad SQL: problems are returned with line/column. */
-export function parseSql(text: string, path = '<sql>'): ParsedFile {
+/** A file the parser must not see: its one problem, no statements. */
+function refused(path: string, text: string, problem: ParseProblem): ParsedFile {
+  return { path, text, statements: [], problems: [problem], directives: { extra: {} }, hasTransactionControl: false, hasNonTransactional: false, comments: [] };
+}
+
+/**
+ * Parses one file of SQL. Never throws for bad SQL: problems are returned with line/column.
+ * A text over the size limit, holding a character PostgreSQL cannot take, or nesting deeper than
+ * the depth limit comes back with that one error and no statements, so nothing downstream runs
+ * or analyses part of it.
+ */
+export function parseSql(text: string, path = '<sql>', limits: ParseLimits = parseLimits()): ParsedFile {
+  const file = path === '<sql>' ? undefined : path;
+  const refusal = checkSqlText(text, file, limits);
+  if (refusal) return refused(path, text, refusal);
+  if (!/\S/.test(text)) return parseScanned(text, path);
   const lexed = lexComments(text);
-  return (lexed && parseFast(text, path, lexed)) ?? parseScanned(text, path);
+  const parsed = (lexed && parseFast(text, path, lexed)) ?? parseScanned(text, path);
+  // depth grows by at most about one level per character: short statements cannot be too deep
+  const deep = parsed.statements.find((s) => s.sql.length * 2 + 64 > limits.maxDepth && treeDepthOver(s.ast, limits.maxDepth));
+  if (deep) return refused(path, text, tooDeep(file, deep.range.start, limits, deep.index));
+  const parserFailure = parsed.problems.find((p) => p.code === 'too_deep' || p.code === 'too_large');
+  if (parserFailure) return refused(path, text, parserFailure);
+  return parsed;
+}
+
+/**
+ * Reads and parses a SQL file: the size limit is checked before reading, the bytes must be UTF-8.
+ * Content problems become the file's problem (like a syntax error); an unreadable file throws.
+ */
+export function parseSqlFile(file: string, limits: ParseLimits = parseLimits()): ParsedFile {
+  const src = readSqlSource(file, limits);
+  return src.ok ? parseSql(src.text, file, limits) : refused(file, '', src.problem);
 }
 
 function statementOf(index: number, text: string, pos: PositionMap, ast: AstNode, startChar: number, endChar: number): ParsedStatement {
@@ -192,9 +256,9 @@ function statementOf(index: number, text: string, pos: PositionMap, ast: AstNode
  * Returns null (the caller takes the scanner path) when the text does not parse.
  */
 function parseFast(text: string, path: string, lexed: Lexed): ParsedFile | null {
-  let result: ReturnType<typeof parseSync>;
+  let result: ReturnType<PgQuery['parseSync']>;
   try {
-    result = parseSync(text);
+    result = parser().parseSync(text);
   } catch {
     return null;
   }
@@ -268,12 +332,14 @@ function parseFast(text: string, path: string, lexed: Lexed): ParsedFile | null 
  * ranges. `parseSql` gives the same model; exported so tests can check the fast path against it.
  */
 export function parseScanned(text: string, path: string): ParsedFile {
+  // an empty or blank file is a valid no-op (libpg-query refuses an empty query string)
+  if (!/\S/.test(text)) return finishFile(path, text, [], [], { extra: {} }, [], new PositionMap(text), path === '<sql>' ? undefined : path);
   const problems: ParseProblem[] = [];
   const pos = new PositionMap(text);
   const file = path === '<sql>' ? undefined : path;
   let tokens: Token[];
   try {
-    tokens = scanSync(text).tokens as Token[];
+    tokens = parser().scanSync(text).tokens as Token[];
   } catch {
     tokens = [];
   }
@@ -309,14 +375,11 @@ export function parseScanned(text: string, path: string): ParsedFile {
   const directives = readDirectives(headerComments, problems, file);
 
   const statements: ParsedStatement[] = [];
-  let result: ReturnType<typeof parseSync> | null = null;
+  let result: ReturnType<PgQuery['parseSync']> | null = null;
   try {
-    result = parseSync(sqlText);
+    result = parser().parseSync(sqlText);
   } catch (e) {
-    const err = e as { message?: string; sqlDetails?: { cursorPosition?: number }; cursorPosition?: number };
-    const cursor = err.sqlDetails?.cursorPosition ?? err.cursorPosition ?? 0;
-    const p = pos.position(pos.charOffsetFromCodePoints(Math.max(0, cursor)));
-    problems.push({ severity: 'error', code: 'syntax_error', message: err.message ?? 'syntax error', line: p.line, column: p.column, ...(file ? { file } : {}) });
+    problems.push(parserFailure(e, pos, file));
   }
 
   const codeTokens = tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
@@ -350,6 +413,25 @@ export function parseScanned(text: string, path: string): ParsedFile {
     .map((t) => ({ start: pos.charOffset(t.start), end: pos.charOffset(t.end) }));
   // a file that failed to parse already has its syntax error; only a parsed file can be empty
   return finishFile(path, text, statements, problems, directives, commentSpans, pos, file, result !== null);
+}
+
+/**
+ * What the parser threw, as a located problem. Besides syntax errors it can overflow its stack on
+ * absurd nesting, or exit when its 1 GB heap is full: both get a message a DBA can act on.
+ */
+function parserFailure(e: unknown, pos: PositionMap, file: string | undefined): ParseProblem {
+  const err = e as { name?: string; message?: string; sqlDetails?: { cursorPosition?: number }; cursorPosition?: number };
+  const at = file ? { file } : {};
+  const name = file ? file.split(/[\\/]/).pop()! : 'the SQL';
+  if (e instanceof RangeError || /stack/i.test(err.message ?? '')) {
+    return { severity: 'error', code: 'too_deep', message: `${name}: nested too deeply for the PostgreSQL parser (${err.message ?? 'stack overflow'}); flatten the expression`, line: 1, column: 1, ...at };
+  }
+  if (err.name === 'ExitStatus' || /^Program terminated/.test(err.message ?? '')) {
+    return { severity: 'error', code: 'too_large', message: `${name}: the PostgreSQL parser ran out of memory on this text; split it or load bulk data with COPY`, line: 1, column: 1, ...at };
+  }
+  const cursor = err.sqlDetails?.cursorPosition ?? err.cursorPosition ?? 0;
+  const p = pos.position(pos.charOffsetFromCodePoints(Math.max(0, cursor)));
+  return { severity: 'error', code: 'syntax_error', message: err.message ?? 'syntax error', line: p.line, column: p.column, ...at };
 }
 
 /** The model both parse paths return; an empty parsed file gets its warning here. */

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Baseline, BaselineListItem } from '../../src-shared/domain/perf';
+import type { Baseline, BaselineListItem, PerfHistory } from '../../src-shared/domain/perf';
 import { ConfitureError } from '../errors';
 
 export const BASELINE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/;
@@ -106,4 +106,36 @@ export function resolveBaseline(dir: string, ref: string): Baseline {
     throw new ConfitureError('not_found', `No baseline "${ref}" in ${dir} (known names: ${names})`, { field: 'baseline' });
   }
   return readBaselineFile(hit.file);
+}
+
+/**
+ * Each query's timings across the newest `limit` baselines, oldest first: median and quartiles
+ * per baseline (what the history chart draws). Baselines that cannot be read are skipped.
+ */
+export function baselineHistory(dir: string, limit = 30): PerfHistory {
+  const items = listBaselines(dir).slice(-limit);
+  const baselines: PerfHistory['baselines'] = [];
+  const series = new Map<string, PerfHistory['series'][number]>();
+  for (const item of items) {
+    let b: Baseline;
+    try {
+      b = readBaselineFile(item.file);
+    } catch {
+      continue;
+    }
+    baselines.push({ id: item.id, name: item.name, createdAt: item.createdAt });
+    for (const q of b.queries) {
+      if (q.error || q.samplesMs.length === 0) continue;
+      const s = [...q.samplesMs].sort((x, y) => x - y);
+      const at = (p: number) => {
+        const h = (s.length - 1) * p;
+        const lo = Math.floor(h);
+        return s[lo]! + (h - lo) * ((s[Math.min(s.length - 1, lo + 1)] ?? s[lo]!) - s[lo]!);
+      };
+      const entry = series.get(q.id) ?? { id: q.id, points: [] };
+      entry.points.push({ baseline: item.id, medianMs: at(0.5), q1Ms: at(0.25), q3Ms: at(0.75), runs: s.length });
+      series.set(q.id, entry);
+    }
+  }
+  return { baselines, series: [...series.values()].sort((a, b) => a.id.localeCompare(b.id)) };
 }

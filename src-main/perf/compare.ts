@@ -4,6 +4,7 @@
  */
 import type { Baseline, BaselineQuery, Comparison, EnvironmentShift, PlanDiff, QueryComparison, Verdict } from '../../src-shared/domain/perf';
 import { ConfitureError } from '../errors';
+import { workEvidence } from './evidence';
 import { diffPlans, normalisePlan } from './plan';
 import { adjustInterval, benjaminiHochberg, bootstrapRatioCI, commonShift, decideVerdict, heterogeneityTest, MIN_QUERIES_FOR_DRIFT, mannWhitney, median, mulberry32, normalQuantile, seedFor } from './stats';
 
@@ -160,7 +161,21 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
       threshold: opts.threshold,
       runs: Math.min(r.a.samplesMs.length, r.b.samplesMs.length),
     });
-    summary[v.verdict]++;
+    const evidence = workEvidence({ explain: r.a.explain, rows: r.a.rows }, { explain: r.b.explain, rows: r.b.rows });
+    let verdict = v.verdict;
+    let reason = environment.applied ? `relative to the workload's common shift (×${environment.ratio.toFixed(3)}): ${v.reason}` : v.reason;
+    let runsNeeded = v.runsNeeded;
+    if (!environment.applied && (verdict === 'regression' || verdict === 'improvement') && !evidence.certain) {
+      // two captures minutes apart drift together by tens of percent on a loaded machine; without
+      // a workload-wide estimate of that drift, a timing-only move is not evidence of a change
+      verdict = 'inconclusive';
+      runsNeeded = null;
+      reason =
+        `timings moved ${v.reason}, but ${evidence.summary}; ` +
+        `with no estimate of the capture-to-capture drift (${(opts.driftCorrection ?? true) ? `fewer than ${MIN_QUERIES_FOR_DRIFT} compared queries` : 'perf.driftCorrection: false'}) ` +
+        'a timing-only move between two captures cannot be told from the machine: use `confiture perf ab` (interleaved) to decide';
+    }
+    summary[verdict]++;
     const diff = planDiffOf(r.a, r.b);
     const qc: QueryComparison = {
       id: r.a.id,
@@ -173,15 +188,16 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
       ciLevel: level,
       adjustedRatio: round(r.adjustedRatio, 4),
       adjustedCi: [round(r.adjustedCi[0], 4), round(r.adjustedCi[1], 4)],
-      verdict: v.verdict,
+      verdict,
       pValue: r.p,
       qValue: qs[i]!,
-      runsNeeded: v.runsNeeded,
+      runsNeeded,
       planChanged: diff?.changed ?? false,
       planSummary: diff?.summary ?? null,
-      reason: environment.applied ? `relative to the workload's common shift (×${environment.ratio.toFixed(3)}): ${v.reason}` : v.reason,
+      evidence,
+      reason,
     };
-    if (v.verdict === 'regression' || v.verdict === 'improvement') qc.message = describe(qc);
+    if (verdict === 'regression' || verdict === 'improvement') qc.message = describe(qc);
     return qc;
   });
   const warnings = environmentWarnings(base, current);
@@ -196,8 +212,8 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
       drift: environment.applied
         ? `drift-corrected: each query judged on its ratio divided by the workload's common shift (median over ${environment.queries} queries of the ratio, bootstrap over queries); p = max(Mann–Whitney on current timings divided by the shift, z-test of the query's relative move against the spread of the workload's queries, τ = ${((tau ?? 0) * 100).toFixed(1)} % on the log scale)`
         : (opts.driftCorrection ?? true)
-          ? `none: fewer than ${MIN_QUERIES_FOR_DRIFT} compared queries, raw per-query judgement`
-          : 'none (perf.driftCorrection: false): raw per-query judgement',
+          ? `none: fewer than ${MIN_QUERIES_FOR_DRIFT} compared queries, raw per-query judgement; a timing-only regression or improvement needs deterministic evidence (plan shape, ≥ 2× shared buffers, rows), else it is inconclusive`
+          : 'none (perf.driftCorrection: false): raw per-query judgement; a timing-only regression or improvement needs deterministic evidence (plan shape, ≥ 2× shared buffers, rows), else it is inconclusive',
       alpha: opts.alpha,
       threshold: opts.threshold,
       seed: opts.seed,

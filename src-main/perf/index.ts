@@ -16,7 +16,7 @@ export type { PerfConfig } from './config';
 export { loadWorkload, parseWorkload, classifySql, queryCaseId, WorkloadFileSchema } from './workload';
 export { capture, gitInfo, isProductionEnvironment, SETTINGS_THAT_MATTER } from './profiler';
 export type { CaptureOptions, CaptureProgress } from './profiler';
-export { saveBaseline, listBaselines, readBaselineFile, resolveBaseline, checkBaselineName, fileTimestamp } from './baselines';
+export { baselineHistory, saveBaseline, listBaselines, readBaselineFile, resolveBaseline, checkBaselineName, fileTimestamp } from './baselines';
 export { compareBaselines, comparisonFails, describe, estimateEnvironment, planDiffOf } from './compare';
 export type { CompareOptions } from './compare';
 export { normalisePlan, diffPlans, alignPlans, nodeLabel, walk as walkPlan } from './plan';
@@ -24,7 +24,10 @@ export { topStatements, renderImported } from './statements';
 export type { ImportedStatement } from './statements';
 export { perfAroundMigrations, attributeRegressions, blameMigration, namesTouched } from './lifecycle';
 export type { PerfAroundOptions, PerfLifecycleListener, MigrationPerfResult, MigrationRegression } from './lifecycle';
-export { adjustInterval, benjaminiHochberg, bootstrapRatioCI, commonShift, mannWhitney, decideVerdict, median, mulberry32, seedFor, MIN_QUERIES_FOR_DRIFT } from './stats';
+export { adjustInterval, benjaminiHochberg, bootstrapRatioCI, commonShift, mannWhitney, decideVerdict, hodgesLehmann, median, mulberry32, seedFor, signedRank, MIN_QUERIES_FOR_DRIFT } from './stats';
+export { workEvidence, BUFFER_FACTOR, BUFFER_MIN_DELTA } from './evidence';
+export { captureAB, compareAB, rehearseAB } from './ab';
+export type { AbCaptureOptions, AbCompareOptions, AbProgress, RehearseAbOptions } from './ab';
 
 /** The project's perf config (defaults when the project has no `perf:` section). */
 export function perfConfigOf(project: Pick<Project, 'config'>): PerfConfig {

@@ -15,11 +15,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isNode, type Document, type LineCounter, type Node } from 'yaml';
 import { z } from 'zod';
 import type { ParamValue, Workload, WorkloadQuery } from '../../src-shared/domain/perf';
 import { ConfitureError } from '../errors';
 import { initParser, parseSql, type AstNode } from '../parse';
+import { readYaml } from '../project';
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const paramValue = z.union([scalar, z.array(scalar)]);
@@ -139,14 +140,7 @@ export function queryCaseId(q: Pick<WorkloadQuery, 'name' | 'params'>, setName: 
 /** Parses and validates workload text; `file` appears in every error. */
 export async function parseWorkload(text: string, file: string): Promise<Workload> {
   await initParser();
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
-    const pos = lc.linePos(err.pos[0]);
-    throw new ConfitureError('invalid_input', `${file}:${pos.line}: ${err.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
-  }
-  const raw: unknown = doc.toJS() ?? {};
+  const { doc, lineCounter: lc, value: raw } = readYaml(text, file, 'invalid_input');
   const result = WorkloadFileSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;

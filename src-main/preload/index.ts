@@ -50,6 +50,11 @@ contextBridge.exposeInMainWorld('confiture', {
     });
   },
   subscribe(name: string, input: unknown, onEvent: (e: unknown) => void, onError: (e: ErrorValue) => void): () => void {
+    // the page is ours, but this object is its only door: refuse what the engine could not route
+    if (typeof name !== 'string' || typeof onEvent !== 'function' || typeof onError !== 'function') {
+      if (typeof onError === 'function') onError({ code: 'invalid_input', message: 'subscribe(name: string, input, onEvent: function, onError: function)' });
+      return () => undefined;
+    }
     const id = nextId++;
     subs.set(id, { onEvent, onError });
     post({ id, type: 'subscribe', name, input });

@@ -4,18 +4,29 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode, type Node } from 'yaml';
+import { isNode, type Node } from 'yaml';
 import { z } from 'zod';
 import { ConfitureError } from '../errors';
 import { configSections } from './sections';
+import { MAX_YAML_BYTES, readYaml, yamlTooLarge } from './yaml';
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_$]{0,62}$/, 'a lower-case SQL identifier (letters, digits, _), at most 63 characters');
 
 export const ProjectConfigSchema = z
   .object({
     name: z.string().min(1).max(200).optional(),
+    /**
+     * `project.id` keeps this project's rows apart from other projects' in a tracking schema they
+     * share (same database). Default: derived from `name` (see deriveProjectId).
+     */
+    project: z
+      .object({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'a project id: lower-case letters, digits, ".", "_" or "-", starting with a letter or digit, at most 63 characters') })
+      .strict()
+      .optional(),
     /** folder of migration files, relative to the project */
     migrations: z.string().min(1).default('migrations'),
+    /** follow symbolic links in the migrations folder (off: a link is an error, never skipped in silence) */
+    followSymlinks: z.boolean().default(false),
     tracking: z.object({ schema: identifier.default('confiture') }).strict().default({ schema: 'confiture' }),
     ...configSections,
   })
@@ -38,14 +49,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Parses and validates config text; `file` is used in error locations. */
 export function parseConfig(text: string, file: string): ProjectConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
-    const pos = lineCounter.linePos(err.pos[0]);
-    throw new ConfitureError('config_error', `${file}: ${err.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
-  }
-  const raw: unknown = doc.toJS() ?? {};
+  const { doc, lineCounter, value: raw } = readYaml(text, file, 'config_error');
   const result = ProjectConfigSchema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -83,8 +87,12 @@ export function parseConfig(text: string, file: string): ProjectConfig {
 export function loadConfig(projectDir: string): ProjectConfig {
   const file = path.join(projectDir, CONFIG_FILE);
   let text: string;
+  let size: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    size = fs.statSync(file).size;
+    // refused before reading: a huge file must not cost its size in memory
+    if (size <= MAX_YAML_BYTES) text = fs.readFileSync(file, 'utf8');
+    else text = '';
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -92,5 +100,6 @@ export function loadConfig(projectDir: string): ProjectConfig {
     }
     throw new ConfitureError('config_error', `Cannot read ${file}: ${(e as Error).message}`, { file });
   }
+  if (size > MAX_YAML_BYTES) throw yamlTooLarge(file, size, 'config_error');
   return parseConfig(text, file);
 }

@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MigrationSource, ProjectSummary } from '../../src-shared/domain/project';
 import { ConfitureError } from '../errors';
+import { readSqlText } from '../parse';
+import { deriveProjectId } from '../store/project-id';
 import { loadConfig, type ProjectConfig } from './config';
 import { canonicalVersion, LARGE_FILE_BYTES, scanMigrations } from './migrations';
 
 export { compareVersions, canonicalVersion, inspectFile, LARGE_FILE_BYTES } from './migrations';
 export { parseConfig, loadConfig, ProjectConfigSchema, CONFIG_FILE } from './config';
 export type { ProjectConfig } from './config';
+export { readYaml, MAX_YAML_BYTES, MAX_YAML_ALIASES, yamlTooLarge } from './yaml';
 export { DurationSchema } from '../engine/config';
 
 export interface Project extends ProjectSummary {
@@ -23,10 +26,13 @@ export function openProject(dir: string): Project {
   }
   const config = loadConfig(abs);
   const migrationsDir = path.resolve(abs, config.migrations);
-  const { migrations, problems } = scanMigrations(migrationsDir);
+  const { migrations, problems } = scanMigrations(migrationsDir, { followSymlinks: config.followSymlinks });
+  const name = config.name ?? path.basename(abs);
   return {
     dir: abs,
-    name: config.name ?? path.basename(abs),
+    name,
+    id: config.project?.id ?? deriveProjectId(name),
+    idExplicit: config.project?.id !== undefined,
     trackingSchema: config.tracking.schema,
     migrations,
     problems,
@@ -81,11 +87,12 @@ export function migrationSource(project: Project, version: string, maxBytes = LA
     truncated: up.truncated,
     sizeBytes: m.sizeBytes,
     downSql: m.downPath ? readPrefix(m.downPath, maxBytes).text : null,
+    checksum: m.checksum,
   };
 }
 
-/** Reads a migration's full SQL (engine, lint) after checking it still matches its checksum. */
+/** Reads a migration's full SQL (engine, lint, risk) under the size limit, as strict UTF-8; a refusal names file and line. */
 export function readMigrationSql(file: string): string {
-  return fs.readFileSync(file, 'utf8');
+  return readSqlText(file);
 }
 

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MigrationFile, ProjectProblem } from '../../src-shared/domain/project';
+import { Utf8Scanner } from '../parse';
 
 const FILE_RE = /^(\d+(?:\.\d+)*)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(up|down)\.sql$/;
 /** Files above this size are hashed and validated in chunks and never sent whole to the UI. */
@@ -42,50 +43,27 @@ export interface FileFacts {
   problem: string | null;
   /** line of the problem, when it has one (invalid UTF-8) */
   problemLine?: number;
+  /** no non-blank character: a valid no-op migration */
+  empty?: boolean;
 }
 
 /**
- * Finds the first byte that is not valid UTF-8 (WHATWG rules: no overlongs, no surrogates,
- * nothing above U+10FFFF) and returns its 1-based line; null when the file is valid.
+ * The line of the first byte that is not valid UTF-8; null when the file is valid.
  * Only called once the fast decoder has failed, so it may re-read the file.
  */
 function lineOfInvalidUtf8(fd: number): { line: number; truncated: boolean } | null {
   const buf = Buffer.allocUnsafe(1024 * 1024);
-  let line = 1;
-  let need = 0; // continuation bytes still expected
-  let lo = 0x80;
-  let hi = 0xbf;
-  let seqLine = 1; // line of the lead byte of the current sequence
+  const scanner = new Utf8Scanner();
   let pos = 0;
   for (;;) {
     const n = fs.readSync(fd, buf, 0, buf.length, pos);
     if (n === 0) break;
     pos += n;
-    for (let i = 0; i < n; i++) {
-      const c = buf[i]!;
-      if (need > 0) {
-        if (c < lo || c > hi) return { line: seqLine, truncated: false };
-        lo = 0x80;
-        hi = 0xbf;
-        need--;
-        continue;
-      }
-      if (c === 10) line++;
-      if (c < 0x80) continue;
-      seqLine = line;
-      if (c >= 0xc2 && c <= 0xdf) need = 1;
-      else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        if (c === 0xe0) lo = 0xa0;
-        if (c === 0xed) hi = 0x9f;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        if (c === 0xf0) lo = 0x90;
-        if (c === 0xf4) hi = 0x8f;
-      } else return { line, truncated: false };
-    }
+    const fault = scanner.push(buf.subarray(0, n));
+    if (fault) return { line: fault.line, truncated: false };
   }
-  return need > 0 ? { line: seqLine, truncated: true } : null;
+  const cut = scanner.end();
+  return cut ? { line: cut.line, truncated: true } : null;
 }
 
 /** Hashes a file and checks it is non-empty UTF-8, streaming so huge files cost no memory. */
@@ -139,8 +117,16 @@ export function inspectFile(file: string): FileFacts {
   } finally {
     fs.closeSync(fd);
   }
-  if (!problem && !sawContent) problem = 'is empty';
-  return { checksum: hash.digest('hex'), sizeBytes: size, problem, ...(problemLine !== undefined ? { problemLine } : {}) };
+  // an empty file is valid SQL (a no-op), as for psql and every peer tool: a warning, not an error
+  return { checksum: hash.digest('hex'), sizeBytes: size, problem, ...(problemLine !== undefined ? { problemLine } : {}), ...(!problem && !sawContent ? { empty: true } : {}) };
+}
+
+function safeReadlink(file: string): string {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return '?';
+  }
 }
 
 export interface MigrationsScan {
@@ -148,7 +134,26 @@ export interface MigrationsScan {
   problems: ProjectProblem[];
 }
 
-export function scanMigrations(dir: string): MigrationsScan {
+export interface ScanOptions {
+  /** follow symbolic links to files (confiture.yaml `followSymlinks: true`); by default a link is an error */
+  followSymlinks?: boolean;
+}
+
+/** What a directory entry is, looking through a symbolic link only when allowed. */
+function entryKind(file: string, ent: fs.Dirent, follow: boolean): 'file' | 'dir' | 'link' | 'dangling' | 'other' {
+  if (ent.isSymbolicLink()) {
+    if (!follow) return 'link';
+    try {
+      const st = fs.statSync(file);
+      return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+    } catch {
+      return 'dangling';
+    }
+  }
+  return ent.isFile() ? 'file' : ent.isDirectory() ? 'dir' : 'other';
+}
+
+export function scanMigrations(dir: string, opts: ScanOptions = {}): MigrationsScan {
   const problems: ProjectProblem[] = [];
   let entries: fs.Dirent[];
   try {
@@ -162,8 +167,24 @@ export function scanMigrations(dir: string): MigrationsScan {
   for (const ent of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (ent.name.startsWith('.')) continue;
     const file = path.join(dir, ent.name);
-    if (!ent.isFile()) {
-      if (ent.isDirectory()) problems.push({ severity: 'warning', message: 'sub-folders of the migrations folder are ignored', file });
+    const kind = entryKind(file, ent, opts.followSymlinks === true);
+    if (kind === 'link') {
+      // never skipped in silence: what would run is a file outside the reviewed folder
+      const looksLikeSql = ent.name.endsWith('.sql');
+      problems.push({
+        severity: looksLikeSql ? 'error' : 'warning',
+        message: `${ent.name} is a symbolic link (to ${safeReadlink(file)}); links in the migrations folder are not followed. Put the file itself here, or set \`followSymlinks: true\` in confiture.yaml`,
+        file,
+      });
+      continue;
+    }
+    if (kind === 'dangling') {
+      problems.push({ severity: 'error', message: `${ent.name} is a symbolic link to ${safeReadlink(file)}, which cannot be read`, file });
+      continue;
+    }
+    if (kind !== 'file') {
+      if (kind === 'dir') problems.push({ severity: 'warning', message: 'sub-folders of the migrations folder are ignored', file });
+      else problems.push({ severity: 'warning', message: `${ent.name} is not a regular file and is ignored`, file });
       continue;
     }
     const m = FILE_RE.exec(ent.name);
@@ -193,6 +214,7 @@ export function scanMigrations(dir: string): MigrationsScan {
   const migrations: MigrationFile[] = [];
   for (const [canon, up] of ups) {
     const facts = inspectFile(up.file);
+    if (facts.empty) problems.push({ severity: 'warning', message: `${path.basename(up.file)} is empty: it runs as a no-op`, file: up.file });
     if (facts.problem) {
       problems.push({ severity: 'error', message: `${path.basename(up.file)} ${facts.problem}`, file: up.file, ...(facts.problemLine !== undefined ? { line: facts.problemLine } : {}) });
     }
@@ -203,6 +225,7 @@ export function scanMigrations(dir: string): MigrationsScan {
         problems.push({ severity: 'warning', message: `${path.basename(down.file)} does not have the same name as ${path.basename(up.file)}`, file: down.file });
       }
       const dfacts = inspectFile(down.file);
+      if (dfacts.empty) problems.push({ severity: 'warning', message: `${path.basename(down.file)} is empty: reverting runs as a no-op`, file: down.file });
       if (dfacts.problem) {
         problems.push({ severity: 'error', message: `${path.basename(down.file)} ${dfacts.problem}`, file: down.file, ...(dfacts.problemLine !== undefined ? { line: dfacts.problemLine } : {}) });
       }

@@ -25,16 +25,22 @@ export function toLintCatalog(snapshot: CatalogSnapshot): LintCatalog {
     tables.set(`${t.schema}.${t.name}`, entry);
     if (t.schema === 'public') tables.set(t.name, entry);
   }
-  return { tables };
+  // the locks service reads the whole snapshot (FKs, indexes, functions, TimeZone), as risk does
+  return { tables, snapshot };
 }
 
 export type FindingsByVersion = Record<string, RiskFinding[]>;
 
-/** Lint findings of every migration (suppressed ones excluded), keyed by version, for the risk model. */
+/**
+ * Lint findings of every migration (suppressed ones excluded), keyed by version, for the risk
+ * model. Lint reads the migrations as one plan (each file knows what earlier ones created and
+ * proved) against the same catalog snapshot as the risk model, and targets the server's
+ * PostgreSQL version unless lint.pgVersion pins another.
+ */
 export async function findingsByVersion(project: Project, opts: { catalog?: CatalogSnapshot | null; pgVersion?: number } = {}): Promise<FindingsByVersion> {
   const report = await lintProject(project.dir, {
     ...(opts.catalog ? { catalog: toLintCatalog(opts.catalog) } : {}),
-    ...(opts.pgVersion ? { pgVersion: { value: Math.floor(opts.pgVersion / 10000), source: 'server' as const } } : {}),
+    ...(opts.pgVersion ? { pgVersion: { value: opts.pgVersion >= 1000 ? Math.floor(opts.pgVersion / 10000) : opts.pgVersion, source: 'server' as const } } : {}),
   });
   const byPath = new Map(project.migrations.map((m) => [m.upPath, m.version]));
   const out: FindingsByVersion = {};

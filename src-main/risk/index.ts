@@ -7,7 +7,8 @@ import type { CatalogSnapshot } from '../../src-shared/domain/catalog';
 import type { Finding, RiskReport } from '../../src-shared/domain/risk';
 import { snapshotCatalog } from '../catalog';
 import { ConfitureError } from '../errors';
-import { initParser, parseSql } from '../parse';
+import { initParser } from '../parse';
+import { parseSqlCached } from '../parse/cache';
 import { compareVersions, readMigrationSql, type Project } from '../project';
 import { migrationStatus } from '../status';
 import { assessRisk, type MigrationInput } from './model';
@@ -23,7 +24,9 @@ export {
   loadThroughput,
   recordPredictions,
   recordActual,
+  recordActuals,
   loadHistory,
+  loadCalibrationPoints,
   riskHistoryListener,
   isRiskReport,
 } from './history';
@@ -50,7 +53,7 @@ export async function migrationInputs(project: Project, versions: string[]): Pro
   const out: MigrationInput[] = [];
   for (const m of project.migrations) {
     if (!want.has(m.version)) continue;
-    const parsed = parseSql(readMigrationSql(m.upPath), m.upPath);
+    const parsed = parseSqlCached(readMigrationSql(m.upPath), m.upPath);
     const err = parsed.problems.find((p) => p.severity === 'error');
     if (err) throw new ConfitureError('parse_error', `${m.upPath}:${err.line}:${err.column}: ${err.message}`, { file: m.upPath, line: err.line, column: err.column });
     out.push({ version: m.version, name: m.name, checksum: m.checksum, parsed, hasDown: m.downPath !== null });
@@ -88,7 +91,7 @@ export async function riskReportForProject(project: Project, db: Q | null, opts:
       loadHistory(db, project.trackingSchema),
     ]);
   }
-  return assessRisk({
+  const report = assessRisk({
     migrations: inputs,
     catalog,
     rehearsals,
@@ -99,4 +102,6 @@ export async function riskReportForProject(project: Project, db: Q | null, opts:
     weights: cfg.weights,
     maxRisk: cfg.maxRisk,
   });
+  // the project's approval threshold travels with the report: a screen tells "not required" from "not approved"
+  return { ...report, requireApprovalAbove: cfg.requireApprovalAbove };
 }

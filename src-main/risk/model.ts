@@ -187,44 +187,103 @@ const fmtBytes = formatBytes;
 export { fmtMs, fmtBytes };
 
 /**
- * Predicted duration of one statement (ms) with its 90 % interval and what it rests on.
- * `planned`: relations (`schema.name`) created by this plan (this file or an earlier pending
- * migration). They are absent from the catalog because they do not exist yet, not because their
- * size is unknown: they start empty, so they add no bytes (not the unknown-table 100 MB–100 GB).
+ * A rewrite that evaluates a function per row (volatile default, identity, stored generated) vs a
+ * type-change rewrite: bench/risk-calibration measured 1.0× (clock_timestamp()) to 2.5×
+ * (gen_random_uuid()); 1.6 with the ×2 interval covers both.
  */
-function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatement | undefined, planned: ReadonlySet<string>): BlockingWindow {
-  if (rehearsed?.rehearsed && rehearsed.durationMs !== null && !rehearsed.error) {
-    const d = Math.max(rehearsed.durationMs, 0.1);
-    return { estimate: d, low: d * 0.67, high: d * 1.5, basis: 'rehearsal' };
-  }
+const REWRITE_PER_ROW_FUNCTION = 1.6;
+/** Validating a foreign key joins the table to the referenced one: ≈ 3× a plain scan of it (bench/risk-calibration). */
+const FK_JOIN = 3;
+
+function indexCount(env: Env, display: string): number {
+  const k = keyOfDisplay(display);
+  return env.catalog ? env.catalog.indexes.filter((i) => i.table === k).length : 2;
+}
+
+/** Whether a DML statement's WHERE may leave rows untouched (no WHERE, or UPDATE … FROM joins: all rows). */
+export interface DmlShape {
+  filtered: boolean;
+}
+
+/** The shape of an UPDATE/DELETE read from its AST: a WHERE without a FROM/USING join filters rows. */
+export function dmlShape(node: Record<string, unknown> | undefined): DmlShape {
+  if (!node) return { filtered: false };
+  const joined = Array.isArray(node.fromClause) ? node.fromClause.length > 0 : Array.isArray(node.usingClause) ? node.usingClause.length > 0 : false;
+  return { filtered: !!node.whereClause && !joined };
+}
+
+/**
+ * Predicted duration of one statement (ms) with its 90 % interval and what it rests on, before
+ * any rehearsal. `planned`: relations (`schema.name`) created by this plan (this file or an
+ * earlier pending migration). They are absent from the catalog because they do not exist yet, not
+ * because their size is unknown: they start empty, so they add no bytes.
+ *
+ * With a measured throughput and every table's size known, the interval is [estimate ÷ 2,
+ * estimate × 2] (high/low = 4): bench/risk-calibration checks it covers ≥ 90 %.
+ * DML: the target table (with its indexes) at the measured DML rate (index maintenance, WAL,
+ * TOAST), the other tables it reads at the scan rate; a WHERE without a join may touch fewer
+ * rows: the low end drops to the scan alone.
+ */
+function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>, shape: DmlShape = { filtered: false }): BlockingWindow {
+  const tp = env.throughput;
+  const measured = tp.source === 'measured';
+  // a catalog-only change: milliseconds, dominated by catalog contention and server load, not by
+  // data: the measured probe time, with an honest [0.5 ms, max(4 × probe, 50 ms)] interval
+  const cat = measured && tp.catalogMs !== undefined ? { estimate: Math.max(tp.catalogMs, 0.5), low: 0.5, high: Math.max(tp.catalogMs * 4, 50) } : CATALOG_MS;
   if (s.operation === 'none') return { estimate: 0, low: 0, high: 1, basis: 'none' };
-  if (s.operation === 'catalog') return { ...CATALOG_MS, basis: env.catalog ? 'none' : 'no_catalog' };
-  let bytes: Interval;
+  if (s.operation === 'catalog') return { ...cat, basis: env.catalog ? 'none' : 'no_catalog' };
+  // the fixed part of a data-bound statement (parse, plan, catalog update): small next to the data
+  const overhead = measured ? { estimate: 2, low: 0.5, high: 50 } : CATALOG_MS;
+  const isDelete = s.rules.includes('delete');
+  const fk = s.rules.some((r) => r === 'alter_table.add_fk' || r === 'alter_table.validate_constraint.fk' || r.startsWith('alter_table.add_column.references'));
+  const perRowFunction = s.rules.some((r) => r === 'alter_table.add_column.default_volatile' || r === 'alter_table.add_column.stored_generated' || r === 'alter_table.add_column.identity' || r === 'alter_table.add_column.serial');
+  // DML: the calibration table has two indexes; each row also writes one entry per index
+  const dmlRate = isDelete ? (tp.dmlDelete ?? tp.seqScan / 5) : (tp.dml ?? tp.seqScan / 4);
+  const rate =
+    s.operation === 'index_build' ? tp.indexBuild
+    : s.operation === 'rewrite' ? (perRowFunction ? tp.rewrite / REWRITE_PER_ROW_FUNCTION : tp.rewrite)
+    : s.operation === 'dml' ? dmlRate
+    : s.operation === 'refresh' ? tp.seqScan / 2
+    : fk ? tp.seqScan / FK_JOIN
+    : tp.seqScan;
+  // time = Σ bytes ÷ rate: the tables the statement writes/builds at `rate`, the ones it only reads at the scan rate
+  let ms: Interval;
+  let exact: boolean;
   let stale = false;
   if (env.tables) {
-    let b = 0;
+    let est = 0;
+    let low = 0;
+    let high = 0;
     let unknown = 0;
-    for (const t of s.tables) {
+    const read = s.operation === 'dml' || fk ? s.locks.filter((l) => l.existing && (l.role === 'source' || (fk && l.role === 'referenced')) && !s.tables.includes(l.relation)).map((l) => l.relation) : [];
+    for (const t of [...s.tables, ...read]) {
       const table = tableOf(env, t);
       if (!table) {
         if (!planned.has(keyOfDisplay(t))) unknown++;
         continue;
       }
-      b += table.sizeBytes + (s.operation === 'rewrite' ? table.indexBytes : 0);
-      if (s.operation === 'refresh') for (const src of catalogSources(env, table)) b += src.sizeBytes;
+      const isRead = !s.tables.includes(t);
+      const b = isRead ? table.sizeBytes : table.sizeBytes + (s.operation === 'rewrite' || (s.operation === 'dml' && !isDelete) ? table.indexBytes : 0);
+      let t0 = isRead ? b / tp.seqScan : b / rate;
+      if (!isRead && s.operation === 'dml' && !isDelete && env.catalog) t0 *= (1 + Math.max(1, indexCount(env, t))) / 3;
+      if (s.operation === 'refresh') for (const src of catalogSources(env, table)) t0 += src.sizeBytes / tp.seqScan;
+      est += t0;
+      high += t0;
+      low += s.operation === 'dml' && shape.filtered && !isRead ? table.sizeBytes / tp.seqScan : t0;
       stale ||= statsAreStale(table);
     }
     // every table is new (created by this plan): empty, as quick as a catalog change
-    if (b === 0 && unknown === 0 && s.tables.length > 0) return { ...CATALOG_MS, basis: 'none' };
-    bytes = { estimate: b + unknown * UNKNOWN_SIZE.estimate, low: b, high: b + unknown * UNKNOWN_SIZE.high };
-  } else bytes = { estimate: UNKNOWN_SIZE.estimate, low: 0, high: UNKNOWN_SIZE.high };
-  const tp = env.throughput;
-  const rate = s.operation === 'index_build' ? tp.indexBuild : s.operation === 'rewrite' ? tp.rewrite : s.operation === 'dml' ? tp.seqScan / 4 : s.operation === 'refresh' ? tp.seqScan / 2 : tp.seqScan;
-  const base = CATALOG_MS.estimate + bytes.estimate / rate;
-  let lowF = tp.source === 'measured' ? 0.5 : 0.25;
-  let highF = tp.source === 'measured' ? 2 : 4;
+    if (est === 0 && unknown === 0 && s.tables.length > 0) return { ...cat, basis: 'none' };
+    exact = unknown === 0;
+    ms = { estimate: est + (unknown * UNKNOWN_SIZE.estimate) / rate, low, high: high + (unknown * UNKNOWN_SIZE.high) / rate };
+  } else {
+    exact = false;
+    ms = { estimate: UNKNOWN_SIZE.estimate / rate, low: 0, high: UNKNOWN_SIZE.high / rate };
+  }
+  let lowF = measured ? 0.5 : 0.25;
+  let highF = measured ? 2 : 4;
   let estF = 1;
-  let basis: BlockingWindow['basis'] = env.tables ? (tp.source === 'measured' ? 'measured_throughput' : 'default_throughput') : 'no_catalog';
+  let basis: BlockingWindow['basis'] = env.tables ? (measured ? 'measured_throughput' : 'default_throughput') : 'no_catalog';
   const ratios = env.history?.ratios[s.operation];
   if (ratios && ratios.length >= 5) {
     const sorted = [...ratios].sort((a, b) => a - b);
@@ -237,12 +296,33 @@ function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatem
     lowF *= 0.75;
     highF *= 1.5;
   }
-  return {
-    estimate: base * estF,
-    low: (CATALOG_MS.low + bytes.low / rate) * lowF,
-    high: (CATALOG_MS.high + bytes.high / rate) * highF,
-    basis,
-  };
+  const estimate = (overhead.estimate + ms.estimate) * estF;
+  if (measured && exact) {
+    // sizes known, throughput measured: the interval is relative to the estimate
+    return { estimate, low: Math.min(estimate, overhead.estimate + ms.low * estF) * lowF, high: estimate * highF, basis };
+  }
+  return { estimate, low: (overhead.low + ms.low) * lowF, high: (overhead.high + ms.high) * highF, basis };
+}
+
+/** The prediction, replaced by the rehearsal's measurement when there is one. */
+function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatement | undefined, planned: ReadonlySet<string>, shape: DmlShape): { duration: BlockingWindow; predicted: BlockingWindow } {
+  const predicted = predictStatic(env, s, planned, shape);
+  if (rehearsed?.rehearsed && rehearsed.durationMs !== null && !rehearsed.error) {
+    const d = Math.max(rehearsed.durationMs, 0.1);
+    return { duration: { estimate: d, low: d * 0.67, high: d * 1.5, basis: 'rehearsal' }, predicted };
+  }
+  return { duration: predicted, predicted };
+}
+
+/**
+ * Where a rehearsal's measurement fell against the prediction. Far outside = more than ×2 beyond
+ * a bound (and more than 50 ms off: catalog noise is not an anomaly).
+ */
+export function measuredVerdict(measuredMs: number | null, p: BlockingWindow): 'inside' | 'outside' | 'far_outside' | 'not_measured' {
+  if (measuredMs === null) return 'not_measured';
+  if (measuredMs >= p.low && measuredMs <= p.high) return 'inside';
+  const far = (measuredMs > p.high * 2 && measuredMs - p.high > 50) || (measuredMs < p.low / 2 && p.low - measuredMs > 50);
+  return far ? 'far_outside' : 'outside';
 }
 
 function catalogSources(env: Env, view: CatalogTable): CatalogTable[] {
@@ -275,11 +355,26 @@ function queueExposure(env: Env, s: StatementLocks, lockTimeoutMs: number): Inte
   return { estimate: 0, low: 0, high: lockTimeoutMs > 0 ? Math.min(lockTimeoutMs, 1000) : 1000, why: 'no long-running transaction at snapshot time' };
 }
 
-function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: RehearsedStatement | undefined, findings: Finding[] | null, lockTimeoutMs: number, planned: ReadonlySet<string>): { risk: StatementRisk; queue: Interval; destructive: { value: number; why: string } | null; depsTotal: number } {
+/** A lock an earlier statement of the same transaction took on an existing relation: held until COMMIT. */
+interface InheritedLock {
+  relation: string;
+  mode: LockMode;
+  since: number;
+}
+
+const blocksOf = (mode: LockMode) => ({ reads: mode === 'AccessExclusiveLock', writes: strength(mode) >= strength('ShareLock') });
+
+function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: RehearsedStatement | undefined, findings: Finding[] | null, lockTimeoutMs: number, planned: ReadonlySet<string>, inherited: InheritedLock[] = [], shape: DmlShape = { filtered: false }): { risk: StatementRisk; queue: Interval; destructive: { value: number; why: string } | null; depsTotal: number } {
   const existingLocks = s.locks.filter((l) => l.existing);
-  const strongestLock = existingLocks.reduce<(typeof existingLocks)[number] | null>((a, l) => (!a || strength(l.mode) > strength(a.mode) ? l : a), null);
-  const duration = predictDuration(env, s, rehearsed, planned);
-  const blocksTraffic = s.blocks.reads || s.blocks.writes;
+  const strongestOwn = existingLocks.reduce<(typeof existingLocks)[number] | null>((a, l) => (!a || strength(l.mode) > strength(a.mode) ? l : a), null);
+  const strongestInherited = inherited.reduce<InheritedLock | null>((a, l) => (!a || strength(l.mode) > strength(a.mode) ? l : a), null);
+  // a lock taken earlier in the transaction is still held while this statement runs: others keep waiting on it
+  const inheritedWins = !!strongestInherited && (!strongestOwn || strength(strongestInherited.mode) > strength(strongestOwn.mode));
+  const strongestLock = inheritedWins ? { relation: strongestInherited.relation, mode: strongestInherited.mode } : strongestOwn;
+  const { duration, predicted } = predictDuration(env, s, rehearsed, planned, shape);
+  const inhBlocks = inherited.reduce((a, l) => ({ reads: a.reads || blocksOf(l.mode).reads, writes: a.writes || blocksOf(l.mode).writes }), { reads: false, writes: false });
+  const blocks = { ...s.blocks, reads: s.blocks.reads || inhBlocks.reads, writes: s.blocks.writes || inhBlocks.writes };
+  const blocksTraffic = blocks.reads || blocks.writes;
   const queue = queueExposure(env, s, lockTimeoutMs);
   const window: BlockingWindow = blocksTraffic
     ? { estimate: duration.estimate + queue.estimate, low: duration.low + queue.low, high: duration.high + queue.high, basis: duration.basis }
@@ -289,8 +384,12 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
   // lock impact
   {
     const sev = strongestLock ? SEVERITY[strongestLock.mode] : 0;
-    const blocked = [s.blocks.reads && 'reads', s.blocks.writes && 'writes', s.blocks.ddl && 'DDL'].filter(Boolean).join(' + ') || 'nothing';
-    const why = strongestLock ? `${strongestLock.mode} on ${strongestLock.relation} blocks ${blocked}` : existingLocks.length === 0 && s.locks.length ? 'locks only relations created in this migration' : 'takes no table lock';
+    const blocked = [blocks.reads && 'reads', blocks.writes && 'writes', blocks.ddl && 'DDL'].filter(Boolean).join(' + ') || 'nothing';
+    const why = strongestLock
+      ? inheritedWins
+        ? `runs under ${strongestLock.mode} on ${strongestLock.relation} held since #${strongestInherited!.since} (same transaction): blocks ${blocked}`
+        : `${strongestLock.mode} on ${strongestLock.relation} blocks ${blocked}`
+      : existingLocks.length === 0 && s.locks.length ? 'locks only relations created in this migration' : 'takes no table lock';
     factors.push(factor(env, 'lock_impact', sev, s.certainty === 'assumed' ? sev * 0.5 : sev, sev, why + (s.certainty === 'assumed' ? ' (assumed)' : '')));
   }
   // blocking window
@@ -315,7 +414,7 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
   }
   // traffic: the queries expected to queue = blocked rate × blocking window
   {
-    const locked = blockingLocks(s);
+    const locked = [...blockingLocks(s), ...inherited.filter((l) => strength(l.mode) >= strength('ShareLock') && !blockingLocks(s).some((b) => b.relation === l.relation))];
     if (!blocksTraffic || locked.length === 0) factors.push(factor(env, 'traffic', 0, 0, 0, 'no traffic is blocked'));
     else if (!env.catalog || !env.trafficMeasured) {
       const hi = trafficScale(1000 * (window.high / 1000));
@@ -393,6 +492,7 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
   // anomalies: rehearsal surprises, and statements that fail as soon as the table holds a row
   // (a rehearsal on an empty table cannot rule that out)
   const anomalies: string[] = [];
+  let verdict: 'inside' | 'outside' | 'far_outside' | 'not_measured' = 'not_measured';
   {
     const hazard = failsOnRows(env, s, planned);
     if (hazard) anomalies.push(hazard.why);
@@ -403,7 +503,7 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
         anomalies.push(`rehearsal failed: ${rehearsed.error}`);
         v = 1;
       }
-      const predicted = new Map(s.locks.map((l) => [l.relation, l.mode] as const));
+      const predictedLocks = new Map(s.locks.map((l) => [l.relation, l.mode] as const));
       const maps = env.catalog ? catalogMaps(env.catalog) : null;
       // relations that did not exist before the plan (the new table, its sequence, its indexes):
       // nobody else can be waiting on them, whatever lock the statement takes
@@ -411,8 +511,8 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
         const k = keyOfDisplay(rel);
         return planned.has(k) || (!!maps && !maps.tables.has(k) && !maps.indexes.has(k));
       };
-      for (const l of rehearsed.locks) {
-        const p = predicted.get(l.relation) ?? predicted.get(l.relation.replace(/^public\./, ''));
+      for (const l of rehearsed.ownLocks ?? rehearsed.locks) {
+        const p = predictedLocks.get(l.relation) ?? predictedLocks.get(l.relation.replace(/^public\./, ''));
         const mode = l.mode as LockMode;
         if (SEVERITY[mode] === undefined) continue;
         if (!p && isNew(l.relation)) continue;
@@ -421,12 +521,21 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
       }
       for (const r of rehearsed.rewritten) {
         const rel = r.replace(/^public\./, '');
-        if (!s.rewrites && s.locks.some((l) => l.relation === rel && l.role === 'target')) anomalies.push(`rewrote ${r}, not predicted`);
+        // an open question (rewrite "unknown without a catalog") answered by the rehearsal is not a surprise
+        if (!s.rewrites && !s.unknowns?.some((u) => u.fact === 'rewrite') && s.locks.some((l) => l.relation === rel && l.role === 'target')) anomalies.push(`rewrote ${r}, not predicted`);
       }
       if (anomalies.length > (hazard ? 1 : 0) && v < 1) v = 0.7;
+      // the measurement against the prediction made without it
+      verdict = rehearsed.rehearsed && !rehearsed.error ? measuredVerdict(rehearsed.durationMs, predicted) : 'not_measured';
+      if (verdict === 'far_outside' || verdict === 'outside') {
+        const m = rehearsed.durationMs!;
+        const beyond = m > predicted.high ? m / Math.max(predicted.high, 0.1) : predicted.low / Math.max(m, 0.1);
+        anomalies.push(`measured ${fmtMs(m)}, predicted ${fmtMs(predicted.estimate)} (90 %: ${fmtMs(predicted.low)}–${fmtMs(predicted.high)})${verdict === 'far_outside' ? ': anomaly' : ': outside the interval'}`);
+        v = Math.max(v, verdict === 'far_outside' ? Math.min(1, 0.5 + 0.1 * Math.log2(beyond)) : 0.25);
+      }
       if (hazard) v = Math.max(v, hazard.value);
       if (!rehearsed.rehearsed) factors.push(factor(env, 'anomalies', 0, 0, 0.3, 'cannot run in a transaction: analysed statically only'));
-      else factors.push(factor(env, 'anomalies', v, v, v, anomalies.length ? anomalies.join('; ') : `rehearsed in ${fmtMs(rehearsed.durationMs ?? 0)}, as predicted`));
+      else factors.push(factor(env, 'anomalies', v, v, v, anomalies.length ? anomalies.join('; ') : `measured ${fmtMs(rehearsed.durationMs ?? 0)}, predicted ${fmtMs(predicted.estimate)} (90 %: ${fmtMs(predicted.low)}–${fmtMs(predicted.high)}): as predicted`));
     }
   }
   const score = scoreOf(factors);
@@ -441,14 +550,14 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
       locks: s.locks,
       rewrites: s.rewrites,
       scans: s.scans,
-      blocks: s.blocks,
+      blocks,
       operation: s.operation,
       durationMs: roundWindow(duration),
       blockingWindowMs: roundWindow(window),
       factors,
       safeAlternative: s.safeAlternative,
       notes: s.notes,
-      rehearsal: rehearsed ? { durationMs: rehearsed.durationMs, anomalies } : null,
+      rehearsal: rehearsed ? { durationMs: rehearsed.durationMs, anomalies, predictedMs: roundWindow(predicted), verdict } : null,
     },
     queue,
     destructive,
@@ -588,14 +697,25 @@ function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, cr
   const lockTimeoutMs = m.parsed.directives.lockTimeoutMs ?? input.lockTimeoutMs ?? 0;
   const rehearsal = input.rehearsals?.[m.version] ?? null;
   const findings = input.findings ? (input.findings[m.version] ?? []) : null;
-  const results = analysis.statements.map((s) =>
-    statementRisk(env, s, m.parsed.statements[s.index]?.sql ?? '', rehearsal?.find((r) => r.index === s.index), findings, lockTimeoutMs, planned),
-  );
+  // in one transaction every lock is held to COMMIT: a statement runs under the locks of the
+  // statements before it and inherits their blocking impact
+  const transactional = !m.parsed.hasNonTransactional && !m.parsed.hasTransactionControl;
+  const held = new Map<string, InheritedLock>();
+  const results = analysis.statements.map((s) => {
+    const parsedStmt = m.parsed.statements[s.index];
+    const inherited = transactional ? [...held.values()].filter((h) => !s.locks.some((l) => l.relation === h.relation && strength(l.mode) >= strength(h.mode))) : [];
+    const r = statementRisk(env, s, parsedStmt?.sql ?? '', rehearsal?.find((x) => x.index === s.index), findings, lockTimeoutMs, planned, inherited, s.operation === 'dml' ? dmlShape(parsedStmt?.node) : undefined);
+    for (const l of s.locks) {
+      if (!l.existing || SEVERITY[l.mode] === undefined) continue;
+      const cur = held.get(l.relation);
+      if (!cur || strength(l.mode) > strength(cur.mode)) held.set(l.relation, { relation: l.relation, mode: l.mode, since: s.index });
+    }
+    return r;
+  });
   const statements = results.map((r) => r.risk);
 
   // blocking window of the migration: in one transaction every lock is held to COMMIT,
   // so from the first blocking statement on, every later statement's duration counts
-  const transactional = !m.parsed.hasNonTransactional && !m.parsed.hasTransactionControl;
   let window: BlockingWindow = { estimate: 0, low: 0, high: 0, basis: 'none' };
   const firstBlocking = statements.findIndex((s) => s.blocks.reads || s.blocks.writes);
   if (firstBlocking >= 0) {
@@ -612,12 +732,19 @@ function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, cr
   window = roundWindow(window);
 
   // factors of the migration: the worst statement's statement-scoped factors
-  const worst = statements.reduce<StatementRisk | null>((a, s) => (!a || s.score > a.score ? s : a), null);
-  const pick = (name: FactorName) => worst?.factors.find((f) => f.name === name);
+  // factors of the migration: each statement-scoped factor at its worst over every statement
+  const pick = (name: FactorName): { f: RiskFactor; at: number } | null => {
+    let best: { f: RiskFactor; at: number } | null = null;
+    for (const st of statements) {
+      const f = st.factors.find((x) => x.name === name);
+      if (f && (!best || f.value > best.f.value || (f.value === best.f.value && f.high > best.f.high))) best = { f, at: st.index };
+    }
+    return best;
+  };
   const factors: RiskFactor[] = [];
   for (const name of ['lock_impact', 'data_volume', 'traffic', 'lock_queue', 'dependencies'] as const) {
-    const f = pick(name);
-    factors.push(f ? { ...f, explanation: statements.length > 1 ? `#${worst!.index}: ${f.explanation}` : f.explanation } : factor(env, name, 0, 0, 0, 'no statements'));
+    const p = pick(name);
+    factors.push(p ? { ...p.f, explanation: statements.length > 1 ? `#${p.at}: ${p.f.explanation}` : p.f.explanation } : factor(env, name, 0, 0, 0, 'no statements'));
   }
   const blockingStmt = statements.filter((s) => s.blocks.reads || s.blocks.writes).map((s) => `#${s.index}`);
   factors.splice(1, 0, factor(env, 'blocking_window', windowScale(window.estimate), windowScale(window.low), windowScale(window.high),

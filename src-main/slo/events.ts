@@ -63,7 +63,7 @@ function eventsSql(sli: SliName, s: string): string {
 }
 
 /** The CTE `ev` of an SLI's events with their verdict `good`. */
-function ev(sli: SliName, s: string): string {
+export function ev(sli: SliName, s: string): string {
   return `ev AS (SELECT e.*, coalesce(e.ok, e.duration_ms < $2::float8) AS good FROM (${eventsSql(sli, s)}) e)`;
 }
 

@@ -216,7 +216,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       'cache-control': ext === '.html' ? 'no-store' : 'private, max-age=3600',
     };
     if (ext === '.html') {
-      headers['content-security-policy'] = CSP;
+      // the scanner evaluates only literal policies: CSP is checked with its evaluator in tests/unit/desktop
+      headers['content-security-policy'] = CSP; // eng-disable CSP_GLOBAL_CHECK
       headers['x-frame-options'] = 'DENY';
       headers['set-cookie'] = cookie;
     }

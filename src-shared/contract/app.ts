@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { procedure, stream } from './define';
 import { ConnectionTargetSchema, type ConnectionInfo } from '../domain/connection';
-import type { MigrationSource, ProjectStatus, ProjectSummary } from '../domain/project';
+import type { MigrationSaveResult, MigrationSource, ProjectStatus, ProjectSummary } from '../domain/project';
 
 export interface AppInfo {
   version: string;
@@ -35,6 +35,24 @@ export const appProcedures = {
   'project/status': procedure<ProjectStatus>()(z.object({ dir: projectDir, connectionId }).strict()),
   'project/source': procedure<MigrationSource>()(
     z.object({ dir: projectDir, version: versionString, maxBytes: z.number().int().positive().max(50_000_000).optional() }).strict(),
+  ),
+
+  /**
+   * The desk's editor pane: writes a migration's new SQL to its .up.sql (the file the project scan
+   * found for the version, inside the migrations folder; size-capped, NUL/control characters
+   * refused). With a connection, an applied migration is refused unless `confirmApplied`.
+   */
+  'project/save': procedure<MigrationSaveResult>()(
+    z
+      .object({
+        dir: projectDir,
+        version: versionString,
+        sql: z.string().max(4 * 1024 * 1024),
+        expectedChecksum: z.string().regex(/^[0-9a-f]{64}$/i, 'a SHA-256 checksum (64 hex digits)'),
+        connectionId: connectionId.optional(),
+        confirmApplied: z.boolean().optional(),
+      })
+      .strict(),
   ),
 
   'demo/seed': procedure<{ rows: number; seconds: number; skipped: boolean }>()(

@@ -11,6 +11,8 @@ import { perfProcedures, perfStreams } from './perf';
 import { lintProcedures } from './lint';
 import { riskProcedures } from './risk';
 import { sloProcedures } from './slo';
+import { deskProcedures } from './desk';
+import { fleetProcedures } from './fleet';
 
 export const procedures = {
   ...appProcedures,
@@ -20,6 +22,8 @@ export const procedures = {
   ...lintProcedures,
   ...riskProcedures,
   ...sloProcedures,
+  ...deskProcedures,
+  ...fleetProcedures,
 } as const satisfies Record<string, ProcedureDef>;
 
 export const streams = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { procedure, stream } from './define';
 import type { ErrorValue } from '../errors';
-import type { BaselineListItem, CaptureOverhead, Comparison, PlanDiff, PlanSummary, Workload } from '../domain/perf';
+import type { AbComparison, BaselineListItem, PerfHistory, CaptureOverhead, Comparison, PlanDiff, PlanSummary, Workload } from '../domain/perf';
 
 const projectDir = z.string().min(1).max(4096);
 const connectionId = z.string().min(1).max(64);
@@ -33,6 +33,11 @@ export interface PerfCompareResult extends Comparison {
   samples: { id: string; baseline: number[]; current: number[] }[];
 }
 
+export interface PerfAbResult extends AbComparison {
+  /** the paired timings per compared query (before, after), for the charts */
+  samples: { id: string; before: number[]; after: number[] }[];
+}
+
 export interface PerfPlanResult {
   queryId: string;
   plan: PlanSummary | null;
@@ -51,6 +56,8 @@ export interface PerfProgress {
 export const perfProcedures = {
   'perf/workload': procedure<PerfWorkloadInfo>()(z.object({ dir: projectDir }).strict()),
   'perf/baselines': procedure<BaselineListItem[]>()(z.object({ dir: projectDir }).strict()),
+  /** each query's median and quartiles across the newest `limit` baselines */
+  'perf/history': procedure<PerfHistory>()(z.object({ dir: projectDir, limit: z.number().int().min(1).max(500).optional() }).strict()),
   'perf/capture': procedure<PerfCaptureResult>()(
     z
       .object({
@@ -77,6 +84,26 @@ export const perfProcedures = {
         threshold: z.number().gt(0).lt(10).optional(),
       })
       .strict(),
+  ),
+  /**
+   * Interleaved A/B: the workload alternately on `connectionId` (before) and either a clone of it
+   * with the project files in `apply` run on the clone, or `afterConnectionId`.
+   */
+  'perf/ab': procedure<PerfAbResult>()(
+    z
+      .object({
+        dir: projectDir,
+        connectionId,
+        afterConnectionId: connectionId.optional(),
+        /** project-relative SQL files applied to the clone, in order (e.g. migrations) */
+        apply: z.array(z.string().min(1).max(4096)).max(1_000).optional(),
+        runs: z.number().int().min(5).max(10_000).optional(),
+        alpha: z.number().gt(0).lt(0.5).optional(),
+        threshold: z.number().gt(0).lt(10).optional(),
+        seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+      })
+      .strict()
+      .refine((v) => !(v.afterConnectionId && v.apply?.length), { message: 'apply and afterConnectionId exclude each other', path: ['apply'] }),
   ),
   'perf/plan': procedure<PerfPlanResult>()(
     z.object({ dir: projectDir, baseline: baselineRef, queryId: z.string().min(1).max(200), against: baselineRef.optional() }).strict(),

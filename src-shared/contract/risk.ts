@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { procedure } from './define';
 import type { CatalogSnapshot } from '../domain/catalog';
 import type { LockAnalysis } from '../domain/locks';
-import type { ApprovalRecord, ApprovalState, AuditEntry, AuditVerification, RiskReport } from '../domain/risk';
+import type { ApplyPreflight, ApprovalRecord, ApprovalState, AuditEntry, AuditVerification, CalibrationHistory, RiskReport } from '../domain/risk';
 
 const projectDir = z.string().min(1).max(4096);
 const connectionId = z.string().min(1).max(64);
@@ -25,6 +25,8 @@ export const riskProcedures = {
       })
       .strict(),
   ),
+  /** predicted vs measured duration of past applies (the calibration plot) */
+  'risk/calibration': procedure<CalibrationHistory>()(z.object({ dir: projectDir, connectionId, limit: z.number().int().min(1).max(5000).optional() }).strict()),
   'risk/catalog': procedure<CatalogSnapshot>()(
     z.object({ connectionId, windowMs: z.number().int().min(0).max(60_000).optional(), schemas: z.array(z.string().min(1).max(63)).max(100).optional() }).strict(),
   ),
@@ -40,9 +42,16 @@ export const riskProcedures = {
         by: z.string().trim().min(1).max(200),
         comment: z.string().max(10_000).default(''),
         connectionId: connectionId.optional(),
+        /** the hash of the risk assessment shown to the DBA: the decision records exactly that one */
+        riskHash: z.string().regex(/^[0-9a-f]{64}$/, 'a risk hash is 64 hex digits').optional(),
+        /** re-decide after tampering: keep the audit entries before the break, archive the tampered files */
+        repair: z.boolean().optional(),
       })
       .strict(),
   ),
-  'approval/list': procedure<ApprovalState[]>()(z.object({ dir: projectDir }).strict()),
-  'approval/audit': procedure<{ entries: AuditEntry[]; verification: AuditVerification }>()(z.object({ dir: projectDir }).strict()),
+  /** approval state of every migration; with a connection, verified against that database's anchor */
+  'approval/list': procedure<ApprovalState[]>()(z.object({ dir: projectDir, connectionId: connectionId.optional() }).strict()),
+  'approval/audit': procedure<{ entries: AuditEntry[]; verification: AuditVerification }>()(z.object({ dir: projectDir, connectionId: connectionId.optional() }).strict()),
+  /** before Apply: each pending migration's risk and approval state, and how far the run can go */
+  'approval/preflight': procedure<ApplyPreflight>()(z.object({ dir: projectDir, connectionId, to: version.optional() }).strict()),
 } as const;

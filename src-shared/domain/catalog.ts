@@ -59,8 +59,40 @@ export interface CatalogForeignKey {
   references: string;
   validated: boolean;
   columns: string[];
+  /** the referenced columns (changing their type re-validates this key) */
+  referencedColumns?: string[];
   /** the referencing columns lead some valid index */
   indexed: boolean;
+}
+
+/** A function's volatility (pg_proc.provolatile) and language, one row per distinct (schema, name, volatility). */
+export interface CatalogFunction {
+  schema: string;
+  name: string;
+  volatility: 'i' | 's' | 'v';
+  language: string;
+}
+
+/** A relation that is not a table: plain view (`v`) or sequence (`S`). */
+export interface CatalogRelation {
+  schema: string;
+  name: string;
+  relkind: string;
+}
+
+export interface CatalogTrigger {
+  /** schema.table */
+  table: string;
+  name: string;
+  /** schema.function */
+  function: string;
+}
+
+export interface CatalogDomain {
+  schema: string;
+  name: string;
+  /** has CHECK / NOT NULL constraints: adding a column of it rewrites the table */
+  constrained: boolean;
 }
 
 export interface TableTraffic {
@@ -101,4 +133,15 @@ export interface CatalogSnapshot {
   traffic: { windowMs: number; tables: TableTraffic[] };
   longTransactions: LongTransaction[];
   connections: { active: number; total: number; max: number };
+  /** user functions, and the volatile ones of pg_catalog (decides whether DEFAULT f() rewrites) */
+  functions?: CatalogFunction[];
+  /** views and sequences (locked by CREATE OR REPLACE VIEW, DROP VIEW, ALTER SEQUENCE…) */
+  relations?: CatalogRelation[];
+  /** user triggers with their function (DROP FUNCTION/SCHEMA … CASCADE locks their tables) */
+  triggers?: CatalogTrigger[];
+  domains?: CatalogDomain[];
+  /** view → the table columns it reads (DROP COLUMN … CASCADE drops exactly these views) */
+  viewColumns?: { table: string; column: string; view: string }[];
+  /** view or materialized view → each relation its query reads (tables and other views) */
+  viewSources?: { view: string; source: string }[];
 }

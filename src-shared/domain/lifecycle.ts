@@ -79,6 +79,11 @@ export interface LockTaken {
   mode: string;
 }
 
+/** A lock held during a rehearsal and the statement that first acquired it. */
+export interface HeldLock extends LockTaken {
+  since: { version: string; index: number };
+}
+
 /** What a rehearsal (dry-run) measured for one statement. */
 export interface RehearsedStatement {
   version: string;
@@ -87,9 +92,23 @@ export interface RehearsedStatement {
   line: number;
   durationMs: number | null;
   rows: number | null;
+  /** the relation locks this statement newly acquired in the rehearsal transaction */
   locks: LockTaken[];
-  /** every relation lock our backend held after the statement (earlier statements' locks included) */
-  locksHeld?: LockTaken[];
+  /**
+   * every relation lock our backend held while the statement ran (read right after it): the ones
+   * it acquired and the ones taken earlier in the rehearsal, each with the statement that took it
+   */
+  locksHeld?: HeldLock[];
+  /**
+   * the locks this statement acquired when its migration was rehearsed alone (without the earlier
+   * pending migrations' locks held): a lock an earlier migration already holds is visible here
+   */
+  ownLocks?: LockTaken[];
+  /**
+   * how `ownLocks` was obtained: `plan` (first migration of the plan: nothing held before it),
+   * `isolated` (rehearsed alone), `depends` (it needs an earlier pending migration: see locksHeld)
+   */
+  ownLocksFrom?: 'plan' | 'isolated' | 'depends';
   /** relations whose relfilenode changed: the table (or index) was rewritten */
   rewritten: string[];
   /** false when the statement cannot run in a transaction and was analysed statically only */

@@ -24,6 +24,19 @@ export interface RelationLock {
   role: LockRole;
   /** the relation exists before the migration (false: created earlier in the same file) */
   existing: boolean;
+  /**
+   * the relation could not be named without a catalog: `relation` then describes it, e.g.
+   * `(table of index orders_idx)` or `(tables whose triggers call audit())`
+   */
+  unresolved?: boolean;
+}
+
+/** A fact the analysis cannot decide from the SQL alone: stated, never guessed silently. */
+export interface UnknownFact {
+  /** which verdict is open: whether it rewrites, whether it scans, or which relations it locks */
+  fact: 'rewrite' | 'scan' | 'locks';
+  /** what would decide it, in a DBA's words (ends in "unknown without a catalog" when a catalog would) */
+  reason: string;
 }
 
 export interface LockBlocks {
@@ -50,6 +63,13 @@ export interface StatementLocks {
   tables: string[];
   /** `exact` from the table; `assumed` when a fact needed a catalog we did not have */
   certainty: 'exact' | 'assumed';
+  /**
+   * facts left open (`rewrites`/`scans`/`locks` then hold the assumption, worst case for type
+   * changes): consumers show them as unknown rather than as a verdict
+   */
+  unknowns?: UnknownFact[];
+  /** per ALTER TABLE sub-command (in order; one entry for other statements): the lock-table rule that decided it */
+  commands?: string[];
   transactional: boolean;
   safeAlternative: string | null;
   notes: string[];

@@ -196,6 +196,30 @@ export interface BaselineListItem {
 
 export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
 
+/**
+ * Deterministic evidence that the work of a query changed, which timing noise cannot touch: the
+ * plan shape, the shared buffers (hit + read) of the whole plan from EXPLAIN (ANALYZE, BUFFERS),
+ * and the rows returned. `certain` when the plan shape changed, the buffers moved ≥ 2× (and by
+ * ≥ 10 blocks) or the row count changed.
+ */
+export interface WorkEvidence {
+  /** both sides had a plan with buffer counts */
+  available: boolean;
+  planChanged: boolean;
+  planSummary: string | null;
+  /** shared buffers hit + read of the whole plan: before (baseline), after (current) */
+  buffers: [number | null, number | null];
+  /** after / before (null when unknown or before was 0 and after not) */
+  buffersRatio: number | null;
+  rows: [number | null, number | null];
+  rowsChanged: boolean;
+  /** the work changed, whatever the timings say */
+  certain: boolean;
+  /** more / less work by the buffer count when it moved, else null */
+  direction: 'more' | 'less' | null;
+  summary: string;
+}
+
 export interface QueryComparison {
   id: string;
   query: string;
@@ -221,6 +245,8 @@ export interface QueryComparison {
   runsNeeded: number | null;
   planChanged: boolean;
   planSummary: string | null;
+  /** plan shape, buffers and rows of both sides: certain evidence of a change of work, or its absence */
+  evidence?: WorkEvidence;
   reason: string;
   /** the migration(s) most likely responsible (filled when compared around a migration run) */
   blamedMigration?: string | null;
@@ -276,4 +302,96 @@ export interface Comparison {
   summary: Record<Verdict, number>;
   /** environment differences that weaken the comparison (server version, settings, host) */
   warnings: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// interleaved A/B: the workload run alternately on a before and an after database
+
+/** One query case measured on both sides, pair by pair (the order within each pair randomised). */
+export interface AbCase {
+  id: string;
+  query: string;
+  paramSet: string;
+  sql: string;
+  /** before (A) and after (B) wall times of each pair, ms */
+  pairs: { a: number; b: number; order: 'AB' | 'BA' }[];
+  rows: [number | null, number | null];
+  /** EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) on each side, after the warm-up */
+  explain: [unknown, unknown];
+  error?: string;
+}
+
+export interface AbCapture {
+  format: 'confiture-perf-ab';
+  version: 1;
+  createdAt: string;
+  before: { label: string; database: string };
+  after: { label: string; database: string };
+  server: { version: string; versionNum: number };
+  runs: number;
+  warmup: number;
+  /** seed of the A/B order of each pair */
+  orderSeed: number;
+  /** set when the after side is a clone of the before database with SQL applied */
+  rehearsal: { clone: string; applied: string[] } | null;
+  cases: AbCase[];
+  wallMs: number;
+  notes: string[];
+}
+
+export interface AbQueryComparison {
+  id: string;
+  query: string;
+  paramSet: string;
+  pairs: number;
+  beforeMedianMs: number;
+  afterMedianMs: number;
+  /** exp(Hodges–Lehmann estimate of the paired log ratios log(after/before)): the typical after/before ratio */
+  ratio: number;
+  /** its distribution-free interval (signed-rank), at `ciLevel` */
+  ci: [number, number];
+  ciLevel: number;
+  verdict: Verdict;
+  /** two-sided Wilcoxon signed-rank p-value of the paired log ratios */
+  pValue: number;
+  /** Benjamini–Hochberg across the compared queries */
+  qValue: number;
+  runsNeeded: number | null;
+  /** plan shape, buffers, rows of both sides: a plan change or ≥ 2× buffers is certain whatever the timings say */
+  evidence: WorkEvidence;
+  reason: string;
+  message?: string;
+}
+
+export interface AbComparison {
+  mode: 'interleaved';
+  createdAt: string;
+  before: { label: string; database: string };
+  after: { label: string; database: string };
+  rehearsal: { clone: string; applied: string[] } | null;
+  method: {
+    design: string;
+    statistic: string;
+    interval: string;
+    test: string;
+    correction: string;
+    evidence: string;
+    alpha: number;
+    threshold: number;
+    runs: number;
+    orderSeed: number;
+  };
+  queries: AbQueryComparison[];
+  unmatched: { id: string; reason: string }[];
+  summary: Record<Verdict, number> & { certain: number };
+  /** fails (CLI exit 1): a timing regression, or certain evidence of more work (≥ 2× buffers) */
+  fails: boolean;
+  wallMs: number;
+  notes: string[];
+}
+
+/** Each query's timings across baselines, oldest first (the Performance screen's history chart). */
+export interface PerfHistory {
+  baselines: { id: string; name: string; createdAt: string }[];
+  series: { id: string; points: { baseline: string; medianMs: number; q1Ms: number; q3Ms: number; runs: number }[] }[];
 }

@@ -65,7 +65,14 @@ export interface StatementRisk {
   factors: RiskFactor[];
   safeAlternative: string | null;
   notes: string[];
-  rehearsal: { durationMs: number | null; anomalies: string[] } | null;
+  rehearsal: {
+    durationMs: number | null;
+    anomalies: string[];
+    /** what the model predicted before the rehearsal measured it */
+    predictedMs?: BlockingWindow;
+    /** where the measurement fell: inside the 90 % interval, outside it, or far outside (> ×2 beyond a bound: an anomaly) */
+    verdict?: 'inside' | 'outside' | 'far_outside' | 'not_measured';
+  } | null;
 }
 
 export interface CatalogFact {
@@ -131,6 +138,15 @@ export interface Throughput {
   seqScan: number;
   indexBuild: number;
   rewrite: number;
+  /**
+   * UPDATE/DELETE of every row of a logged table with two indexes: bytes (table + indexes) per
+   * ms, with index maintenance, WAL and TOAST included (absent in calibrations made before it)
+   */
+  dml?: number;
+  /** DELETE of every row of the same table: bytes (table only: no index entry is written) per ms */
+  dmlDelete?: number;
+  /** a catalog-only ALTER TABLE on this server (ms) */
+  catalogMs?: number;
   source: 'measured' | 'default';
   measuredAt: string | null;
 }
@@ -148,6 +164,13 @@ export interface RiskReport {
   calibration: Calibration | null;
   throughput: Throughput;
   migrations: MigrationRisk[];
+  /** the project's `risk.requireApprovalAbove` (null: never required; absent: not a project report) */
+  requireApprovalAbove?: RiskLevel | null;
+}
+
+/** Whether a migration at `level` needs a sign-off under the threshold `above` (null: never). */
+export function approvalRequired(level: RiskLevel, above: RiskLevel | null | undefined): boolean {
+  return above !== null && above !== undefined && RISK_LEVELS.indexOf(level) > RISK_LEVELS.indexOf(above);
 }
 
 export type ApprovalDecision = 'approved' | 'rejected';
@@ -172,11 +195,18 @@ export interface ApprovalFile {
   decisions: ApprovalRecord[];
 }
 
+export const APPROVAL_STATES = ['approved', 'rejected', 'missing', 'stale', 'revoked'] as const;
+
 export interface ApprovalState {
   version: string;
-  state: 'approved' | 'rejected' | 'missing' | 'stale';
+  /** `revoked`: the audit log or this version's approval file was tampered with (fail closed until a DBA re-approves) */
+  state: (typeof APPROVAL_STATES)[number];
   reason: string;
   latest: ApprovalRecord | null;
+  /** distinct approvers of this file (checksum) since its last rejection, when the project asks for several */
+  approvers?: string[];
+  /** approvers the project requires at this migration's level (`approvals.required`), when more than one */
+  required?: number;
 }
 
 export interface AuditEntry {
@@ -197,6 +227,57 @@ export interface AuditEntry {
 export interface AuditVerification {
   ok: boolean;
   entries: number;
-  /** first problem found, with the line (1-based) */
+  /** every problem found, with the line (1-based; 0 when it is about an approval file) */
   problems: { line: number; message: string }[];
+  /** sequence number of the first audit entry that can no longer be trusted (null: chain intact) */
+  brokenAt?: number | null;
+  /** versions whose approvals are revoked by the tampering (decisions after the break, or a file that disagrees with the log) */
+  revoked?: string[];
+  /** whether the chain was checked against the anchor in the target database, and how many entries it anchors */
+  anchor?: { checked: boolean; anchored: number; database: string | null };
+}
+
+/** What the Apply dialog shows before a run: each pending migration's risk and approval state. */
+export interface PreflightMigration {
+  version: string;
+  name: string;
+  level: RiskLevel;
+  score: number;
+  riskHash: string;
+  /** the project requires an approval at this level */
+  required: boolean;
+  state: ApprovalState['state'];
+  reason: string;
+  /** the gate lets it run (no approval needed, or a current verified one) */
+  allowed: boolean;
+}
+
+export interface ApplyPreflight {
+  /** approval required above this level (null: never) */
+  threshold: RiskLevel | null;
+  verification: AuditVerification;
+  migrations: PreflightMigration[];
+  /** migrations run in order: the last one before the first refused (null: none can run) */
+  applicableTo: string | null;
+  refused: number;
+}
+
+/** One past apply of a statement: what the model predicted and what it measured (risk/calibration). */
+export interface CalibrationPoint {
+  version: string;
+  statementIndex: number;
+  operation: string;
+  predictedMs: number;
+  lowMs: number;
+  highMs: number;
+  actualMs: number;
+  inside: boolean;
+  at: string;
+}
+
+export interface CalibrationHistory {
+  points: CalibrationPoint[];
+  /** every apply with a prediction (points may be the latest N of them) */
+  samples: number;
+  inside: number;
 }

@@ -112,20 +112,24 @@ export interface RunReport {
   blockers?: LockSession[];
 }
 
-/** A session seen by the lock monitor. */
-export interface LockSession {
+/** Who a server session is: what pg_stat_activity says of it. */
+export interface SessionIdentity {
   pid: number;
   user: string | null;
   applicationName: string | null;
   clientAddr: string | null;
   state: string | null;
   query: string | null;
+  xactStart: string | null;
+}
+
+/** A session seen by the lock monitor. */
+export interface LockSession extends SessionIdentity {
   /** the relation and mode it waits for (blocked) or we wait for (blocker) when known */
   relation: string | null;
   mode: string | null;
   /** how long it has been waiting for a lock (blocked sessions) */
   waitingMs: number | null;
-  xactStart: string | null;
 }
 
 export interface LockMonitorSnapshot {

@@ -21,7 +21,8 @@ export interface StatementSummary {
 
 export interface ParseProblem {
   severity: 'error' | 'warning';
-  code: 'syntax_error' | 'psql_meta_command' | 'bad_directive' | 'empty';
+  /** invalid_character: NUL or an unpaired surrogate; invalid_encoding: not UTF-8; too_large / too_deep: over the parse limits */
+  code: 'syntax_error' | 'psql_meta_command' | 'bad_directive' | 'empty' | 'invalid_character' | 'invalid_encoding' | 'too_large' | 'too_deep';
   message: string;
   file?: string;
   line: number;

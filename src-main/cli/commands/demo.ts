@@ -4,6 +4,7 @@ import type { SeedProgress } from '../../../src-shared/contract/app';
 import { seedDemo } from '../../demo';
 import { parseFormat, printJson, reportError, UsageError } from '../output';
 import { openSession } from '../session';
+import { activity } from '../terminal';
 
 export function registerDemo(program: Command, setExit: (code: number) => void): void {
   const demo = program.command('demo').description('The demo shop project that ships with Confiture');
@@ -23,7 +24,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         try {
           const off = session.ctx.streams.subscribe('demo/seedProgress', session.connection.id, (e) => {
             const p = e as SeedProgress;
-            if (format === 'text') process.stderr.write(`[${p.done}/${p.total}] ${p.step}\n`);
+            activity().set(`seeding [${p.done}/${p.total}] ${p.step}`, false);
           });
           const r = await seedDemo(session.ctx, session.connection.id, scale);
           off();

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { snapshotCatalog } from '../../catalog';
 import { ConfitureError } from '../../errors';
 import { analyzeLocks } from '../../locks';
-import { initParser, parseSql } from '../../parse';
+import { initParser, parseSql, parseSqlFile } from '../../parse';
 import { parseFormat, printJson, reportError, UsageError } from '../output';
 import { openSession } from '../session';
 
@@ -30,16 +29,8 @@ export function registerLocks(program: Command, setExit: (code: number) => void)
           pgVersion = Number(opts.pgVersion);
           if (!Number.isInteger(pgVersion) || pgVersion < 13 || pgVersion > 18) throw new UsageError(`--pg-version must be a major version from 13 to 18 (got "${opts.pgVersion}")`);
         }
-        let text: string;
-        if (file) {
-          try {
-            text = fs.readFileSync(file, 'utf8');
-          } catch (e) {
-            throw new ConfitureError('not_found', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-          }
-        } else text = opts.sql!;
         await initParser();
-        const parsed = parseSql(text, file ?? '<sql>');
+        const parsed = file ? parseSqlFile(file) : parseSql(opts.sql!, '<sql>');
         const syntax = parsed.problems.find((p) => p.severity === 'error');
         if (syntax) throw new ConfitureError('parse_error', syntax.message, { ...(file ? { file } : {}), line: syntax.line, column: syntax.column });
         let catalog = null;
@@ -55,23 +46,30 @@ export function registerLocks(program: Command, setExit: (code: number) => void)
         const analysis = analyzeLocks(parsed, { pgVersion, catalog });
         if (format === 'json') {
           printJson({
-            statements: analysis.statements.map((s) => ({
-              index: s.index,
-              kind: s.kind,
-              locks: s.locks.filter((l) => l.existing || !catalog).map((l) => ({ relation: l.relation, mode: l.mode })),
-              rewrites: s.rewrites,
-              scans: s.scans,
-              blocks: { reads: s.blocks.reads, writes: s.blocks.writes },
-            })),
+            statements: analysis.statements.map((s) => {
+              const open = (fact: string) => s.unknowns?.some((u) => u.fact === fact) ?? false;
+              return {
+                index: s.index,
+                kind: s.kind,
+                locks: s.locks.filter((l) => l.existing || !catalog).map((l) => ({ relation: l.relation, mode: l.mode, ...(l.unresolved ? { unresolved: true } : {}) })),
+                // an open fact is printed as "unknown", never as a guessed true/false
+                rewrites: open('rewrite') ? 'unknown' : s.rewrites,
+                scans: open('scan') ? 'unknown' : s.scans,
+                blocks: { reads: s.blocks.reads, writes: s.blocks.writes },
+                ...(s.unknowns?.length ? { unknown: s.unknowns } : {}),
+              };
+            }),
           });
         } else {
           process.stdout.write(`PostgreSQL ${analysis.pgVersion}${catalog ? ` (catalog of ${catalog.database})` : ''}\n`);
           for (const s of analysis.statements) {
             const blocked = [s.blocks.reads && 'reads', s.blocks.writes && 'writes', s.blocks.ddl && 'DDL'].filter(Boolean).join(', ') || 'nothing';
             process.stdout.write(`#${s.index} line ${s.line} ${s.kind}${s.certainty === 'assumed' ? ' (assumed)' : ''}\n`);
-            for (const l of s.locks) process.stdout.write(`    ${l.mode.padEnd(26)} ${l.relation}${l.existing ? '' : ' (created here)'}\n`);
-            process.stdout.write(`    rewrites: ${s.rewrites ? 'yes' : 'no'}  scans: ${s.scans ? 'yes' : 'no'}  blocks: ${blocked}\n`);
-            for (const n of s.notes) process.stdout.write(`    note: ${n}\n`);
+            for (const l of s.locks) process.stdout.write(`    ${l.mode.padEnd(26)} ${l.relation}${l.existing ? '' : ' (created here)'}${l.unresolved ? ' (unknown without a catalog)' : ''}\n`);
+            const yn = (v: boolean, fact: string) => (s.unknowns?.some((u) => u.fact === fact) ? `unknown (assumed ${v ? 'yes' : 'no'})` : v ? 'yes' : 'no');
+            process.stdout.write(`    rewrites: ${yn(s.rewrites, 'rewrite')}  scans: ${yn(s.scans, 'scan')}  blocks: ${blocked}\n`);
+            for (const u of s.unknowns ?? []) process.stdout.write(`    unknown: ${u.reason}\n`);
+            for (const n of s.notes.filter((x) => !s.unknowns?.some((u) => u.reason === x))) process.stdout.write(`    note: ${n}\n`);
             if (s.safeAlternative && (s.blocks.reads || s.blocks.writes)) process.stdout.write(`    safer: ${s.safeAlternative}\n`);
           }
         }

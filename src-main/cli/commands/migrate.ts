@@ -8,7 +8,10 @@ import { formatExecution } from './hooks';
 import type { RunSloCheck } from '../../../src-shared/domain/slo';
 import { openValidProject, type Project } from '../../project';
 import { migrationStatus } from '../../status';
-import { parseFormat, printJson, reportError, UsageError } from '../output';
+import { parseFormat, printJson, reportError, UsageError, partialText } from '../output';
+import { runProgressListener } from '../run-progress';
+import { activity, notice } from '../terminal';
+import { runTracing } from '../../telemetry';
 import { embeddedDatabaseFor, openSession } from '../session';
 
 interface MigrateOptions {
@@ -39,7 +42,11 @@ const ms = (n: number | null) => (n === null ? '' : n < 1000 ? `${n.toFixed(1)} 
 function printReport(project: Project, label: string, r: RunReport): void {
   const verb = r.kind === 'dry_run' ? 'Rehearsed (rolled back)' : r.direction === 'down' ? 'Reverting' : 'Applying';
   process.stdout.write(`${verb} on ${label} — ${project.name}\n`);
-  if (r.migrations.length === 0) process.stdout.write('  nothing to do: the database is up to date\n');
+  if (r.error?.code === 'policy_failure') {
+    // a gate (hook, listener, approval policy) refused: say who and why, never "nothing to do"
+    const event = (r.error.details as { event?: string } | undefined)?.event;
+    process.stdout.write(`  refused${event ? ` at ${event}` : ''}: ${r.error.message}\n`);
+  } else if (r.migrations.length === 0) process.stdout.write(r.ok ? '  nothing to do: the database is up to date\n' : `  nothing ran${r.error ? `: ${r.error.message}` : ''}\n`);
   for (const m of r.migrations) {
     process.stdout.write(`  ${m.outcome.padEnd(9)} ${m.version}_${m.name}  ${ms(m.durationMs)}${m.attempts > 1 ? `  (${m.attempts} attempts)` : ''}\n`);
     if (r.kind === 'dry_run') {
@@ -88,19 +95,23 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
       const session = await openSession(opts.db, embeddedDatabaseFor(project.name));
       try {
         const progress: LifecycleListener = (c) => {
-          if (c.event === 'before_migration' && c.migration) process.stderr.write(`→ ${c.migration.version}_${c.migration.name}\n`);
+          if (c.event === 'before_migration' && c.migration) notice(`→ ${c.migration.version}_${c.migration.name}`);
         };
         let sloCheck: RunSloCheck | null = null;
+        const tracing = runTracing({ serviceVersion: session.ctx.version, connectionLabel: session.connection.label });
         const standard = standardListeners(project, session.pool, {
           connect: () => session.ctx.connections.client(session.connection.id),
           connectionLabel: session.connection.label,
           appVersion: session.ctx.version,
-          onHookExecution: (e) => format === 'text' && process.stderr.write(`${formatExecution(e)}\n`),
-          ...(format === 'text' ? { extra: [progress] } : {}),
+          onHookExecution: (e) => {
+            tracing?.onHookExecution(e);
+            if (format === 'text') notice(formatExecution(e));
+          },
+          extra: [...(format === 'text' ? [progress] : []), ...(tracing ? [tracing.listener] : [])],
           onSloCheck: (c) => {
             sloCheck = c;
             if (format === 'text' && c.violations.length > 0) {
-              process.stderr.write(`SLO: ${c.violations.length} event(s) of this run outside ${[...new Set(c.violations.map((v) => v.objectiveId))].join(', ')} (see confiture slo report)\n`);
+              notice(`SLO: ${c.violations.length} event(s) of this run outside ${[...new Set(c.violations.map((v) => v.objectiveId))].join(', ')} (see confiture slo report)`);
             }
           },
         });
@@ -113,7 +124,10 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
           appVersion: session.ctx.version,
           ...(autoAbort !== undefined ? { monitor: { autoAbortAfterMs: autoAbort } } : {}),
           listeners: standard.listeners,
+          ...(activity().active ? { publish: runProgressListener() } : {}),
         });
+        activity().stop();
+        await tracing?.finish();
         const hookActivity = hookRunner.executions(report.runId);
         if (format === 'json') printJson({ ...toJson(report), hooks: hookActivity, ...(sloCheck ? { slo: sloCheck } : {}) });
         else printReport(project, session.connection.label, report);
@@ -158,10 +172,10 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
       const session = await openSession(opts.db, embeddedDatabaseFor(project.name));
       try {
         const { migrations } = await migrationStatus(project, session.pool);
-        if (format === 'json') printJson({ project: project.dir, connection: session.connection.label, migrations });
+        if (format === 'json') printJson({ project: project.dir, projectId: project.id, connection: session.connection.label, migrations });
         else {
-          process.stdout.write(`${project.name} on ${session.connection.label}\n`);
-          for (const m of migrations) process.stdout.write(`  ${m.state.padEnd(8)} ${m.version}  ${m.name}${m.appliedAt ? `  applied ${m.appliedAt} by ${m.appliedBy}` : ''}\n`);
+          process.stdout.write(`${project.name} (project id ${project.id}) on ${session.connection.label}\n`);
+          for (const m of migrations) process.stdout.write(`  ${m.state.padEnd(8)} ${m.version}  ${m.name}${m.appliedAt ? `  applied ${m.appliedAt} by ${m.appliedBy}` : ''}${partialText(m)}\n`);
         }
         setExit(EXIT.ok);
       } finally {

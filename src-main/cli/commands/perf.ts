@@ -1,18 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Baseline, Comparison } from '../../../src-shared/domain/perf';
+import type { AbComparison, Baseline, Comparison } from '../../../src-shared/domain/perf';
+import { connectClient } from '../../db/connection';
+import { ConfitureError } from '../../errors';
 import { EXIT } from '../../../src-shared/errors';
 import { appVersion } from '../../context';
 import {
   capture,
+  captureAB,
   checkBaselineName,
+  compareAB,
   compareBaselines,
   comparisonFails,
   listBaselines,
   loadWorkload,
   perfConfigOf,
   perfPaths,
+  rehearseAB,
   renderImported,
   resolveBaseline,
   saveBaseline,
@@ -22,6 +27,7 @@ import {
 import { openValidProject, type Project } from '../../project';
 import { parseFormat, printJson, reportError, UsageError } from '../output';
 import { embeddedDatabaseFor, openSession } from '../session';
+import { activity } from '../terminal';
 
 interface CommonOpts {
   project: string;
@@ -73,7 +79,7 @@ async function captureNow(
           const pct = Math.floor((p.done / Math.max(1, p.total)) * 10) * 10;
           if (pct !== lastPct) {
             lastPct = pct;
-            process.stderr.write(`  timed runs ${pct} %\n`);
+            activity().set(`timed runs ${pct} %`, false);
           }
         },
       });
@@ -122,6 +128,26 @@ function printComparisonText(c: Comparison): void {
   for (const w of c.warnings) process.stdout.write(`  warning: ${w}\n`);
   const s = c.summary;
   process.stdout.write(`${s.regression} regression(s), ${s.improvement} improvement(s), ${s.unchanged} unchanged, ${s.inconclusive} inconclusive\n`);
+}
+
+function printAbText(c: AbComparison): void {
+  process.stdout.write(`perf ab (interleaved) ${c.before.label} → ${c.after.label}\n`);
+  process.stdout.write(`  ${c.method.design}\n  ${c.method.correction}; threshold ±${(c.method.threshold * 100).toFixed(0)} %\n`);
+  const rows = [...c.queries].sort((a, b) => b.ratio - a.ratio);
+  for (const q of rows) {
+    const mark = q.verdict === 'regression' ? '✗' : q.verdict === 'improvement' ? '↑' : q.verdict === 'unchanged' ? '=' : '?';
+    process.stdout.write(
+      `  ${mark} ${q.verdict.padEnd(12)} ${q.id.padEnd(40)} ${q.beforeMedianMs.toFixed(3).padStart(9)} → ${q.afterMedianMs.toFixed(3).padStart(9)} ms  ×${q.ratio.toFixed(3)} [${q.ci[0].toFixed(3)}, ${q.ci[1].toFixed(3)}] (${q.pairs} pairs)\n`,
+    );
+    if (q.evidence.certain) process.stdout.write(`      certain: ${q.evidence.summary}\n`);
+    if (q.verdict === 'inconclusive') process.stdout.write(`      ${q.reason}\n`);
+  }
+  for (const u of c.unmatched) process.stdout.write(`  - ${u.id}: not compared (${u.reason})\n`);
+  for (const n of c.notes) process.stdout.write(`  note: ${n}\n`);
+  const s = c.summary;
+  process.stdout.write(
+    `${s.regression} regression(s), ${s.improvement} improvement(s), ${s.unchanged} unchanged, ${s.inconclusive} inconclusive; ${s.certain} certain change(s) of work; ${(c.wallMs / 1000).toFixed(1)} s\n`,
+  );
 }
 
 export function registerPerf(program: Command, setExit: (code: number) => void): void {
@@ -204,6 +230,97 @@ export function registerPerf(program: Command, setExit: (code: number) => void):
       setExit(reportError(e, format));
     }
   });
+
+  common(
+    perf
+      .command('ab')
+      .description(
+        'Interleaved A/B: run the workload alternately on the database before and after a change (A B / B A at random per pair) and judge paired ratios; ' +
+          'the after side is a clone of --db (CREATE DATABASE … TEMPLATE) with --apply files run on it, or an existing database (--after-db)',
+      )
+      .option('--apply <files...>', 'SQL files applied, in order, to a clone of --db (e.g. the migrations to judge); none: an A/A check of the machine')
+      .option('--after-db <url>', 'compare --db against this existing database instead of a clone')
+      .option('--runs <n>', 'timed pairs per query × parameter set (default perf.runs)')
+      .option('--warmup <n>', 'warm-up pairs (default perf.warmup)')
+      .option('--only <names>', 'comma-separated query names')
+      .option('--alpha <a>', 'false-discovery rate (default perf.alpha)')
+      .option('--threshold <t>', 'practical-significance threshold, 0.1 = 10 % (default perf.threshold)')
+      .option('--seed <n>', 'seed of the A/B order (default: random, printed)')
+      .option('--keep-clone', 'do not drop the clone at the end'),
+  ).action(
+    async (
+      opts: CommonOpts & { apply?: string[]; afterDb?: string; runs?: string; warmup?: string; only?: string; alpha?: string; threshold?: string; seed?: string; keepClone?: boolean },
+    ) => {
+      let format = 'text';
+      try {
+        format = parseFormat(opts.format);
+        const project = openValidProject(opts.project);
+        const config = perfConfigOf(project);
+        if (opts.apply && opts.afterDb) throw new UsageError('--apply and --after-db exclude each other: --apply builds the after side from a clone of --db');
+        const runs = positiveInt(opts.runs, '--runs', 5);
+        const warmup = positiveInt(opts.warmup, '--warmup', 0);
+        const seed = positiveInt(opts.seed, '--seed', 0);
+        const threshold = opts.threshold !== undefined ? Number(opts.threshold) : config.threshold;
+        if (!(threshold > 0 && threshold < 10)) throw new UsageError(`--threshold must be a number > 0, e.g. 0.1 for 10 % (got "${opts.threshold}")`);
+        const alpha = fraction(opts.alpha, '--alpha') ?? config.alpha;
+        const apply = (opts.apply ?? []).map((f) => {
+          const file = path.resolve(f);
+          if (!fs.existsSync(file)) throw new ConfitureError('not_found', `No such file: ${f}`, { file: f, field: '--apply' });
+          return { name: path.basename(file), sql: fs.readFileSync(file, 'utf8') };
+        });
+        const workload = await loadWorkload(perfPaths(project).workload);
+        const common = {
+          workload,
+          config,
+          ...(runs !== undefined ? { runs } : {}),
+          ...(warmup !== undefined ? { warmup } : {}),
+          ...(seed !== undefined ? { orderSeed: seed } : {}),
+          ...(opts.only ? { only: opts.only.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
+          onProgress: (p: { phase: string; done: number; total: number }) => {
+            if (format === 'json' || p.phase !== 'timed') return;
+            activity().set(`timed pairs ${Math.floor((p.done / Math.max(1, p.total)) * 100)} %`, false);
+          },
+        };
+        const session = await openSession(opts.db, embeddedDatabaseFor(project.name));
+        let cmp: AbComparison;
+        try {
+          const resolved = session.ctx.connections.resolved(session.connection.id);
+          if (opts.afterDb) {
+            const other = await openSession(opts.afterDb);
+            try {
+              const [a, b] = await Promise.all([session.ctx.connections.client(session.connection.id), other.ctx.connections.client(other.connection.id)]);
+              try {
+                cmp = compareAB(await captureAB({ ...common, before: a, after: b, labels: { before: session.connection.label, after: other.connection.label } }), { alpha, threshold });
+              } finally {
+                await a.end().catch(() => undefined);
+                await b.end().catch(() => undefined);
+              }
+            } finally {
+              await other.close();
+            }
+          } else {
+            // the session's pool holds no connection to --db: the clone needs the source idle
+            const r = await rehearseAB({
+              ...common,
+              connect: (database) => connectClient({ ...resolved, config: { ...resolved.config, database } }),
+              source: resolved.database,
+              apply,
+              label: session.connection.label,
+              keepClone: !!opts.keepClone,
+            });
+            cmp = compareAB(r.capture, { alpha, threshold });
+          }
+        } finally {
+          await session.close();
+        }
+        if (format === 'json') printJson(cmp);
+        else printAbText(cmp);
+        setExit(cmp.fails ? EXIT.policy : EXIT.ok);
+      } catch (e) {
+        setExit(reportError(e, format));
+      }
+    },
+  );
 
   common(perf.command('list').description('List the baselines of the project, oldest first')).action((opts: CommonOpts) => {
     let format = 'text';

@@ -8,7 +8,9 @@ export function registerServe(program: Command, setExit: (code: number) => void)
     .option('--port <port>', 'port to listen on (default: a free one)')
     .option('--data-dir <dir>', 'where the embedded server and app data live (default: $CONFITURE_DATA_DIR or per-user)')
     .option('--open', 'open the URL in the default browser')
-    .action(async (opts: { port?: string; dataDir?: string; open?: boolean }) => {
+    .option('--demo', 'open ready on the demo: connect to the demo database (--db, else $DATABASE_URL, else the embedded server) with the demo project, on the Risk screen')
+    .option('--db <url>', 'with --demo: connection string, `embedded` or `embedded:<db>`')
+    .action(async (opts: { port?: string; dataDir?: string; open?: boolean; demo?: boolean; db?: string }) => {
       try {
         let port: number | undefined;
         if (opts.port !== undefined) {
@@ -19,6 +21,17 @@ export function registerServe(program: Command, setExit: (code: number) => void)
         const [{ createContext }, { ensureWebBundle, startBridge }] = await Promise.all([import('../../context'), import('../../web')]);
         const staticDir = await ensureWebBundle((m) => process.stderr.write(m + '\n'));
         const ctx = createContext({ mode: 'browser', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+        if (opts.demo) {
+          const [{ targetFromOption }, { setSession }] = await Promise.all([import('../session'), import('../../desk')]);
+          try {
+            const connection = await ctx.connections.openTarget(targetFromOption(opts.db, 'confiture_demo'));
+            setSession(ctx, { connectionId: connection.id, projectDir: ctx.demoProjectDir(), screen: 'risk' });
+          } catch (e) {
+            // the app still opens, on the Connection screen, where the error can be retried
+            process.stderr.write(`Could not connect to the demo database: ${(e as Error).message}\n`);
+            setSession(ctx, { projectDir: ctx.demoProjectDir(), screen: 'connect' });
+          }
+        }
         const bridge = await startBridge({ ctx, staticDir, ...(port ? { port } : {}), ...(process.env.CONFITURE_TOKEN ? { token: process.env.CONFITURE_TOKEN } : {}) });
         process.stdout.write(`Confiture is running in browser mode.\nOpen: ${bridge.urlWithToken}\nPress Ctrl+C to stop.\n`);
         if (opts.open) {

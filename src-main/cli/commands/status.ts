@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openValidProject } from '../../project';
 import { migrationStatus } from '../../status';
-import { parseFormat, printJson, reportError } from '../output';
+import { parseFormat, partialText, printJson, reportError } from '../output';
 import { embeddedDatabaseFor, openSession } from '../session';
 
 export function registerStatus(program: Command, setExit: (code: number) => void): void {
@@ -22,6 +22,7 @@ export function registerStatus(program: Command, setExit: (code: number) => void
           if (format === 'json') {
             printJson({
               project: project.dir,
+              projectId: project.id,
               connection: session.connection.label,
               migrations: migrations.map((m) => ({
                 version: m.version,
@@ -30,11 +31,12 @@ export function registerStatus(program: Command, setExit: (code: number) => void
                 checksum: m.checksum,
                 appliedAt: m.appliedAt,
                 appliedBy: m.appliedBy,
+                ...(m.partial ? { partial: m.partial } : {}),
               })),
             });
           } else {
-            process.stdout.write(`${project.name} on ${session.connection.label}\n`);
-            for (const m of migrations) process.stdout.write(`  ${m.state.padEnd(8)} ${m.version}  ${m.name}\n`);
+            process.stdout.write(`${project.name} (project id ${project.id}) on ${session.connection.label}\n`);
+            for (const m of migrations) process.stdout.write(`  ${m.state.padEnd(8)} ${m.version}  ${m.name}${partialText(m)}\n`);
             const counts = migrations.reduce<Record<string, number>>((acc, m) => ((acc[m.state] = (acc[m.state] ?? 0) + 1), acc), {});
             process.stdout.write(`${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'no migrations'}\n`);
           }

@@ -1,5 +1,6 @@
 /**
- * `command` hooks: a process gets the context as JSON on stdin and CONFITURE_* variables.
+ * `command` hooks: a process gets the context as JSON on stdin and CONFITURE_* variables, in an
+ * allow-listed environment (INHERITED_ENV) plus the variables its `env` asks for by name.
  * Non-zero exit, or a last stdout line `{ "ok": false, "reason": ... }`, is a failure.
  * On timeout the whole process group is killed (SIGTERM, then SIGKILL).
  */
@@ -7,10 +8,47 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { LifecycleContext } from '../../../src-shared/domain/lifecycle';
 import type { CommandHookConfig } from '../config';
+import { redactText } from '../../logging';
 import { interpolateEnv } from '../secrets';
 import { failureFromResult, type AttemptInput, type AttemptResult } from './types';
 
 const MAX_CAPTURE = 64 * 1024;
+
+/**
+ * What a command hook inherits from Confiture's environment: enough to find programs, a home,
+ * a locale, a temp dir. Nothing else — no DATABASE_URL, PGPASSWORD, cloud or CI tokens — unless
+ * the hook asks for a variable by name: `env: { DATABASE_URL: "${env:DATABASE_URL}" }` (the
+ * value is then redacted from the hook's recorded output).
+ */
+export const INHERITED_ENV: readonly string[] = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TERM',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  // Windows needs these to start anything
+  'SYSTEMROOT',
+  'SystemRoot',
+  'COMSPEC',
+  'ComSpec',
+  'PATHEXT',
+  'WINDIR',
+  'USERPROFILE',
+];
+
+/** The allow-listed part of an environment (INHERITED_ENV and the LC_* locale variables). */
+export function inheritedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && (INHERITED_ENV.includes(k) || k.startsWith('LC_'))) out[k] = v;
+  return out;
+}
 const KILL_GRACE_MS = 1_000;
 
 /** The CONFITURE_* variables a command hook sees. */
@@ -39,7 +77,7 @@ export function contextEnv(ctx: LifecycleContext, hookId: string, attempt: numbe
   }
   if (ctx.outcome) env.CONFITURE_OUTCOME = ctx.outcome;
   if (ctx.durationMs !== undefined) env.CONFITURE_DURATION_MS = String(Math.round(ctx.durationMs));
-  if (ctx.error) env.CONFITURE_ERROR = ctx.error.message.slice(0, 2000);
+  if (ctx.error) env.CONFITURE_ERROR = redactText(ctx.error.message).slice(0, 2000);
   return env;
 }
 
@@ -76,7 +114,7 @@ export async function runCommandHook(input: AttemptInput<CommandHookConfig>): Pr
   const extraEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(hook.env)) extraEnv[k] = interpolateEnv(v, input.env, input.secrets, `env.${k}`);
   const cwd = hook.cwd ? path.resolve(input.projectDir, hook.cwd) : input.projectDir;
-  const env = { ...input.env, ...extraEnv, ...contextEnv(ctx, hook.id, input.attempt, input.projectDir) };
+  const env = { ...inheritedEnv(input.env), ...extraEnv, ...contextEnv(ctx, hook.id, input.attempt, input.projectDir) };
   const [file, args, shell] = typeof hook.command === 'string' ? [hook.command, [], true] : [hook.command[0]!, hook.command.slice(1), false];
 
   return new Promise<AttemptResult>((resolve) => {

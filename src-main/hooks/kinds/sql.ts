@@ -79,14 +79,25 @@ async function inTransaction(client: LifecycleSqlClient, input: AttemptInput<Sql
   });
 }
 
+/**
+ * A pooled connection is reused from one firing to the next (a new backend per firing cost more
+ * than the hook itself): when the hook returns with the connection idle and not timed out,
+ * `DISCARD ALL` (session settings and roles, the hook context, temp tables, prepared statements,
+ * advisory locks, LISTEN) runs in the background and the connection goes back to the pool; a
+ * connection left inside a transaction, after a timeout or whose reset fails is destroyed.
+ */
 async function onPool(pool: pg.Pool, input: AttemptInput<SqlHookConfig>): Promise<AttemptResult> {
   const client = await pool.connect();
+  let reusable = false;
   try {
-    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? null;
+    // the backend pid from the connection's BackendKeyData (no round trip)
+    const known = (client as unknown as { processID?: unknown }).processID;
+    const pid = typeof known === 'number' ? known : ((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? null);
     const stopCancel = await cancelOnAbort(input.signal, pool, pid);
     try {
       await client.query("SELECT set_config('confiture.hook_context', $1, false)", [JSON.stringify(input.ctx)]);
       const raw: unknown = await client.query(input.hook.sql);
+      reusable = !input.signal.aborted && client.getTransactionStatus() === 'I';
       return interpret(raw);
     } catch (e) {
       if (input.signal.aborted) return { ok: false, output: null, error: `cancelled after its ${input.timeoutMs} ms timeout`, timedOut: true };
@@ -95,8 +106,13 @@ async function onPool(pool: pg.Pool, input: AttemptInput<SqlHookConfig>): Promis
       stopCancel();
     }
   } finally {
-    // a hook may leave a transaction open or session settings behind: never hand that connection back
-    client.release(true);
+    // a hook may leave a transaction open or session settings behind: never hand that connection back as it is
+    if (reusable) {
+      client.query('DISCARD ALL').then(
+        () => client.release(),
+        () => client.release(true),
+      );
+    } else client.release(true);
   }
 }
 

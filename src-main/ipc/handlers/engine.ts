@@ -94,7 +94,7 @@ export const engineHandlers: Pick<Handlers, EngineProcedure> = {
     return run.snapshot();
   },
   'runner/get': async ({ runId }, ctx) => getRun(ctx, runId).snapshot(),
-  'runner/history': async ({ dir, connectionId, limit }, ctx) => runHistory(ctx.connections.pool(connectionId), openValidProject(dir).trackingSchema, limit),
+  'runner/history': async ({ dir, connectionId, limit }, ctx) => runHistory(ctx.connections.pool(connectionId), openValidProject(dir), limit),
 };
 
 export const engineStreamHandlers: Pick<StreamHandlers, 'runner/events' | 'locks/monitor'> = {

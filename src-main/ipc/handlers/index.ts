@@ -7,6 +7,8 @@ import { perfHandlers, perfStreamHandlers } from './perf';
 import { lintHandlers } from './lint';
 import { riskHandlers } from './risk';
 import { sloHandlers } from './slo';
+import { deskHandlers } from './desk';
+import { fleetHandlers } from './fleet';
 
 export const handlers: Handlers = {
   ...appHandlers,
@@ -16,6 +18,8 @@ export const handlers: Handlers = {
   ...lintHandlers,
   ...riskHandlers,
   ...sloHandlers,
+  ...deskHandlers,
+  ...fleetHandlers,
 };
 
 export const streamHandlers: StreamHandlers = {

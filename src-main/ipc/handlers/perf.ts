@@ -1,10 +1,16 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Baseline } from '../../../src-shared/domain/perf';
-import type { PerfCaptureResult } from '../../../src-shared/contract/perf';
+import type { PerfAbResult, PerfCaptureResult } from '../../../src-shared/contract/perf';
+import { connectClient } from '../../db/connection';
 import type { AppContext } from '../../context';
 import { ConfitureError, toErrorValue } from '../../errors';
 import {
+  baselineHistory,
   capture,
+  captureAB,
+  compareAB,
   compareBaselines,
   diffPlans,
   listBaselines,
@@ -12,13 +18,14 @@ import {
   normalisePlan,
   perfConfigOf,
   perfPaths,
+  rehearseAB,
   resolveBaseline,
   saveBaseline,
 } from '../../perf';
 import { openProject, type Project } from '../../project';
 import type { Handlers, StreamHandlers } from '../router';
 
-type PerfProcedure = 'perf/workload' | 'perf/baselines' | 'perf/capture' | 'perf/compare' | 'perf/plan';
+type PerfProcedure = 'perf/workload' | 'perf/baselines' | 'perf/capture' | 'perf/compare' | 'perf/plan' | 'perf/ab' | 'perf/history';
 
 /** captures made by perf/compare against "now": kept in memory (not saved), the last few only */
 const recent = new Map<string, Baseline>();
@@ -76,6 +83,7 @@ export const perfHandlers: Pick<Handlers, PerfProcedure> = {
     }
   },
   'perf/baselines': async ({ dir }) => listBaselines(perfPaths(openProject(dir)).baselines),
+  'perf/history': async ({ dir, limit }) => baselineHistory(perfPaths(openProject(dir)).baselines, limit ?? 30),
   'perf/capture': async ({ dir, connectionId, name, runs, warmup, only, environment }, ctx): Promise<PerfCaptureResult> => {
     const project = openProject(dir);
     const b = await captureOn(ctx, project, connectionId, {
@@ -113,6 +121,49 @@ export const perfHandlers: Pick<Handlers, PerfProcedure> = {
       ...cmp,
       samples: cmp.queries.map((q) => ({ id: q.id, baseline: a.queries.find((x) => x.id === q.id)?.samplesMs ?? [], current: bq.get(q.id)?.samplesMs ?? [] })),
     };
+  },
+  'perf/ab': async ({ dir, connectionId, afterConnectionId, apply, runs, alpha, threshold, seed }, ctx): Promise<PerfAbResult> => {
+    const project = openProject(dir);
+    const config = perfConfigOf(project);
+    const workload = await loadWorkload(perfPaths(project).workload);
+    const files = (apply ?? []).map((rel, i) => {
+      const file = path.resolve(project.dir, rel);
+      if (path.relative(project.dir, file).startsWith('..') || path.isAbsolute(path.relative(project.dir, file))) {
+        throw new ConfitureError('invalid_input', `apply[${i}]: ${rel} is outside the project`, { field: `apply[${i}]` });
+      }
+      if (!fs.existsSync(file)) throw new ConfitureError('not_found', `apply[${i}]: no such file ${rel}`, { file: rel, field: `apply[${i}]` });
+      return { name: rel, sql: fs.readFileSync(file, 'utf8') };
+    });
+    const common = {
+      workload,
+      config,
+      ...(runs !== undefined ? { runs } : {}),
+      ...(seed !== undefined ? { orderSeed: seed } : {}),
+      onProgress: (p: { phase: 'prepare' | 'warmup' | 'explain' | 'timed' | 'done'; done: number; total: number; query?: string }) => ctx.streams.publish('perf/progress', connectionId, p),
+    };
+    let cap;
+    if (afterConnectionId) {
+      const [a, b] = await Promise.all([ctx.connections.client(connectionId), ctx.connections.client(afterConnectionId)]);
+      try {
+        cap = await captureAB({ ...common, before: a, after: b, labels: { before: ctx.connections.info(connectionId).label, after: ctx.connections.info(afterConnectionId).label } });
+      } finally {
+        await a.end().catch(() => undefined);
+        await b.end().catch(() => undefined);
+      }
+    } else {
+      const resolved = ctx.connections.resolved(connectionId);
+      const r = await rehearseAB({
+        ...common,
+        connect: (database) => connectClient({ ...resolved, config: { ...resolved.config, database } }),
+        source: resolved.database,
+        apply: files,
+        label: ctx.connections.info(connectionId).label,
+      });
+      cap = r.capture;
+    }
+    const cmp = compareAB(cap, { alpha: alpha ?? config.alpha, threshold: threshold ?? config.threshold });
+    const byId = new Map(cap.cases.map((c) => [c.id, c]));
+    return { ...cmp, samples: cmp.queries.map((q) => ({ id: q.id, before: byId.get(q.id)!.pairs.map((p) => p.a), after: byId.get(q.id)!.pairs.map((p) => p.b) })) };
   },
   'perf/plan': async ({ dir, baseline, queryId, against }) => {
     const project = openProject(dir);

@@ -1,14 +1,14 @@
 import type { Handlers } from '../router';
-import { approvalState, auditEntries, decide, listApprovals, verifyAuditLog } from '../../approval';
+import { applyPreflight, approvalContextFor, approvalState, auditEntries, listApprovals, recordDecision, rememberRisk, riskForDecision } from '../../approval';
 import { snapshotCatalog } from '../../catalog';
 import { analyzeLocks } from '../../locks';
 import { initParser, parseSql } from '../../parse';
 import { ConfitureError } from '../../errors';
 import { findMigration, openValidProject } from '../../project';
-import { riskReportForProject } from '../../risk';
+import { loadCalibrationPoints, riskReportForProject } from '../../risk';
 import { reviewProject } from '../../review';
 
-type RiskProcedure = 'risk/report' | 'risk/catalog' | 'locks/analyze' | 'approval/decide' | 'approval/list' | 'approval/audit';
+type RiskProcedure = 'risk/report' | 'risk/calibration' | 'risk/catalog' | 'locks/analyze' | 'approval/decide' | 'approval/list' | 'approval/audit' | 'approval/preflight';
 
 export const riskHandlers: Pick<Handlers, RiskProcedure> = {
   'risk/report': async ({ dir, connectionId, to, versions, findings }, ctx) => {
@@ -16,8 +16,12 @@ export const riskHandlers: Pick<Handlers, RiskProcedure> = {
     const pool = connectionId ? ctx.connections.pool(connectionId) : null;
     // findings given by the caller win; otherwise the rule library runs with the same catalog snapshot
     if (findings) return riskReportForProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}), offline: !pool, findings });
-    return reviewProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}) });
+    // the one computation the badge, the charts, the Approve button and the recorded approval share
+    const report = await reviewProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}) });
+    rememberRisk(report);
+    return report;
   },
+  'risk/calibration': async ({ dir, connectionId, limit }, ctx) => loadCalibrationPoints(ctx.connections.pool(connectionId), openValidProject(dir).trackingSchema, limit ?? 500),
   'risk/catalog': async ({ connectionId, windowMs, schemas }, ctx) =>
     snapshotCatalog(ctx.connections.pool(connectionId), { windowMs: windowMs ?? 1000, ...(schemas ? { schemas } : {}) }),
   'locks/analyze': async ({ sql, pgVersion, connectionId }, ctx) => {
@@ -28,18 +32,22 @@ export const riskHandlers: Pick<Handlers, RiskProcedure> = {
     const catalog = connectionId ? await snapshotCatalog(ctx.connections.pool(connectionId), { windowMs: 0 }) : null;
     return analyzeLocks(parsed, { pgVersion: pgVersion ?? catalog?.server.major ?? 18, catalog });
   },
-  'approval/decide': async ({ dir, version, decision, by, comment, connectionId }, ctx) => {
+  'approval/decide': async ({ dir, version, decision, by, comment, connectionId, riskHash, repair }, ctx) => {
     const project = openValidProject(dir);
     const m = findMigration(project, version);
     const pool = connectionId ? ctx.connections.pool(connectionId) : null;
-    const report = await riskReportForProject(project, pool, { versions: [m.version], offline: !pool });
-    const risk = report.migrations[0]!;
-    const record = decide(project, { version: m.version, decision, by, comment, risk });
-    return { record, state: approvalState(project, m.version, risk) };
+    const risk = await riskForDecision(project, pool, m.version, riskHash);
+    const { record } = await recordDecision(project, pool, { version: m.version, decision, by, comment, risk }, { repair: repair === true });
+    return { record, state: approvalState(project, m.version, risk, await approvalContextFor(project, pool)) };
   },
-  'approval/list': async ({ dir }) => listApprovals(openValidProject(dir)),
-  'approval/audit': async ({ dir }) => {
+  'approval/list': async ({ dir, connectionId }, ctx) => {
     const project = openValidProject(dir);
-    return { entries: auditEntries(project.dir), verification: verifyAuditLog(project.dir) };
+    return listApprovals(project, await approvalContextFor(project, connectionId ? ctx.connections.pool(connectionId) : null));
   },
+  'approval/audit': async ({ dir, connectionId }, ctx) => {
+    const project = openValidProject(dir);
+    const { verification } = await approvalContextFor(project, connectionId ? ctx.connections.pool(connectionId) : null);
+    return { entries: auditEntries(project.dir), verification };
+  },
+  'approval/preflight': async ({ dir, connectionId, to }, ctx) => applyPreflight(openValidProject(dir), ctx.connections.pool(connectionId), to ? { to } : {}),
 };

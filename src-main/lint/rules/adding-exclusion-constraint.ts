@@ -20,7 +20,7 @@ export default defineRule({
       if (ctx.analysis.isNewTable(table, stmt.index)) continue;
       for (const c of addedConstraints(stmt)) {
         if (c.constraint.contype !== 'CONSTR_EXCLUSION') continue;
-        ctx.report(stmt, { table, message: `Adding an EXCLUDE constraint ${lockSentence(ctx, 'AccessExclusiveLock', table, 'build')}; it cannot be added NOT VALID.` });
+        ctx.report(stmt, { table, message: `Adding an EXCLUDE constraint ${lockSentence(ctx, stmt, table, 'build')}; it cannot be added NOT VALID.` });
       }
     }
   },

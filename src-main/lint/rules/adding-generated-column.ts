@@ -34,7 +34,7 @@ export default defineRule({
         if (!what) continue;
         ctx.report(stmt, {
           table,
-          message: `Adding ${what} (${col.name}) computes a value for every existing row, so it ${lockSentence(ctx, 'AccessExclusiveLock', table, 'rewrite')}.`,
+          message: `Adding ${what} (${col.name}) computes a value for every existing row, so it ${lockSentence(ctx, stmt, table, 'rewrite')}.`,
           help:
             ctx.pgVersion >= 18 && gen
               ? `Use \`GENERATED ALWAYS AS (...) VIRTUAL\` (PostgreSQL 18) or a plain column filled in batches.`

@@ -1,31 +1,14 @@
-import { alterCmds, names, tableKey, walk } from '../ast';
+import { alterCmds, tableKey } from '../ast';
 import { lockSentence } from '../phrases';
 import { defineRule } from '../types';
 
-/** CHECK (col IS NOT NULL) constraints added to a table, by name, with whether they are validated. */
-function notNullChecks(stmt: { node: Record<string, unknown>; nodeType: string }): { name: string | null; column: string; valid: boolean }[] {
-  const out: { name: string | null; column: string; valid: boolean }[] = [];
-  if (stmt.nodeType !== 'AlterTableStmt') return out;
-  for (const cmd of (stmt.node.cmds as { AlterTableCmd?: { subtype?: string; def?: { Constraint?: Record<string, unknown> } } }[]) ?? []) {
-    const c = cmd.AlterTableCmd?.def?.Constraint;
-    if (cmd.AlterTableCmd?.subtype !== 'AT_AddConstraint' || c?.contype !== 'CONSTR_CHECK') continue;
-    walk({ e: c.raw_expr }, (k, v) => {
-      if (k === 'NullTest' && v.nulltesttype === 'IS_NOT_NULL') {
-        const col = names((v.arg as { ColumnRef?: { fields?: unknown } } | undefined)?.ColumnRef?.fields).pop();
-        if (col) out.push({ name: (c.conname as string) ?? null, column: col, valid: c.skip_validation !== true });
-      }
-    });
-  }
-  return out;
-}
-
 export default defineRule({
   id: 'adding-not-nullable-field',
-  version: '1.1.0',
+  version: '1.2.0',
   severity: 'error',
   summary: 'SET NOT NULL scans the whole table under AccessExclusiveLock.',
   rationale:
-    'ALTER COLUMN ... SET NOT NULL checks every row while holding AccessExclusiveLock: no reads or writes until the scan ends. Since PostgreSQL 12 the scan is skipped when a validated CHECK (col IS NOT NULL) already proves it; PostgreSQL 18 can add NOT NULL as NOT VALID and validate it later.',
+    'ALTER COLUMN ... SET NOT NULL checks every row while holding AccessExclusiveLock: no reads or writes until the scan ends. Since PostgreSQL 12 the scan is skipped when a validated CHECK (col IS NOT NULL) already proves it — in the catalog, earlier in the file, or in an earlier pending migration of the plan; PostgreSQL 18 can add NOT NULL as NOT VALID and validate it later.',
   safeAlternative:
     'PostgreSQL 12-17: `ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID`; `VALIDATE CONSTRAINT c` (separate transaction); `SET NOT NULL`; `DROP CONSTRAINT c`. PostgreSQL 18+: `ADD CONSTRAINT c NOT NULL col NOT VALID`, then `VALIDATE CONSTRAINT c`.',
   example: { bad: 'ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;', good: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_nn CHECK (customer_id IS NOT NULL) NOT VALID;' },
@@ -33,23 +16,19 @@ export default defineRule({
   sizeSensitive: true,
   nodeTypes: ['AlterTableStmt'],
   check(ctx) {
-    // validated IS NOT NULL checks seen so far, per table.column
-    const proven = new Set<string>();
-    const pending = new Map<string, string>(); // constraint name -> table.column awaiting VALIDATE
+    // the locks service decides whether SET NOT NULL scans: it knows validated CHECK (col IS NOT
+    // NULL) constraints from the catalog, from earlier statements of the file and from earlier
+    // migrations of the plan (0014's VALIDATE makes 0015's SET NOT NULL a catalog-only change)
     for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterTableStmt') continue;
       const table = tableKey(stmt.node.relation);
-      for (const c of notNullChecks(stmt)) {
-        if (c.valid) proven.add(`${table}.${c.column}`);
-        else if (c.name) pending.set(c.name, `${table}.${c.column}`);
-      }
-      for (const cmd of alterCmds(stmt)) {
-        if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name && pending.has(cmd.name)) proven.add(pending.get(cmd.name)!);
-        if (cmd.subtype !== 'AT_SetNotNull' || ctx.analysis.isNewTable(table, stmt.index)) continue;
-        if (ctx.pgVersion >= 12 && proven.has(`${table}.${cmd.name}`)) continue;
+      const commands = ctx.analysis.facts[stmt.index]!.locks.commands ?? [];
+      alterCmds(stmt).forEach((cmd, i) => {
+        if (cmd.subtype !== 'AT_SetNotNull' || ctx.analysis.isNewTable(table, stmt.index)) return;
+        if (commands[i] !== 'alter_table.set_not_null') return;
         ctx.report(stmt, {
           table,
-          message: `SET NOT NULL on ${cmd.name} checks every row: it ${lockSentence(ctx, 'AccessExclusiveLock', table, 'scan')}.`,
+          message: `SET NOT NULL on ${cmd.name} checks every row: it ${lockSentence(ctx, stmt, table, 'scan')}.`,
           help:
             ctx.pgVersion >= 18
               ? `On PostgreSQL ${ctx.pgVersion}: \`ALTER TABLE ... ADD CONSTRAINT ${cmd.name}_not_null NOT NULL ${cmd.name} NOT VALID;\` then \`VALIDATE CONSTRAINT ${cmd.name}_not_null\` in a separate transaction.`
@@ -57,7 +36,7 @@ export default defineRule({
                 ? `\`ADD CONSTRAINT ${cmd.name}_nn CHECK (${cmd.name} IS NOT NULL) NOT VALID\`, \`VALIDATE CONSTRAINT ${cmd.name}_nn\` (separate transaction), then SET NOT NULL (no scan on PostgreSQL 12+), then drop the check.`
                 : `Before PostgreSQL 12 SET NOT NULL always scans: keep a validated CHECK (${cmd.name} IS NOT NULL) instead of NOT NULL.`,
         });
-      }
+      });
     }
   },
 });

@@ -23,7 +23,7 @@ export default defineRule({
         if (c.constraint.contype !== 'CONSTR_PRIMARY' || c.constraint.indexname) continue;
         ctx.report(stmt, {
           table,
-          message: `Adding a primary key builds a unique index: it ${lockSentence(ctx, 'AccessExclusiveLock', table, 'build')}.`,
+          message: `Adding a primary key builds a unique index: it ${lockSentence(ctx, stmt, table, 'build')}.`,
         });
       }
     }

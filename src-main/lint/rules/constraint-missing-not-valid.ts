@@ -8,7 +8,7 @@ export default defineRule({
   severity: 'error',
   summary: 'A CHECK constraint added without NOT VALID scans the table under AccessExclusiveLock; validating in the same transaction defeats NOT VALID.',
   rationale:
-    'ADD CONSTRAINT ... CHECK verifies every existing row while holding AccessExclusiveLock: reads and writes wait for the scan. NOT VALID skips the scan; VALIDATE CONSTRAINT then checks rows under ShareUpdateExclusiveLock only — but if it runs in the same transaction, the AccessExclusiveLock from the ADD is still held for the whole scan.',
+    'ADD CONSTRAINT ... CHECK verifies every existing row while holding AccessExclusiveLock: reads and writes wait for the scan. NOT VALID skips the scan; VALIDATE CONSTRAINT then checks rows under ShareUpdateExclusiveLock only — but if it runs in the same transaction, the AccessExclusiveLock from the ADD is still held for the whole scan. Differs from squawk on purpose: a constraint on a table created earlier in the same file (or plan) checks no existing row and blocks nobody, so it is not reported; an inline `ADD COLUMN … CHECK (…)` or `… REFERENCES` scans the table too and is reported (squawk misses those).',
   safeAlternative: '`ALTER TABLE t ADD CONSTRAINT c CHECK (...) NOT VALID;` in one migration, `ALTER TABLE t VALIDATE CONSTRAINT c;` in the next (its own transaction).',
   example: { bad: 'ALTER TABLE orders ADD CONSTRAINT positive CHECK (total >= 0);', good: 'ALTER TABLE orders ADD CONSTRAINT positive CHECK (total >= 0) NOT VALID;' },
   equivalents: { squawk: ['constraint-missing-not-valid'], eugene: ['E1'], atlas: ['PG305'], strong_migrations: ['add_check_constraint', 'validate_check_constraint'] },
@@ -30,7 +30,7 @@ export default defineRule({
         if (isNew) continue;
         ctx.report(stmt, {
           table,
-          message: `CHECK constraint${c.constraint.conname ? ` ${String(c.constraint.conname)}` : ''} is validated as it is added: the statement ${lockSentence(ctx, 'AccessExclusiveLock', table, 'scan')}.`,
+          message: `CHECK constraint${c.constraint.conname ? ` ${String(c.constraint.conname)}` : ''} is validated as it is added: the statement ${lockSentence(ctx, stmt, table, 'scan')}.`,
         });
       }
       for (const cmd of alterCmds(stmt)) {

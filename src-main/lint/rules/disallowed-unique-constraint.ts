@@ -22,7 +22,7 @@ export default defineRule({
         if (c.constraint.contype !== 'CONSTR_UNIQUE' || c.constraint.indexname) continue;
         ctx.report(stmt, {
           table,
-          message: `Adding a UNIQUE constraint${c.column ? ` on new column ${c.column}` : ''} builds a unique index: it ${lockSentence(ctx, 'AccessExclusiveLock', table, 'build')}.`,
+          message: `Adding a UNIQUE constraint${c.column ? ` on new column ${c.column}` : ''} builds a unique index: it ${lockSentence(ctx, stmt, table, 'build')}.`,
         });
       }
     }

@@ -14,7 +14,8 @@ export default defineRule({
   check(ctx) {
     const seen = new Map<string, number>();
     for (const stmt of ctx.statements) {
-      if (stmt.nodeType !== 'AlterTableStmt') continue;
+      // ALTER INDEX / ALTER SEQUENCE / ALTER VIEW parse as AlterTableStmt too; only tables combine
+      if (stmt.nodeType !== 'AlterTableStmt' || (stmt.node.objtype !== 'OBJECT_TABLE' && stmt.node.objtype !== 'OBJECT_FOREIGN_TABLE')) continue;
       const table = tableKey(stmt.node.relation);
       if (!table || ctx.analysis.isNewTable(table, stmt.index)) continue;
       const prev = seen.get(table);

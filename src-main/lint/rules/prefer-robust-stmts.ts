@@ -6,7 +6,7 @@ export default defineRule({
   version: '1.0.0',
   severity: 'warning',
   summary: 'Outside a transaction, DDL should be re-runnable (IF [NOT] EXISTS) so a half-applied migration can be retried.',
-  rationale: 'A file that runs without a transaction (CONCURRENTLY statements, `-- confiture: no-transaction`) keeps whatever succeeded before a failure; re-running it then fails on the first CREATE that already exists. Inside a transaction this cannot happen, so the rule is silent there.',
+  rationale: 'A file that runs without a transaction (CONCURRENTLY statements, `-- confiture: no-transaction`) keeps whatever succeeded before a failure; re-running it then fails on the first CREATE that already exists. Inside a transaction this cannot happen, so the rule is silent there. Differs from squawk on purpose: squawk assumes no transaction unless told; Confiture runs each migration file in one transaction with its tracking row, so a file without CONCURRENTLY statements is all-or-nothing and can be re-run — only files that run outside a transaction are reported.',
   safeAlternative: 'Use CREATE ... IF NOT EXISTS, DROP ... IF EXISTS, ADD COLUMN IF NOT EXISTS, and give concurrently built indexes a name.',
   example: { bad: '-- confiture: no-transaction\nCREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);', good: '-- confiture: no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_idx ON orders (created_at);' },
   equivalents: { squawk: ['prefer-robust-stmts'] },

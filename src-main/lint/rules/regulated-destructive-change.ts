@@ -28,10 +28,10 @@ export default defineRule<ComplianceOptions>({
         if (ctx.analysis.isNewTable(table, stmt.index)) continue;
         const why = isRegulatedTable(ctx, table);
         if (!why) continue;
-        const missing = [ctx.inputs.hasDownMigration === false ? 'a down migration' : null, ctx.inputs.approved === false ? 'an approval' : null].filter(Boolean).join(' and ');
+        const missing = [ctx.inputs.hasDownMigration === false ? 'no down migration' : null, ctx.inputs.approved === false ? 'no approval' : null].filter(Boolean).join(' and ');
         ctx.report(stmt, {
           table,
-          message: `Destructive change on regulated table ${display(table)} (${why}) has no ${missing}.`,
+          message: `Destructive change on regulated table ${display(table)} (${why}) has ${missing}.`,
           help: `${ctx.inputs.hasDownMigration === false ? 'Add the matching .down.sql. ' : ''}${ctx.inputs.approved === false ? 'Get the migration approved before it runs.' : ''}`.trim(),
         });
       }

@@ -18,7 +18,7 @@ export default defineRule({
       const table = tableKey(stmt.node.relation);
       for (const c of alterCmds(stmt)) {
         if (c.subtype !== 'AT_DetachPartition' || (c.def as { PartitionCmd?: { concurrent?: boolean } } | undefined)?.PartitionCmd?.concurrent) continue;
-        ctx.report(stmt, { table, message: `DETACH PARTITION on ${table ? display(table) : 'the parent'} ${lockSentence(ctx, 'AccessExclusiveLock', table, 'brief')}.` });
+        ctx.report(stmt, { table, message: `DETACH PARTITION on ${table ? display(table) : 'the parent'} ${lockSentence(ctx, stmt, table, 'brief')}.` });
       }
     }
   },

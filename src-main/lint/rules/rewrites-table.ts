@@ -36,7 +36,7 @@ export default defineRule({
             if (c.subtype === 'AT_SetTableSpace') duration = 'copy';
           }
       if (!what) continue;
-      ctx.report(stmt, { table, message: `${what}${table ? ` (${display(table)})` : ''}: it ${lockSentence(ctx, 'AccessExclusiveLock', table, duration)}.` });
+      ctx.report(stmt, { table, message: `${what}${table ? ` (${display(table)})` : ''}: it ${lockSentence(ctx, stmt, table, duration)}.` });
     }
   },
 });

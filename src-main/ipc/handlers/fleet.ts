@@ -1,0 +1,11 @@
+import type { Handlers } from '../router';
+import { fleetControl, fleetOverview, fleetStart, fleetStatus } from '../../fleet';
+
+type FleetProcedure = 'fleet/overview' | 'fleet/status' | 'fleet/start' | 'fleet/control';
+
+export const fleetHandlers: Pick<Handlers, FleetProcedure> = {
+  'fleet/overview': async ({ dir }, ctx) => fleetOverview(ctx, dir),
+  'fleet/status': async ({ dir, rolloutId }, ctx) => fleetStatus(ctx, dir, rolloutId),
+  'fleet/start': async ({ dir, env, targets, workers }, ctx) => fleetStart(ctx, dir, { env, ...(targets ? { targets } : {}), ...(workers !== undefined ? { workers } : {}) }),
+  'fleet/control': async ({ dir, rolloutId, action, overrideGate }, ctx) => fleetControl(ctx, dir, rolloutId, action, overrideGate === true),
+};

@@ -1,0 +1,375 @@
+/**
+ * Interleaved A/B: "will this migration regress my queries?" answered without comparing two
+ * captures taken minutes apart (whole captures drift ×0.8–×1.5 on a loaded machine). The workload
+ * runs alternately on a before (A) and an after (B) database — pair by pair, the order within each
+ * pair randomised (seeded) — so both sides see the same machine state, and each query is judged on
+ * its paired log ratios log(B/A):
+ *
+ *  - estimate: Hodges–Lehmann (median of Walsh averages), interval from the signed-rank
+ *    distribution; test: two-sided Wilcoxon signed-rank, valid because the order was randomised;
+ *    Benjamini–Hochberg across queries; verdict as for captures (significant AND beyond the
+ *    practical threshold; "unchanged" needs the interval inside the threshold band);
+ *  - deterministic evidence from one EXPLAIN (ANALYZE, BUFFERS) per side: a plan shape change, a
+ *    ≥ 2× move of shared buffers or a change of the rows is certain, whatever the timings say.
+ *
+ * The after side is usually a clone: `CREATE DATABASE … TEMPLATE before` with the migration
+ * applied to the clone (rehearseAB), or any second database the caller gives.
+ */
+import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import type { AbCapture, AbCase, AbComparison, AbQueryComparison, Verdict, Workload } from '../../src-shared/domain/perf';
+import { ConfitureError } from '../errors';
+import type { PerfConfig } from './config';
+import { workEvidence } from './evidence';
+import { isProductionEnvironment } from './profiler';
+import { benjaminiHochberg, decideVerdict, hodgesLehmann, median, mulberry32, signedRank } from './stats';
+import { queryCaseId } from './workload';
+
+export interface AbProgress {
+  phase: 'prepare' | 'warmup' | 'explain' | 'timed' | 'done';
+  done: number;
+  total: number;
+  query?: string;
+}
+
+export interface AbCaptureOptions {
+  /** dedicated connections to the before (A) and after (B) databases; the caller ends them */
+  before: pg.Client;
+  after: pg.Client;
+  labels: { before: string; after: string };
+  workload: Workload;
+  config: PerfConfig;
+  /** timed pairs per query × parameter set (default perf.runs) */
+  runs?: number;
+  warmup?: number;
+  only?: string[];
+  /** seed of the A/B order (default: random, recorded in the result) */
+  orderSeed?: number;
+  environment?: string;
+  rehearsal?: AbCapture['rehearsal'];
+  signal?: AbortSignal;
+  onProgress?: (p: AbProgress) => void;
+}
+
+interface Side {
+  client: pg.Client;
+}
+
+async function timedRun(side: Side, sql: string, values: unknown[], readOnly: boolean): Promise<{ ms: number; rows: number; result: pg.QueryResult }> {
+  const { client } = side;
+  await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+  const t0 = performance.now();
+  try {
+    const result = await client.query({ text: sql, values });
+    const ms = performance.now() - t0;
+    await client.query('ROLLBACK');
+    return { ms, rows: result.rowCount ?? result.rows.length, result };
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+async function prepareSide(client: pg.Client, config: PerfConfig): Promise<{ version: string; num: number; db: string }> {
+  const info = await client.query<{ version: string; num: string; db: string }>(
+    "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num, current_database() AS db",
+  );
+  await client.query(`SET application_name = 'confiture-perf-ab'`);
+  await client.query(`SET statement_timeout = ${Number(config.statementTimeout) | 0}`);
+  const r = info.rows[0]!;
+  return { version: r.version, num: Number(r.num), db: r.db };
+}
+
+/** Runs the workload interleaved on both sides. Pure measurement: judge it with compareAB. */
+export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
+  const { config, workload } = opts;
+  const environment = opts.environment ?? config.environment;
+  if (isProductionEnvironment(environment, config) && !config.allowProduction) {
+    throw new ConfitureError('policy_failure', `Profiling the "${environment}" environment is opt-in: set perf.allowProduction: true in confiture.yaml`, { field: 'perf.allowProduction' });
+  }
+  const wall0 = performance.now();
+  const notes: string[] = [];
+  const progress = (p: AbProgress) => opts.onProgress?.(p);
+  const checkAbort = () => {
+    if (opts.signal?.aborted) throw new ConfitureError('cancelled', 'Profiling was cancelled');
+  };
+  progress({ phase: 'prepare', done: 0, total: 1 });
+  const A: Side = { client: opts.before };
+  const B: Side = { client: opts.after };
+  const ia = await prepareSide(A.client, config);
+  const ib = await prepareSide(B.client, config);
+  if (ia.num !== ib.num) notes.push(`the two sides run different server versions (${ia.version} / ${ib.version}): timings compare the servers as well as the schema`);
+  const runs = opts.runs ?? config.runs;
+  const warmup = opts.warmup ?? config.warmup;
+  const orderSeed = opts.orderSeed ?? crypto.randomBytes(4).readUInt32LE(0);
+  const rng = mulberry32(orderSeed);
+
+  const only = opts.only ? new Set(opts.only) : null;
+  if (only) for (const n of only) if (!workload.queries.some((q) => q.name === n)) throw new ConfitureError('not_found', `No query "${n}" in ${workload.file}`, { field: 'only' });
+  type Work = { c: AbCase; values: unknown[]; readOnly: boolean; runs: number; warmup: number };
+  const cases: Work[] = [];
+  for (const q of workload.queries) {
+    if (only && !only.has(q.name)) continue;
+    for (const ps of q.params) {
+      const c: AbCase = { id: queryCaseId(q, ps.name), query: q.name, paramSet: ps.name, sql: q.sql, pairs: [], rows: [null, null], explain: [null, null] };
+      if (!q.readOnly && !q.safeToRun) {
+        c.error = `refused: ${q.name} writes (INSERT/UPDATE/DELETE/MERGE, FOR UPDATE or INTO); mark it safeToRun: true in the workload to profile it inside a transaction that is rolled back`;
+        notes.push(`${c.id} was not run: ${c.error}`);
+      }
+      cases.push({ c, values: ps.values, readOnly: q.readOnly, runs: q.runs ?? runs, warmup: q.warmup ?? warmup });
+    }
+  }
+  const live = () => cases.filter((w) => !w.c.error);
+  const fail = (w: Work, e: unknown, during: string, side: 'before' | 'after') => {
+    w.c.error = `failed during ${during} on the ${side} side: ${(e as Error).message}`;
+    notes.push(`${w.c.id}: ${w.c.error}`);
+  };
+  /** runs the pair in the given order; returns [A ms, B ms] */
+  const pair = async (w: Work, aFirst: boolean, during: string): Promise<[number, number, number, number] | null> => {
+    const first = aFirst ? A : B;
+    const second = aFirst ? B : A;
+    let r1: { ms: number; rows: number };
+    let r2: { ms: number; rows: number };
+    try {
+      r1 = await timedRun(first, w.c.sql, w.values, w.readOnly);
+    } catch (e) {
+      fail(w, e, during, aFirst ? 'before' : 'after');
+      return null;
+    }
+    try {
+      r2 = await timedRun(second, w.c.sql, w.values, w.readOnly);
+    } catch (e) {
+      fail(w, e, during, aFirst ? 'after' : 'before');
+      return null;
+    }
+    const ra = aFirst ? r1 : r2;
+    const rb = aFirst ? r2 : r1;
+    return [ra.ms, rb.ms, ra.rows, rb.rows];
+  };
+
+  // warm-up: both sides, alternating (the clone starts with a cold shared_buffers)
+  const maxWarm = Math.max(0, ...live().map((w) => w.warmup));
+  const warmTotal = live().reduce((s, w) => s + w.warmup, 0);
+  let warmDone = 0;
+  for (let r = 0; r < maxWarm; r++) {
+    for (const w of live()) {
+      if (r >= w.warmup) continue;
+      checkAbort();
+      await pair(w, rng() < 0.5, 'warm-up');
+      progress({ phase: 'warmup', done: ++warmDone, total: warmTotal, query: w.c.id });
+    }
+  }
+
+  // deterministic evidence: one EXPLAIN (ANALYZE, BUFFERS) per side
+  let exDone = 0;
+  for (const w of live()) {
+    checkAbort();
+    for (const [i, side] of [A, B].entries()) {
+      try {
+        const { result } = await timedRun(side, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${w.c.sql}`, w.values, w.readOnly);
+        const plan = (result.rows[0] as Record<string, unknown>)['QUERY PLAN'];
+        w.c.explain[i] = typeof plan === 'string' ? JSON.parse(plan) : plan;
+      } catch (e) {
+        notes.push(`${w.c.id}: EXPLAIN failed on the ${i === 0 ? 'before' : 'after'} side: ${(e as Error).message}`);
+      }
+    }
+    progress({ phase: 'explain', done: ++exDone, total: live().length, query: w.c.id });
+  }
+
+  // timed pairs, round-robin over the cases; A B or B A at random for every pair
+  const maxRuns = Math.max(0, ...live().map((w) => w.runs));
+  const total = live().reduce((s, w) => s + w.runs, 0);
+  let done = 0;
+  for (let r = 0; r < maxRuns; r++) {
+    for (const w of live()) {
+      if (r >= w.runs) continue;
+      checkAbort();
+      const aFirst = rng() < 0.5;
+      const res = await pair(w, aFirst, `timed pair ${r + 1}`);
+      if (res) {
+        w.c.pairs.push({ a: round(res[0]), b: round(res[1]), order: aFirst ? 'AB' : 'BA' });
+        w.c.rows = [res[2], res[3]];
+      }
+      progress({ phase: 'timed', done: ++done, total, query: w.c.id });
+    }
+  }
+  progress({ phase: 'done', done: 1, total: 1 });
+  return {
+    format: 'confiture-perf-ab',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    before: { label: opts.labels.before, database: ia.db },
+    after: { label: opts.labels.after, database: ib.db },
+    server: { version: ia.version, versionNum: ia.num },
+    runs,
+    warmup,
+    orderSeed,
+    rehearsal: opts.rehearsal ?? null,
+    cases: cases.map((w) => w.c),
+    wallMs: round(performance.now() - wall0),
+    notes,
+  };
+}
+
+export interface AbCompareOptions {
+  alpha: number;
+  threshold: number;
+}
+
+const pctOf = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %`;
+
+/** Judges an interleaved capture (pure: no database). */
+export function compareAB(cap: AbCapture, opts: AbCompareOptions): AbComparison {
+  if (!(opts.alpha > 0 && opts.alpha < 1)) throw new ConfitureError('invalid_input', 'alpha must be between 0 and 1', { field: 'alpha' });
+  const level = 1 - opts.alpha;
+  const unmatched: { id: string; reason: string }[] = [];
+  const measured: { c: AbCase; logs: number[] }[] = [];
+  for (const c of cap.cases) {
+    if (c.error) unmatched.push({ id: c.id, reason: c.error });
+    else if (c.pairs.length < 5) unmatched.push({ id: c.id, reason: `only ${c.pairs.length} pairs: at least 5 are needed` });
+    else measured.push({ c, logs: c.pairs.filter((p) => p.a > 0 && p.b > 0).map((p) => Math.log(p.b / p.a)) });
+  }
+  const stats = measured.map((m) => ({ ...m, hl: hodgesLehmann(m.logs, level), sr: signedRank(m.logs) }));
+  const qs = benjaminiHochberg(stats.map((s) => s.sr.p));
+  const summary: Record<Verdict, number> & { certain: number } = { regression: 0, improvement: 0, unchanged: 0, inconclusive: 0, certain: 0 };
+  const queries: AbQueryComparison[] = stats.map((s, i) => {
+    const ratio = Math.exp(s.hl.estimate);
+    const ci: [number, number] = [Math.exp(s.hl.ci[0]), Math.exp(s.hl.ci[1])];
+    const v = decideVerdict({ ratio, ci, q: qs[i]!, alpha: opts.alpha, threshold: opts.threshold, runs: s.logs.length });
+    const evidence = workEvidence({ explain: s.c.explain[0], rows: s.c.rows[0] }, { explain: s.c.explain[1], rows: s.c.rows[1] });
+    summary[v.verdict]++;
+    if (evidence.certain) summary.certain++;
+    const reason = v.reason.replace('runs per side', 'pairs') + (evidence.certain ? `; certain: ${evidence.summary}` : '');
+    const q: AbQueryComparison = {
+      id: s.c.id,
+      query: s.c.query,
+      paramSet: s.c.paramSet,
+      pairs: s.logs.length,
+      beforeMedianMs: round(median(s.c.pairs.map((p) => p.a))),
+      afterMedianMs: round(median(s.c.pairs.map((p) => p.b))),
+      ratio: round(ratio, 4),
+      ci: [round(ci[0], 4), round(ci[1], 4)],
+      ciLevel: level,
+      verdict: v.verdict,
+      pValue: s.sr.p,
+      qValue: qs[i]!,
+      runsNeeded: v.runsNeeded,
+      evidence,
+      reason,
+    };
+    if (v.verdict === 'regression' || v.verdict === 'improvement' || evidence.certain) {
+      const timing = v.verdict === 'regression' || v.verdict === 'improvement' ? `${pctOf(ratio)} (${v.verdict})` : `timings ${v.verdict} (${pctOf(ratio)})`;
+      q.message = `query ${q.id}: ${timing}${evidence.certain ? `; ${evidence.summary}` : ''}`;
+    }
+    return q;
+  });
+  const fails = summary.regression > 0 || queries.some((q) => q.evidence.certain && q.evidence.direction === 'more');
+  return {
+    mode: 'interleaved',
+    createdAt: cap.createdAt,
+    before: cap.before,
+    after: cap.after,
+    rehearsal: cap.rehearsal,
+    method: {
+      design: `interleaved pairs: each query × parameter set ran ${cap.runs} times on each side, alternately, A B or B A at random per pair (seed ${cap.orderSeed}), each run in its own rolled-back transaction, after ${cap.warmup} warm-up pair(s)`,
+      statistic: 'Hodges–Lehmann estimate of the paired log ratios log(after/before), reported as a ratio',
+      interval: `distribution-free signed-rank interval of that estimate, ${(level * 100).toFixed(0)} %`,
+      test: 'two-sided Wilcoxon signed-rank on the paired log ratios (normal approximation, tie and continuity corrected); valid without distribution assumptions because the order within each pair was randomised',
+      correction: `Benjamini–Hochberg across the ${queries.length} compared queries (false-discovery rate ${opts.alpha})`,
+      evidence: 'one EXPLAIN (ANALYZE, BUFFERS) per side after warm-up: plan shape change, shared buffers hit + read moved ≥ 2× (and ≥ 10 blocks) or rows changed = certain change of work',
+      alpha: opts.alpha,
+      threshold: opts.threshold,
+      runs: cap.runs,
+      orderSeed: cap.orderSeed,
+    },
+    queries,
+    unmatched,
+    summary,
+    fails,
+    wallMs: cap.wallMs,
+    notes: cap.notes,
+  };
+}
+
+export interface RehearseAbOptions extends Omit<AbCaptureOptions, 'before' | 'after' | 'labels' | 'rehearsal'> {
+  /** opens a client on a database of the same server (the source; the clone; a maintenance database) */
+  connect: (database: string) => Promise<pg.Client>;
+  /** the database to clone (the before side) */
+  source: string;
+  /** a maintenance database to run CREATE/DROP DATABASE from (default `postgres`) */
+  maintenance?: string;
+  /** SQL applied to the clone (the after side), in order: e.g. the migrations to judge */
+  apply: { name: string; sql: string }[];
+  label: string;
+  /** keep the clone (default: dropped) */
+  keepClone?: boolean;
+}
+
+/**
+ * Clones `source` (CREATE DATABASE … TEMPLATE: a file-level copy, same pages, same statistics),
+ * applies the SQL to the clone, and runs the workload interleaved on source (before) and the clone
+ * (after). The clone is dropped at the end unless kept. PostgreSQL refuses to clone a database
+ * other sessions are connected to: that error is reported with what to do.
+ */
+export async function rehearseAB(opts: RehearseAbOptions): Promise<{ capture: AbCapture; clone: string; kept: boolean }> {
+  const { connect, source } = opts;
+  const suffix = `_cfab_${crypto.randomBytes(4).toString('hex')}`;
+  const clone = `${source.slice(0, 63 - suffix.length)}${suffix}`;
+  const admin = await connect(opts.maintenance ?? 'postgres');
+  let created = false;
+  try {
+    try {
+      await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(clone)} TEMPLATE ${admin.escapeIdentifier(source)}`);
+      created = true;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === '55006') {
+        throw new ConfitureError(
+          'database_error',
+          `Cannot clone "${source}": other sessions are connected to it (PostgreSQL copies a database only while nobody uses it). ` +
+            'Close them, clone it yourself and pass the clone as the after database, or rehearse on a staging copy.',
+          { field: 'db' },
+        );
+      }
+      throw e;
+    }
+    let before: pg.Client | null = null;
+    let after: pg.Client | null = null;
+    try {
+      after = await connect(clone);
+      for (const step of opts.apply) {
+        try {
+          await after.query(step.sql);
+        } catch (e) {
+          throw new ConfitureError('migration_failed', `Applying ${step.name} to the clone failed: ${(e as Error).message}`, { file: step.name });
+        }
+      }
+      // no ANALYZE here: a fresh random sample could flip a borderline plan on its own; the clone
+      // keeps the source's statistics plus whatever the applied SQL did
+      before = await connect(source);
+      const capture = await captureAB({
+        ...opts,
+        before,
+        after,
+        labels: { before: `${opts.label} (${source})`, after: `clone ${clone}${opts.apply.length ? ` + ${opts.apply.map((a) => a.name).join(', ')}` : ' (nothing applied: an A/A check)'}` },
+        rehearsal: { clone, applied: opts.apply.map((a) => a.name) },
+      });
+      return { capture, clone, kept: !!opts.keepClone };
+    } finally {
+      await before?.end().catch(() => undefined);
+      await after?.end().catch(() => undefined);
+    }
+  } finally {
+    if (created && !opts.keepClone) {
+      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(clone)} WITH (FORCE)`).catch(() => undefined);
+    }
+    await admin.end().catch(() => undefined);
+  }
+}
+
+function round(x: number, digits = 3): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
