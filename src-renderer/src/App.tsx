@@ -1,7 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useAppInfo, useConnections, useProject } from './api/app';
 import { transportMode } from './api/client';
-import { Empty } from './components/StateViews';
+import { Empty, Loading } from './components/StateViews';
+import { useSessionRestore } from './components/desk/useSessionRestore';
 import { screens } from './screens/registry';
 import { useUi } from './state/ui';
 
@@ -12,6 +13,36 @@ export function App() {
   const project = useProject(projectDir);
   const current = screens.find((s) => s.id === screen) ?? screens[0]!;
   const connection = connections.data?.find((c) => c.id === connectionId) ?? null;
+  const restored = useSessionRestore();
+  const main = useRef<HTMLElement>(null);
+  const shownScreen = useRef<string | null>(null);
+
+  // switching screens moves focus to the new screen's heading (not on the first paint)
+  useEffect(() => {
+    if (!restored) return;
+    const first = shownScreen.current === null;
+    shownScreen.current = current.id;
+    if (first || !main.current) return undefined;
+    const root = main.current;
+    const tryFocus = (): boolean => {
+      const h = root.querySelector<HTMLElement>('h2');
+      if (!h) return false;
+      if (!h.hasAttribute('tabindex')) h.setAttribute('tabindex', '-1');
+      h.focus();
+      return true;
+    };
+    if (tryFocus()) return undefined;
+    // the screen may show a loading state first: focus its heading when it appears
+    const obs = new MutationObserver(() => {
+      if (tryFocus()) obs.disconnect();
+    });
+    obs.observe(root, { childList: true, subtree: true });
+    const stop = setTimeout(() => obs.disconnect(), 5000);
+    return () => {
+      obs.disconnect();
+      clearTimeout(stop);
+    };
+  }, [current.id, restored]);
 
   // a connection id from before an engine restart is gone: forget it
   useEffect(() => {
@@ -69,9 +100,12 @@ export function App() {
           </div>
         </div>
       </nav>
-      <main className="content">
-        {missing.length > 0 ? (
+      <main className="content" ref={main}>
+        {!restored ? (
+          <Loading label="Restoring your session…" />
+        ) : missing.length > 0 ? (
           <Empty
+            heading="h2"
             title={`${current.title} needs ${missing.map((m) => (m === 'connection' ? 'a database connection' : 'a project')).join(' and ')}`}
             action={
               <button type="button" className="primary" onClick={() => setScreen(missing[0] === 'connection' ? 'connect' : 'project')}>

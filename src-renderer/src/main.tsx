@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { dropTokenFromAddressBar } from './api/transport';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -9,6 +10,8 @@ const queryClient = new QueryClient({
     queries: { retry: false, refetchOnWindowFocus: false, staleTime: 5_000 },
   },
 });
+
+if (!window.confiture) dropTokenFromAddressBar();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

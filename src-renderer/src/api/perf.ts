@@ -6,6 +6,7 @@ export const perfKeys = {
   all: (dir: string) => ['perf', dir] as const,
   workload: (dir: string) => ['perf', dir, 'workload'] as const,
   baselines: (dir: string) => ['perf', dir, 'baselines'] as const,
+  history: (dir: string) => ['perf', dir, 'history'] as const,
   compare: (dir: string, base: string, current: string) => ['perf', dir, 'compare', base, current] as const,
   plan: (dir: string, baseline: string, queryId: string, against: string) => ['perf', dir, 'plan', baseline, queryId, against] as const,
 };
@@ -39,8 +40,16 @@ export function usePerfCapture() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { dir: string; connectionId: string; name: string; runs?: number }) => client.api.perf.capture(input),
-    onSuccess: (_r, input) => void qc.invalidateQueries({ queryKey: perfKeys.baselines(input.dir) }),
+    onSuccess: (_r, input) => {
+      void qc.invalidateQueries({ queryKey: perfKeys.baselines(input.dir) });
+      void qc.invalidateQueries({ queryKey: perfKeys.history(input.dir) });
+    },
   });
+}
+
+/** Each query's medians across the saved baselines (the history chart). */
+export function usePerfHistory(dir: string | null) {
+  return useQuery({ queryKey: perfKeys.history(dir ?? ''), queryFn: () => client.api.perf.history({ dir: dir! }), enabled: dir !== null });
 }
 
 export function usePerfPlan(dir: string | null, baseline: string | null, queryId: string | null, against: string | null) {

@@ -5,9 +5,21 @@ import { client } from './client';
 export const riskKeys = {
   all: (dir: string) => ['risk', dir] as const,
   report: (dir: string, connectionId: string) => ['risk', dir, 'report', connectionId] as const,
-  approvals: (dir: string) => ['risk', dir, 'approvals'] as const,
-  audit: (dir: string) => ['risk', dir, 'audit'] as const,
+  approvals: (dir: string, connectionId: string) => ['risk', dir, 'approvals', connectionId] as const,
+  audit: (dir: string, connectionId: string) => ['risk', dir, 'audit', connectionId] as const,
+  preflight: (dir: string, connectionId: string) => ['risk', dir, 'preflight', connectionId] as const,
+  calibration: (dir: string, connectionId: string) => ['risk', dir, 'calibration', connectionId] as const,
 };
+
+/** Predicted vs measured durations of past applies (needs a connection: they live in the tracking schema). */
+export function useCalibration(dir: string | null, connectionId: string | null) {
+  return useQuery({
+    queryKey: riskKeys.calibration(dir ?? '', connectionId ?? ''),
+    queryFn: () => client.api.risk.calibration({ dir: dir!, connectionId: connectionId! }),
+    enabled: dir !== null && connectionId !== null,
+    staleTime: 30_000,
+  });
+}
 
 export function useRiskReport(dir: string | null, connectionId: string | null) {
   return useQuery({
@@ -18,18 +30,42 @@ export function useRiskReport(dir: string | null, connectionId: string | null) {
   });
 }
 
-export function useApprovals(dir: string | null) {
-  return useQuery({ queryKey: riskKeys.approvals(dir ?? ''), queryFn: () => client.api.approval.list({ dir: dir! }), enabled: dir !== null });
+/** Approval states; with a connection, verified against the anchor in that database. */
+export function useApprovals(dir: string | null, connectionId: string | null = null) {
+  return useQuery({
+    queryKey: riskKeys.approvals(dir ?? '', connectionId ?? ''),
+    queryFn: () => client.api.approval.list({ dir: dir!, ...(connectionId ? { connectionId } : {}) }),
+    enabled: dir !== null,
+    // trust-critical: a file edited behind our back (tampering, another approver) shows on the next visit
+    staleTime: 0,
+  });
 }
 
-export function useAuditLog(dir: string | null) {
-  return useQuery({ queryKey: riskKeys.audit(dir ?? ''), queryFn: () => client.api.approval.audit({ dir: dir! }), enabled: dir !== null });
+export function useAuditLog(dir: string | null, connectionId: string | null = null) {
+  return useQuery({
+    queryKey: riskKeys.audit(dir ?? '', connectionId ?? ''),
+    queryFn: () => client.api.approval.audit({ dir: dir!, ...(connectionId ? { connectionId } : {}) }),
+    enabled: dir !== null,
+    staleTime: 0,
+  });
+}
+
+/** What Apply is about to run: risk and approval state of each pending migration (asked when the dialog opens). */
+export function usePreflight(dir: string | null, connectionId: string | null, enabled: boolean) {
+  return useQuery({
+    queryKey: riskKeys.preflight(dir ?? '', connectionId ?? ''),
+    queryFn: () => client.api.approval.preflight({ dir: dir!, connectionId: connectionId! }),
+    enabled: enabled && dir !== null && connectionId !== null,
+    staleTime: 0,
+    gcTime: 0,
+  });
 }
 
 export function useDecide() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { dir: string; version: string; decision: 'approved' | 'rejected'; by: string; comment: string; connectionId?: string }) => client.api.approval.decide(input),
+    mutationFn: (input: { dir: string; version: string; decision: 'approved' | 'rejected'; by: string; comment: string; connectionId?: string; riskHash?: string; repair?: boolean }) =>
+      client.api.approval.decide(input),
     onSuccess: (_r, input) => void qc.invalidateQueries({ queryKey: riskKeys.all(input.dir) }),
   });
 }

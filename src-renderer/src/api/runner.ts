@@ -83,6 +83,8 @@ export interface StartInput {
   breakpoints: StatementKey[];
   acceptDrift?: boolean;
   autoAbortAfterMs?: number;
+  /** apply up to this version (the Apply dialog stops before a migration the approval gate refuses) */
+  to?: string;
 }
 
 /** Starts a run in the background (apply, dry-run or step-through) and makes it current. */
@@ -98,6 +100,7 @@ export function useStartRun() {
         breakpoints: i.breakpoints,
         ...(i.acceptDrift ? { acceptDrift: true } : {}),
         ...(i.autoAbortAfterMs ? { autoAbortAfterMs: i.autoAbortAfterMs } : {}),
+        ...(i.to ? { to: i.to } : {}),
       }),
     onSuccess: (snap) => {
       useRunnerUi.getState().setRun(snap.runId);

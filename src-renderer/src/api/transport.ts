@@ -16,6 +16,18 @@ declare global {
   }
 }
 
+/**
+ * Browser mode: the bridge's token arrives once in the URL (`?token=`); from then on the HttpOnly
+ * cookie it set carries the session. Take the token out of the address bar and of this history
+ * entry, so it is not shown, bookmarked or shared with a screenshot.
+ */
+export function dropTokenFromAddressBar(): void {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has('token')) return;
+  url.searchParams.delete('token');
+  window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+}
+
 function unreachable(message: string): ErrorValue {
   return { code: 'connection_error', message };
 }

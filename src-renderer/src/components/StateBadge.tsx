@@ -5,6 +5,7 @@ const LABEL: Record<MigrationState, string> = {
   pending: 'pending',
   changed: 'changed',
   missing: 'missing',
+  partial: 'partial',
 };
 
 const TITLE: Record<MigrationState, string> = {
@@ -12,11 +13,13 @@ const TITLE: Record<MigrationState, string> = {
   pending: 'Not applied yet',
   changed: 'Applied, but the file changed since (checksum differs)',
   missing: 'Applied on the database, but the file is gone from the project',
+  partial: 'A run stopped part-way through this migration (it runs outside a transaction): some statements are applied; the next run resumes where it stopped',
 };
 
-export function StateBadge({ state }: { state: MigrationState }) {
+/** `detail` adds to the tooltip (a partial migration: where it stopped). */
+export function StateBadge({ state, detail }: { state: MigrationState; detail?: string }) {
   return (
-    <span className={`badge badge-${state}`} title={TITLE[state]}>
+    <span className={`badge badge-${state}`} title={detail ? `${TITLE[state]}. ${detail}` : TITLE[state]}>
       {LABEL[state]}
     </span>
   );

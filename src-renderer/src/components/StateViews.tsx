@@ -12,10 +12,11 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-export function Empty({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+export function Empty({ title, children, action, heading = 'h3' }: { title: string; children?: ReactNode; action?: ReactNode; heading?: 'h2' | 'h3' }) {
+  const H = heading;
   return (
     <div className="state state-empty" role="note">
-      <h3>{title}</h3>
+      <H>{title}</H>
       {children ? <div className="state-hint">{children}</div> : null}
       {action ? <div className="state-action">{action}</div> : null}
     </div>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useAppInfo, useConnections, useOpenConnection } from '../api/app';
 import { ErrorPanel, Loading } from '../components/StateViews';
+import { PsqlAccessCard } from '../components/desk/PsqlAccessCard';
 import { useUi } from '../state/ui';
 
 type TlsMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
@@ -36,9 +37,10 @@ export function ConnectScreen() {
           <h3>Embedded demo</h3>
           <p>A real PostgreSQL server bundled with the app, started on demand on this machine, with the demo shop project.</p>
           {info.data ? (
-            <p className="muted small">
-              Server: {info.data.embedded.state}
+            <p className="small" data-testid="embedded-state">
+              Server: <span className={`server-state ${info.data.embedded.state}`}>{info.data.embedded.state}</span>
               {info.data.embedded.port ? ` on 127.0.0.1:${info.data.embedded.port}` : ''}
+              {info.data.embedded.state !== 'running' && info.data.embedded.error ? <span className="muted"> — {info.data.embedded.error}</span> : null}
             </p>
           ) : null}
           <button type="button" className="primary" onClick={useEmbedded} disabled={open.isPending} data-testid="use-embedded">
@@ -75,6 +77,8 @@ export function ConnectScreen() {
       </div>
 
       {open.isError ? <ErrorPanel error={open.error} title="Could not connect" /> : null}
+
+      <PsqlAccessCard />
 
       <h3 className="section-title">Open connections</h3>
       {connections.isLoading ? (

@@ -1,12 +1,14 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
-import type { MigrationState, MigrationStatus } from '../../../src-shared/domain/project';
+import { useMemo, useRef, useState } from 'react';
+import type { MigrationState, MigrationStatus, PartialInfo } from '../../../src-shared/domain/project';
 import { useMigrationSource, useProject, useProjectStatus } from '../api/app';
 import { StateBadge } from '../components/StateBadge';
 import { MigrationLintView } from '../components/lint/MigrationLintView';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
+import { VirtualRows } from '../components/desk/VirtualRows';
+import { AppliedEditWarning, MigrationEditor, ReviewStrip } from '../components/desk/MigrationEditor';
 import { useUi } from '../state/ui';
 
-const FILTERS: (MigrationState | 'all')[] = ['all', 'pending', 'applied', 'changed', 'missing'];
+const FILTERS: (MigrationState | 'all')[] = ['all', 'pending', 'partial', 'applied', 'changed', 'missing'];
 
 function formatMs(ms: number | null): string {
   if (ms === null) return '—';
@@ -14,20 +16,63 @@ function formatMs(ms: number | null): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-function MigrationSourcePanel({ dir, version, connectionId }: { dir: string; version: string; connectionId: string | null }) {
+function MigrationSourcePanel({ dir, version, connectionId, migration }: { dir: string; version: string; connectionId: string | null; migration: MigrationStatus | undefined }) {
   const source = useMigrationSource(dir, version);
+  const [mode, setMode] = useState<'view' | 'confirm' | 'edit'>('view');
+  const [saved, setSaved] = useState(false);
   if (source.isLoading) return <Loading label="Reading the file…" />;
   if (source.isError) return <ErrorPanel error={source.error} />;
   if (!source.data) return null;
+  const state = migration?.state;
+  const applied = state === 'applied' || state === 'changed' || state === 'partial';
+  const editable = !source.data.truncated && source.data.checksum !== undefined;
   return (
     <div className="source">
       <p className="muted small">
         <code>{source.data.path}</code> · {(source.data.sizeBytes / 1024).toFixed(1)} KiB
       </p>
+      <ReviewStrip dir={dir} version={version} connectionId={connectionId} checksum={source.data.checksum} state={state} />
       {source.data.truncated ? (
         <p className="warning">This file is large: only its beginning is shown. The engine always reads the whole file.</p>
       ) : null}
-      <MigrationLintView dir={dir} version={version} connectionId={connectionId} />
+      {mode === 'view' ? (
+        <div className="toolbar editor-actions">
+          <button
+            type="button"
+            onClick={() => {
+              setSaved(false);
+              setMode(applied ? 'confirm' : 'edit');
+            }}
+            disabled={!editable}
+            title={editable ? `Edit ${source.data.path}` : 'Too large to edit here: edit it outside the desk'}
+            data-testid="edit-sql"
+          >
+            ✎ Edit SQL
+          </button>
+          {saved ? (
+            <span className="ok small" role="status" data-testid="editor-saved">
+              Saved · lint and risk ran again on the new text
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+      {mode === 'confirm' && state ? <AppliedEditWarning version={version} state={state} onConfirm={() => setMode('edit')} onCancel={() => setMode('view')} /> : null}
+      {mode === 'edit' ? (
+        <MigrationEditor
+          dir={dir}
+          version={version}
+          connectionId={connectionId}
+          initial={source.data.sql}
+          checksum={source.data.checksum!}
+          state={state}
+          onClose={(didSave) => {
+            setSaved(didSave);
+            setMode('view');
+          }}
+        />
+      ) : (
+        <MigrationLintView dir={dir} version={version} connectionId={connectionId} />
+      )}
       {source.data.downSql !== null ? (
         <details>
           <summary>Down migration</summary>
@@ -47,6 +92,35 @@ function shortDate(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+const HOW: Record<PartialInfo['statement']['outcome'], string> = {
+  running: 'was running when the run stopped (process killed or connection lost). The next run waits for the server to finish it, checks the catalog for its effect, and resumes after it or runs it again',
+  failure: 'failed. The next run starts with it',
+  cancelled: 'was cancelled. The next run starts with it',
+  next: 'is the next to run. The next run resumes there',
+};
+
+function partialSummary(p: PartialInfo): string {
+  return `${p.applied}${p.total !== null ? ` of ${p.total}` : ''} statements applied; statement ${p.statement.index + 1}${p.statement.line !== null ? ` (line ${p.statement.line})` : ''} ${p.statement.outcome === 'running' ? 'in flight when the run stopped' : p.statement.outcome === 'next' ? 'next' : p.statement.outcome}`;
+}
+
+/** Where a run stopped part-way through a migration run outside a transaction. */
+function PartialPanel({ migration }: { migration: MigrationStatus | undefined }) {
+  const p = migration?.partial;
+  if (!p) return null;
+  const st = p.statement;
+  return (
+    <div className="partial-panel" role="status" data-testid="partial-panel">
+      <p>
+        <strong>Partly applied.</strong> {p.applied}
+        {p.total !== null ? ` of ${p.total}` : ''} statements of this migration ran outside a transaction and are applied. Statement {st.index + 1}
+        {st.line !== null ? ` (line ${st.line}${st.kind ? `, ${st.kind}` : ''})` : ''} {HOW[st.outcome]}.
+      </p>
+      {st.sql ? <pre className="partial-sql">{st.sql.length > 400 ? `${st.sql.slice(0, 400)}…` : st.sql}</pre> : null}
+      {st.error ? <p className="muted small">Error: {st.error}</p> : null}
+    </div>
+  );
+}
+
 export function MigrationsScreen() {
   const { projectDir, connectionId, selectedVersion, selectVersion } = useUi();
   const project = useProject(projectDir);
@@ -63,16 +137,8 @@ export function MigrationsScreen() {
     return c;
   }, [status.data]);
 
-  const onKey = (e: KeyboardEvent<HTMLTableSectionElement>) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-    e.preventDefault();
-    const idx = rows.findIndex((r) => r.version === selectedVersion);
-    const next = rows[Math.max(0, Math.min(rows.length - 1, idx + (e.key === 'ArrowDown' ? 1 : -1)))];
-    if (next) {
-      selectVersion(next.version);
-      document.getElementById(`mig-${next.version}`)?.focus();
-    }
-  };
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const activeIndex = rows.findIndex((r) => r.version === selectedVersion);
 
   if (status.isLoading || project.isLoading) return <Loading label="Reading migrations and the database's history…" />;
   if (project.isError) return <ErrorPanel error={project.error} title="The project cannot be read" onRetry={() => void project.refetch()} />;
@@ -103,7 +169,8 @@ export function MigrationsScreen() {
         ) : rows.length === 0 ? (
           <Empty title={`No ${filter} migrations`} />
         ) : (
-          <table className="grid mig-table" aria-label="Migrations">
+          <div className="vscroll" ref={scrollRef}>
+          <table className="grid mig-table" aria-label="Migrations" aria-rowcount={rows.length + 1}>
             <colgroup>
               <col className="mig-col-version" />
               <col />
@@ -122,18 +189,17 @@ export function MigrationsScreen() {
                 <th scope="col">Down</th>
               </tr>
             </thead>
-            <tbody onKeyDown={onKey}>
-              {rows.map((m) => (
-                <tr
-                  key={m.version}
-                  id={`mig-${m.version}`}
-                  tabIndex={0}
-                  className={m.version === selectedVersion ? 'selected' : ''}
-                  aria-selected={m.version === selectedVersion}
-                  onClick={() => selectVersion(m.version)}
-                  onKeyDown={(e) => e.key === 'Enter' && selectVersion(m.version)}
-                  data-testid="migration-row"
-                >
+            <VirtualRows
+              rows={rows}
+              scrollRef={scrollRef}
+              activeIndex={activeIndex}
+              onActivate={(i) => selectVersion(rows[i]!.version)}
+              rowKey={(m) => m.version}
+              columns={6}
+              idPrefix="mig-row-"
+              rowProps={(m) => ({ className: m.version === selectedVersion ? 'selected' : '', 'aria-selected': m.version === selectedVersion, 'data-testid': 'migration-row', 'data-version': m.version })}
+              cells={(m) => (
+                <>
                   <td>
                     <code>{m.version}</code>
                   </td>
@@ -141,17 +207,18 @@ export function MigrationsScreen() {
                     {m.name}
                   </td>
                   <td>
-                    <StateBadge state={m.state} />
+                    <StateBadge state={m.state} {...(m.partial ? { detail: partialSummary(m.partial) } : {})} />
                   </td>
                   <td className="muted small ellipsis" title={m.appliedAt ? `${new Date(m.appliedAt).toLocaleString()} by ${m.appliedBy ?? '?'}` : undefined}>
                     {m.appliedAt ? shortDate(m.appliedAt) : '—'}
                   </td>
                   <td className="num">{formatMs(m.durationMs)}</td>
                   <td>{m.hasDown ? 'yes' : <span className="muted">no</span>}</td>
-                </tr>
-              ))}
-            </tbody>
+                </>
+              )}
+            />
           </table>
+          </div>
         )}
         {!status.data.trackingSchemaExists ? (
           <p className="muted small">
@@ -165,7 +232,8 @@ export function MigrationsScreen() {
             <h3>
               {selectedVersion} {status.data.migrations.find((m) => m.version === selectedVersion)?.name}
             </h3>
-            <MigrationSourcePanel dir={projectDir} version={selectedVersion} connectionId={connectionId} />
+            <PartialPanel migration={status.data.migrations.find((m) => m.version === selectedVersion)} />
+            <MigrationSourcePanel key={selectedVersion} dir={projectDir} version={selectedVersion} connectionId={connectionId} migration={status.data.migrations.find((m) => m.version === selectedVersion)} />
           </>
         ) : (
           <Empty title="Select a migration">Use the arrow keys or click a row to see its SQL.</Empty>

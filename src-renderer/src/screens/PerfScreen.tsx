@@ -7,8 +7,10 @@ import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { PerfCompareResult } from '../../../src-shared/contract/perf';
 import type { QueryComparison, Verdict } from '../../../src-shared/domain/perf';
 import { useStream } from '../api/client';
-import { useCompareNow, usePerfBaselines, usePerfCapture, usePerfCompare, usePerfPlan, usePerfWorkload } from '../api/perf';
+import { useCompareNow, usePerfBaselines, usePerfCapture, usePerfCompare, usePerfHistory, usePerfPlan, usePerfWorkload } from '../api/perf';
 import { Distribution } from '../components/perf/Distribution';
+import { ForestPlot, VERDICT_COLOUR } from '../components/perf/ForestPlot';
+import { HistoryChart } from '../components/perf/HistoryChart';
 import { PlanTree } from '../components/perf/PlanTree';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { useUi } from '../state/ui';
@@ -16,7 +18,6 @@ import { useUi } from '../state/ui';
 const NOW = '__now__';
 type SortKey = 'id' | 'verdict' | 'baselineMedianMs' | 'currentMedianMs' | 'ratio' | 'planChanged';
 const VERDICT_ORDER: Record<Verdict, number> = { regression: 0, inconclusive: 1, improvement: 2, unchanged: 3 };
-const VERDICT_COLOUR: Record<Verdict, string> = { regression: '#b3261e', improvement: '#1e7b34', unchanged: '#666', inconclusive: '#a66a00' };
 
 function fmt(ms: number): string {
   return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
@@ -181,6 +182,7 @@ function QueryDetail({ dir, result, id }: { dir: string; result: PerfCompareResu
   const q = result.queries.find((x) => x.id === id);
   const samples = result.samples.find((s) => s.id === id);
   const plan = usePerfPlan(dir, result.baseline.id, id, result.current.id);
+  const history = usePerfHistory(dir);
   const [view, setView] = useState<'side' | 'baseline' | 'current'>('side');
   const highlights = useMemo(() => {
     const base = new Map<string, string>();
@@ -205,6 +207,10 @@ function QueryDetail({ dir, result, id }: { dir: string; result: PerfCompareResu
       </p>
       <p className="muted small">{q.message ?? q.reason}</p>
       {samples ? <Distribution baseline={samples.baseline} current={samples.current} /> : null}
+      <h4>History across baselines</h4>
+      {history.isLoading ? <Loading label="Reading the baselines…" /> : null}
+      {history.isError ? <ErrorPanel error={history.error} onRetry={() => void history.refetch()} /> : null}
+      {history.data ? <HistoryChart history={history.data} queryId={id} highlight={[result.baseline.id, result.current.id]} /> : null}
       <h4>Plans</h4>
       {plan.isLoading ? <Loading label="Reading the plans…" /> : null}
       {plan.isError ? <ErrorPanel error={plan.error} /> : null}
@@ -370,7 +376,21 @@ export function PerfScreen() {
               </ul>
             </details>
           ) : null}
-          {result.queries.length === 0 ? <Empty title="Nothing to compare">The two captures share no query.</Empty> : <VerdictTable rows={result.queries} selected={selected} onSelect={setSelected} />}
+          {result.queries.length === 0 ? (
+            <Empty title="Nothing to compare">The two captures share no query.</Empty>
+          ) : (
+            <>
+              <h3>Overview</h3>
+              <ForestPlot
+                rows={result.queries.map((q) => ({ id: q.id, ratio: q.adjustedRatio, ci: q.adjustedCi, verdict: q.verdict, certain: q.evidence?.certain ?? false }))}
+                threshold={result.method.threshold}
+                level={result.queries[0]!.ciLevel}
+                onSelect={setSelected}
+                caption={result.environment.applied ? `Ratios relative to the workload's common shift ×${result.environment.ratio.toFixed(3)}.` : 'Raw current/baseline ratios (no drift correction).'}
+              />
+              <VerdictTable rows={result.queries} selected={selected} onSelect={setSelected} />
+            </>
+          )}
           {selected ? <QueryDetail dir={projectDir} result={result} id={selected} /> : <p className="muted small">Select a query to see its distributions and plans.</p>}
         </>
       ) : null}

@@ -1,10 +1,14 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ApprovalState, MigrationRisk, RiskLevel, StatementRisk } from '../../../src-shared/domain/risk';
+import { approvalRequired, type ApprovalState, type MigrationRisk, type RiskLevel, type StatementRisk } from '../../../src-shared/domain/risk';
 import { useApprovals, useAuditLog, useDecide, useRiskReport } from '../api/risk';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
+import { CalibrationPlot } from '../components/risk/CalibrationPlot';
+import { MeasuredVsPredicted } from '../components/risk/MeasuredVsPredicted';
 import { useUi } from '../state/ui';
-import { formatBytes, formatDuration } from '../../../src-shared/format';
+import { VirtualRows } from '../components/desk/VirtualRows';
+import { WINDOW_ABOVE } from '../components/runner/PlanTable';
+import { formatBytes, formatDuration, formatScore } from '../../../src-shared/format';
 
 const LEVEL_ORDER: Record<string, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
@@ -15,9 +19,9 @@ const fmtBytes = formatBytes;
 
 export function RiskBadge({ level, score }: { level: RiskLevel; score?: number }) {
   return (
-    <span className={`badge badge-${level}`} title={`risk ${level}${score !== undefined ? `, score ${score}` : ''}`}>
+    <span className={`badge badge-${level}`} title={`risk ${level}${score !== undefined ? `, score ${formatScore(score)}` : ''}`}>
       {level}
-      {score !== undefined ? ` ${Math.round(score)}` : ''}
+      {score !== undefined ? ` ${formatScore(score)}` : ''}
     </span>
   );
 }
@@ -31,7 +35,7 @@ function FactorChart({ m }: { m: MigrationRisk }) {
       return { name: f.name, contribution: f.contribution, err: [Math.max(0, f.contribution - lo), Math.max(0, hi - f.contribution)] as [number, number], explanation: f.explanation };
     });
   return (
-    <figure aria-label={`Risk breakdown of ${m.version}: score ${m.score}, interval ${m.interval[0]} to ${m.interval[1]}`}>
+    <figure aria-label={`Risk breakdown of ${m.version}: score ${formatScore(m.score)}, interval ${m.interval[0]} to ${m.interval[1]}`}>
       <div style={{ width: '100%', height: 70 }}>
         <ResponsiveContainer>
           <BarChart layout="vertical" data={[{ name: 'score', score: m.score }]} margin={{ left: 10, right: 20, top: 5, bottom: 5 }}>
@@ -41,7 +45,7 @@ function FactorChart({ m }: { m: MigrationRisk }) {
             {[25, 50, 75].map((x) => (
               <ReferenceLine key={x} x={x} stroke="#adb5bd" strokeDasharray="3 3" />
             ))}
-            <Bar dataKey="score" fill={LEVEL_COLOUR[m.level]} isAnimationActive={false} />
+            <Bar dataKey="score" fill={LEVEL_COLOUR[m.level]} isAnimationActive={false} label={{ position: 'right', fontSize: 12, formatter: (v: unknown) => formatScore(Number(v)) }} />
           </BarChart>
         </ResponsiveContainer>
       </div>
@@ -126,17 +130,17 @@ function Facts({ m }: { m: MigrationRisk }) {
   if (!m.inputs.catalog) return <p className="muted">No catalog snapshot (offline): sizes, traffic and dependencies are unknown, so the intervals are wide.</p>;
   if (m.facts.length === 0) return <p className="muted">Touches no existing table.</p>;
   return (
-    <table className="grid compact" aria-label="Catalog facts">
+    <table className="grid compact facts-table" aria-label="Catalog facts">
       <thead>
         <tr>
           <th scope="col">Table</th>
-          <th scope="col">Size (+idx)</th>
-          <th scope="col">Rows</th>
+          <th scope="col" className="num">Size (+idx)</th>
+          <th scope="col" className="num">Rows</th>
           <th scope="col">Stats</th>
-          <th scope="col">Reads/s</th>
-          <th scope="col">Writes/s</th>
-          <th scope="col">FKs / views / triggers</th>
-          <th scope="col">Long txns</th>
+          <th scope="col" className="num">Reads/s</th>
+          <th scope="col" className="num">Writes/s</th>
+          <th scope="col" title="foreign keys / views / triggers that depend on the table">FK / view / trg</th>
+          <th scope="col" title="transactions open for long that hold a lock on the table">Long txns</th>
         </tr>
       </thead>
       <tbody>
@@ -145,13 +149,15 @@ function Facts({ m }: { m: MigrationRisk }) {
             <td>
               <code>{f.table}</code>
             </td>
-            <td>
+            <td className="num">
               {fmtBytes(f.sizeBytes)} (+{fmtBytes(f.indexBytes)})
             </td>
-            <td>{f.rowEstimate === null ? '?' : Math.round(f.rowEstimate).toLocaleString()}</td>
-            <td className={f.staleStats ? 'warning' : ''}>{f.staleStats ? 'stale' : f.lastAnalyze ? 'fresh' : 'never analysed'}</td>
-            <td>{f.readsPerSec ?? '–'}</td>
-            <td>{f.writesPerSec ?? '–'}</td>
+            <td className="num">{f.rowEstimate === null ? '?' : Math.round(f.rowEstimate).toLocaleString()}</td>
+            <td className={f.staleStats ? 'warning' : ''} title={f.lastAnalyze ? `last analysed ${f.lastAnalyze}` : 'never analysed'}>
+              {f.staleStats ? 'stale' : f.lastAnalyze ? 'fresh' : 'never'}
+            </td>
+            <td className="num">{f.readsPerSec ?? '–'}</td>
+            <td className="num">{f.writesPerSec ?? '–'}</td>
             <td>
               {f.foreignKeys} / {f.views} / {f.triggers}
             </td>
@@ -166,17 +172,28 @@ function Facts({ m }: { m: MigrationRisk }) {
 function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectionId: string | null; m: MigrationRisk; state: ApprovalState | undefined }) {
   const [by, setBy] = useState('');
   const [comment, setComment] = useState('');
+  const [repair, setRepair] = useState(false);
   const decide = useDecide();
-  const audit = useAuditLog(dir);
+  const audit = useAuditLog(dir, connectionId);
+  const broken = audit.data ? !audit.data.verification.ok : false;
+  // the decision records exactly the assessment shown here (by its hash)
   const submit = (decision: 'approved' | 'rejected') =>
-    decide.mutate({ dir, version: m.version, decision, by, comment, ...(connectionId ? { connectionId } : {}) }, { onSuccess: () => setComment('') });
+    decide.mutate(
+      { dir, version: m.version, decision, by, comment, riskHash: m.hash, ...(connectionId ? { connectionId } : {}), ...(broken && repair ? { repair: true } : {}) },
+      {
+        onSuccess: () => {
+          setComment('');
+          setRepair(false);
+        },
+      },
+    );
   const trail = (audit.data?.entries ?? []).filter((e) => e.version === m.version);
   return (
     <section aria-label="Approval">
       <h3>Approval</h3>
       <p>
         {state ? (
-          <span className={state.state === 'approved' ? 'ok' : state.state === 'missing' ? 'muted' : 'warning'}>
+          <span className={state.state === 'approved' ? 'ok' : state.state === 'missing' ? 'muted' : 'warning'} data-testid="approval-state">
             <strong>{state.state}</strong> — {state.reason}
           </span>
         ) : (
@@ -196,11 +213,17 @@ function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectio
           Comment
           <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} style={{ width: '100%' }} />
         </label>
+        {broken ? (
+          <label className="inline-check" style={{ display: 'block', marginTop: 6 }}>
+            <input type="checkbox" checked={repair} onChange={(e) => setRepair(e.target.checked)} data-testid="approval-repair" /> Repair the audit log with this decision: keep the entries before the break, archive the tampered files
+            (every later approval stays revoked until re-approved)
+          </label>
+        ) : null}
         <div className="toolbar" style={{ marginTop: 6 }}>
-          <button type="submit" className="primary" disabled={!by.trim() || decide.isPending}>
-            Approve at {m.level} ({m.score})
+          <button type="submit" className="primary" disabled={!by.trim() || decide.isPending || (broken && !repair)} data-testid="approve">
+            Approve at {m.level} ({formatScore(m.score)})
           </button>
-          <button type="button" className="danger" disabled={!by.trim() || decide.isPending} onClick={() => submit('rejected')}>
+          <button type="button" className="danger" disabled={!by.trim() || decide.isPending || (broken && !repair)} onClick={() => submit('rejected')}>
             Reject
           </button>
         </div>
@@ -211,10 +234,10 @@ function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectio
       {audit.isError ? <ErrorPanel error={audit.error} title="Cannot read the audit log" onRetry={() => void audit.refetch()} /> : null}
       {audit.data ? (
         <>
-          <p className={audit.data.verification.ok ? 'ok small' : 'warning small'} role={audit.data.verification.ok ? undefined : 'alert'}>
+          <p className={audit.data.verification.ok ? 'ok small' : 'warning small'} role={audit.data.verification.ok ? undefined : 'alert'} data-testid="audit-verification">
             {audit.data.verification.ok
-              ? `Hash chain intact (${audit.data.verification.entries} entries).`
-              : `Audit log tampered: ${audit.data.verification.problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join('; ')}`}
+              ? `Hash chain intact (${audit.data.verification.entries} ${audit.data.verification.entries === 1 ? 'entry' : 'entries'}${audit.data.verification.anchor?.checked ? `, ${audit.data.verification.anchor.anchored} anchored in ${audit.data.verification.anchor.database ?? 'the database'}` : ', not checked against a database'}).`
+              : `Audit log tampered — approvals after the break are revoked${audit.data.verification.revoked?.length ? ` (${audit.data.verification.revoked.join(', ')})` : ''} until a DBA re-approves: ${audit.data.verification.problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join('; ')}`}
           </p>
           {trail.length === 0 ? (
             <p className="muted small">No decision recorded for {m.version}.</p>
@@ -223,7 +246,7 @@ function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectio
               {trail.map((e) => (
                 <li key={e.hash}>
                   <span>
-                    <strong>{e.decision}</strong> by {e.by} at risk {e.level} ({e.score}){e.comment ? ` — ${e.comment}` : ''}
+                    <strong>{e.decision}</strong> by {e.by} at risk {e.level} ({formatScore(e.score)}){e.comment ? ` — ${e.comment}` : ''}
                   </span>
                   <span className="muted small" title={`checksum ${e.checksum}\nrisk ${e.riskHash}\nhash ${e.hash}`}>
                     {new Date(e.at).toLocaleString()}
@@ -238,9 +261,11 @@ function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectio
   );
 }
 
-function ApprovalBadge({ state }: { state: ApprovalState['state'] | undefined }) {
+export function ApprovalBadge({ state, required = true }: { state: ApprovalState['state'] | undefined; required?: boolean }) {
   if (!state) return <span className="muted small">…</span>;
-  const cls = state === 'approved' ? 'badge-applied' : state === 'rejected' ? 'badge-missing' : state === 'stale' ? 'badge-changed' : 'badge-none';
+  // nothing recorded and nothing needed: not a missing approval
+  if (state === 'missing' && !required) return <span className="muted small">not required</span>;
+  const cls = state === 'approved' ? 'badge-applied' : state === 'rejected' || state === 'revoked' ? 'badge-missing' : state === 'stale' ? 'badge-changed' : 'badge-none';
   return <span className={`badge ${cls}`}>{state === 'missing' ? 'not approved' : state}</span>;
 }
 
@@ -248,7 +273,7 @@ export function RiskScreen() {
   const dir = useUi((s) => s.projectDir);
   const connectionId = useUi((s) => s.connectionId);
   const report = useRiskReport(dir, connectionId);
-  const approvals = useApprovals(dir);
+  const approvals = useApprovals(dir, connectionId);
   const [selected, setSelected] = useState<string | null>(null);
   const [order, setOrder] = useState<'risk' | 'plan'>('risk');
   const migrations = useMemo(() => {
@@ -260,14 +285,41 @@ export function RiskScreen() {
   }, [report.data, order]);
   const current = migrations.find((m) => m.version === selected) ?? migrations[0] ?? null;
   const approvalByVersion = new Map((approvals.data ?? []).map((a) => [a.version, a]));
+  // thousands of pending migrations: only the rows in view are in the DOM
+  const windowed = migrations.length > WINDOW_ABOVE;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const riskCells = (m: MigrationRisk) => (
+    <>
+      <td>
+        <code>{m.version}</code>
+      </td>
+      <td className="ellipsis" title={m.name}>
+        {m.name}
+      </td>
+      <td>
+        <RiskBadge level={m.level} score={m.score} />{' '}
+        <span className="muted small">
+          [{m.interval[0]}–{m.interval[1]}]
+        </span>
+      </td>
+      <td className="small" title={`90 % interval: ${fmtMs(m.blockingWindowMs.low)} – ${fmtMs(m.blockingWindowMs.high)}`}>
+        {m.blockingWindowMs.high <= 0 ? <span className="muted">nothing</span> : `~${fmtMs(m.blockingWindowMs.estimate)}`}
+      </td>
+      <td>
+        <ApprovalBadge state={approvalByVersion.get(m.version)?.state} required={report.data?.requireApprovalAbove === undefined || approvalRequired(m.level, report.data.requireApprovalAbove)} />
+      </td>
+    </>
+  );
 
   const onKey = (e: KeyboardEvent<HTMLTableRowElement>, i: number) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       setSelected(migrations[i]!.version);
-    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'Home' || e.key === 'End') {
+      // one Tab stop (roving tabindex): arrows, Home and End move within the list
       e.preventDefault();
-      const next = migrations[Math.min(Math.max(i + (e.key === 'ArrowDown' ? 1 : -1), 0), migrations.length - 1)];
+      const to = e.key === 'Home' ? 0 : e.key === 'End' ? migrations.length - 1 : i + (e.key === 'ArrowDown' ? 1 : -1);
+      const next = migrations[Math.min(Math.max(to, 0), migrations.length - 1)];
       if (next) {
         setSelected(next.version);
         (document.querySelector(`[data-risk-row="${next.version}"]`) as HTMLElement | null)?.focus();
@@ -302,7 +354,8 @@ export function RiskScreen() {
       {report.data && current ? (
         <div className="split">
           <div className="split-main">
-            <table className="grid risk-table" aria-label="Migration plan">
+            <div className={windowed ? 'vscroll risk-scroll' : undefined} ref={scrollRef}>
+            <table className="grid risk-table" aria-label="Migration plan" aria-rowcount={migrations.length + 1}>
               <colgroup>
                 <col className="risk-col-version" />
                 <col />
@@ -321,39 +374,38 @@ export function RiskScreen() {
                   <th scope="col">Approval</th>
                 </tr>
               </thead>
-              <tbody>
-                {migrations.map((m, i) => (
-                  <tr
-                    key={m.version}
-                    data-risk-row={m.version}
-                    tabIndex={0}
-                    aria-selected={m.version === current.version}
-                    className={m.version === current.version ? 'selected' : ''}
-                    onClick={() => setSelected(m.version)}
-                    onKeyDown={(e) => onKey(e, i)}
-                  >
-                    <td>
-                      <code>{m.version}</code>
-                    </td>
-                    <td className="ellipsis" title={m.name}>
-                      {m.name}
-                    </td>
-                    <td>
-                      <RiskBadge level={m.level} score={m.score} />{' '}
-                      <span className="muted small">
-                        [{m.interval[0]}–{m.interval[1]}]
-                      </span>
-                    </td>
-                    <td className="small" title={`90 % interval: ${fmtMs(m.blockingWindowMs.low)} – ${fmtMs(m.blockingWindowMs.high)}`}>
-                      {m.blockingWindowMs.high <= 0 ? <span className="muted">nothing</span> : `~${fmtMs(m.blockingWindowMs.estimate)}`}
-                    </td>
-                    <td>
-                      <ApprovalBadge state={approvalByVersion.get(m.version)?.state} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
+              {windowed ? (
+                <VirtualRows
+                  rows={migrations}
+                  scrollRef={scrollRef}
+                  activeIndex={migrations.findIndex((m) => m.version === current.version)}
+                  onActivate={(i) => setSelected(migrations[i]!.version)}
+                  rowKey={(m) => m.version}
+                  columns={5}
+                  idPrefix="risk-row-"
+                  rowProps={(m) => ({ 'data-risk-row': m.version, 'aria-selected': m.version === current.version, className: m.version === current.version ? 'selected' : '' })}
+                  cells={riskCells}
+                />
+              ) : (
+                <tbody>
+                  {migrations.map((m, i) => (
+                    <tr
+                      key={m.version}
+                      data-risk-row={m.version}
+                      aria-rowindex={i + 2}
+                      tabIndex={m.version === current.version ? 0 : -1}
+                      aria-selected={m.version === current.version}
+                      className={m.version === current.version ? 'selected' : ''}
+                      onClick={() => setSelected(m.version)}
+                      onKeyDown={(e) => onKey(e, i)}
+                    >
+                      {riskCells(m)}
+                    </tr>
+                  ))}
+                </tbody>
+              )}
             </table>
+            </div>
             <h3>
               {current.version} {current.name} <RiskBadge level={current.level} score={current.score} />
             </h3>
@@ -384,10 +436,14 @@ export function RiskScreen() {
                 ))}
               </tbody>
             </table>
+            <h3>Measured vs predicted (last rehearsal)</h3>
+            <MeasuredVsPredicted m={current} />
             <h3>Lock timeline</h3>
             <LockTimeline m={current} />
             <h3>Catalog facts that drove the score</h3>
             <Facts m={current} />
+            <h3>Calibration: predicted vs measured, past applies</h3>
+            <CalibrationPlot dir={dir} connectionId={connectionId} />
             <p className="muted small">
               Inputs: {current.inputs.catalog ? 'catalog' : 'no catalog'} · {current.inputs.rehearsed ? 'rehearsed' : 'never rehearsed'} · throughput {current.inputs.throughput} ·{' '}
               {current.inputs.historySamples} past applies · lock_timeout {current.inputs.lockTimeoutMs ? fmtMs(current.inputs.lockTimeoutMs) : 'none'}

@@ -9,6 +9,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { LockTaken, RehearsedStatement } from '../../../src-shared/domain/lifecycle';
 import type { RunnerEvent, StatementKey } from '../../../src-shared/domain/runner';
 import { useProject } from '../api/app';
+import { ApplyApprovals } from '../components/runner/ApplyApprovals';
+import { usePreflight } from '../api/risk';
 import { errorValue } from '../api/client';
 import { bpKey, isLive, parseBpKey, useRunControl, useRunFeed, useRunHistory, useRunnerUi, useRunPlan, useRunSnapshot, useSetBreakpoints, useStartRun } from '../api/runner';
 import { ConfirmDialog } from '../components/runner/ConfirmDialog';
@@ -100,7 +102,7 @@ export function RunnerScreen() {
   const canAbort = live && !busy;
 
   const begin = useCallback(
-    (mode: 'up' | 'dry_run', stepping: boolean) => {
+    (mode: 'up' | 'dry_run', stepping: boolean, to?: string) => {
       if (!projectDir || !connectionId) return;
       const s = Number(autoAbortS);
       start.mutate({
@@ -111,6 +113,7 @@ export function RunnerScreen() {
         breakpoints: draftBreakpoints.map(parseBpKey),
         acceptDrift,
         ...(Number.isFinite(s) && s > 0 ? { autoAbortAfterMs: Math.round(s * 1000) } : {}),
+        ...(to ? { to } : {}),
       });
     },
     [projectDir, connectionId, autoAbortS, start, draftBreakpoints, acceptDrift],
@@ -156,6 +159,8 @@ export function RunnerScreen() {
   }, [confirm, canStep, canAbort, canPause, act]);
 
   const cancelConfirm = useCallback(() => setConfirm(null), []);
+  // the Apply dialog lists each migration's risk and approval state, and refuses what the gate would
+  const preflight = usePreflight(projectDir, connectionId, confirm === 'apply');
 
   if (plan.isLoading) return <Loading label="Planning: reading the migrations and what the database has applied…" />;
   if (plan.isError && !run) return <ErrorPanel error={plan.error} title="The plan cannot be built" onRetry={() => void plan.refetch()} />;
@@ -302,23 +307,35 @@ export function RunnerScreen() {
         </aside>
       </div>
 
-      {confirm === 'apply' ? (
-        <ConfirmDialog
-          title={`Apply ${pending.length} migration${pending.length === 1 ? '' : 's'}?`}
-          confirmLabel={`Apply ${pending.length} migration${pending.length === 1 ? '' : 's'}`}
-          onCancel={cancelConfirm}
-          onConfirm={() => {
-            setConfirm(null);
-            begin('up', false);
-          }}
-        >
-          <p>
-            {pending[0]?.version} → {pending[pending.length - 1]?.version}, {stmtCount} statements. Each migration commits with its tracking row; a failure rolls back only the migration that failed.
-          </p>
-          {outside ? <p className="warning">{outside} migration{outside === 1 ? ' runs' : 's run'} outside a transaction (cannot be rolled back as a whole).</p> : null}
-          <p className="muted small">Tip: a dry-run first shows the locks each statement takes.</p>
-        </ConfirmDialog>
-      ) : null}
+      {confirm === 'apply'
+        ? (() => {
+            const pf = preflight.data;
+            const ready = !!pf && !preflight.isFetching;
+            const runnable = pf ? pf.migrations.slice(0, pf.applicableTo ? pf.migrations.findIndex((m) => m.version === pf.applicableTo) + 1 : 0) : [];
+            const partial = !!pf && pf.refused > 0;
+            const n = partial ? runnable.length : pending.length;
+            return (
+              <ConfirmDialog
+                title={`Apply ${pending.length} migration${pending.length === 1 ? '' : 's'}?`}
+                confirmLabel={!ready ? 'Checking approvals…' : n === 0 ? 'Nothing can be applied' : partial ? `Apply ${n} (up to ${pf.applicableTo})` : `Apply ${n} migration${n === 1 ? '' : 's'}`}
+                confirmDisabled={!ready || n === 0}
+                wide
+                onCancel={cancelConfirm}
+                onConfirm={() => {
+                  setConfirm(null);
+                  begin('up', false, partial && pf?.applicableTo ? pf.applicableTo : undefined);
+                }}
+              >
+                <p>
+                  {pending[0]?.version} → {pending[pending.length - 1]?.version}, {stmtCount} statements. Each migration commits with its tracking row; a failure rolls back only the migration that failed.
+                </p>
+                {outside ? <p className="warning">{outside} migration{outside === 1 ? ' runs' : 's run'} outside a transaction (cannot be rolled back as a whole).</p> : null}
+                <ApplyApprovals preflight={preflight} />
+                <p className="muted small">Tip: a dry-run first shows the locks each statement takes.</p>
+              </ConfirmDialog>
+            );
+          })()
+        : null}
       {confirm === 'abort' ? (
         <ConfirmDialog
           title="Abort the run?"

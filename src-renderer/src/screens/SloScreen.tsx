@@ -4,6 +4,7 @@ import { objectiveLabel, formatBudgetSpent, formatMs as ms, formatShare as pct, 
 import { useSloReport } from '../api/slo';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { useUi } from '../state/ui';
+import { SloTrends } from '../components/desk/SloTrendChart';
 
 const WINDOWS: { value: string; label: string }[] = [
   { value: '', label: "each objective's own" },
@@ -209,6 +210,7 @@ export function SloScreen() {
           ))}
         </div>
       )}
+      {data && !allNoData ? <SloTrends dir={projectDir} connectionId={connectionId} window={windowChoice || null} /> : null}
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { RiskScreen } from './RiskScreen';
 import { PerfScreen } from './PerfScreen';
 import { RulesScreen } from './RulesScreen';
 import { SloScreen } from './SloScreen';
+import { FleetScreen } from './FleetScreen';
 
 export interface ScreenDef {
   id: string;
@@ -30,4 +31,5 @@ export const screens: ScreenDef[] = [
   { id: 'hooks', title: 'Hooks', component: HooksScreen, needs: ['project', 'connection'] },
   { id: 'slo', title: 'SLOs', component: SloScreen, needs: ['project', 'connection'] },
   { id: 'rules', title: 'Lint rules', component: RulesScreen },
+  { id: 'fleet', title: 'Fleet', component: FleetScreen, needs: ['project'] },
 ];

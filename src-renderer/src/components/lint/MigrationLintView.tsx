@@ -65,13 +65,17 @@ export function MigrationLintView({ dir, version, connectionId }: { dir: string;
   const source = useMigrationSource(dir, version);
   const lint = useLintRun(dir, version, connectionId);
   const findings = useMemo(() => lint.data?.files[0]?.findings ?? [], [lint.data]);
-  const extensions = useMemo(() => [sql({ dialect: PostgreSQL }), EditorView.editable.of(false), EditorView.lineWrapping, theme, findingLines(findings)], [findings]);
+  const extensions = useMemo(
+    // the text box itself carries the name (axe: aria-input-field-name), read-only as it is
+    () => [sql({ dialect: PostgreSQL }), EditorView.editable.of(false), EditorView.contentAttributes.of({ 'aria-label': `SQL of migration ${version}`, 'aria-readonly': 'true' }), EditorView.lineWrapping, theme, findingLines(findings)],
+    [findings, version],
+  );
 
   if (source.isLoading) return <Loading label="Loading migration…" />;
   if (source.error) return <ErrorPanel error={source.error} onRetry={() => void source.refetch()} />;
   return (
     <div className="migration-lint">
-      <CodeMirror value={source.data?.sql ?? ''} readOnly editable={false} extensions={extensions} basicSetup={{ lineNumbers: true, foldGutter: false, highlightActiveLine: false }} aria-label={`SQL of migration ${version}`} />
+      <CodeMirror value={source.data?.sql ?? ''} readOnly editable={false} extensions={extensions} basicSetup={{ lineNumbers: true, foldGutter: false, highlightActiveLine: false }} />
       {source.data?.truncated ? <p className="muted">Showing the first part of a large file.</p> : null}
       {lint.isLoading ? <Loading label="Linting…" /> : lint.error ? <ErrorPanel error={lint.error} title="Lint failed" onRetry={() => void lint.refetch()} /> : null}
       {lint.data ? (

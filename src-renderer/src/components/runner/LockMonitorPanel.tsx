@@ -3,13 +3,22 @@
  * relation locks it holds. Fed by the 'locks/monitor' stream (at least once a second while a
  * statement runs) and, while paused in step-through, by the locks reported after each statement.
  */
+import { useState } from 'react';
 import type { LockTaken } from '../../../../src-shared/domain/lifecycle';
 import type { LockMonitorSnapshot, LockSession, RunSnapshot } from '../../../../src-shared/domain/runner';
+import { useUi } from '../../state/ui';
+import { BlockerDialog } from '../desk/BlockerDialog';
 import { firstLine, formatMs, lockLevel, lockTitle, sortLocks } from './format';
 
-function SessionTable({ sessions, label, waitLabel }: { sessions: LockSession[]; label: string; waitLabel: string }) {
+function SessionTable({ sessions, label, waitLabel, onInterrupt }: { sessions: LockSession[]; label: string; waitLabel: string; onInterrupt?: (pid: number) => void }) {
   return (
-    <table className="grid compact" aria-label={label}>
+    <table className="grid compact session-table" aria-label={label}>
+      <colgroup>
+        <col className="c-pid" />
+        <col />
+        <col className="c-lock" />
+        <col className="c-wait" />
+      </colgroup>
       <thead>
         <tr>
           <th scope="col">pid</th>
@@ -25,6 +34,11 @@ function SessionTable({ sessions, label, waitLabel }: { sessions: LockSession[];
           <tr key={s.pid}>
             <td>
               <code>{s.pid}</code>
+              {onInterrupt ? (
+                <button type="button" className="small-btn" onClick={() => onInterrupt(s.pid)} aria-label={`Cancel or terminate session ${s.pid}`} data-testid="interrupt-blocker">
+                  Interrupt…
+                </button>
+              ) : null}
             </td>
             <td>
               <div>
@@ -35,7 +49,7 @@ function SessionTable({ sessions, label, waitLabel }: { sessions: LockSession[];
               <div className="muted small">{s.state ?? '—'}</div>
               {s.query ? (
                 <code className="query-excerpt" title={s.query}>
-                  {firstLine(s.query, 90)}
+                  {firstLine(s.query, 70)}
                 </code>
               ) : null}
             </td>
@@ -49,7 +63,9 @@ function SessionTable({ sessions, label, waitLabel }: { sessions: LockSession[];
               )}
               {s.relation ? <div className="muted">{s.relation}</div> : null}
             </td>
-            <td className="num">{formatMs(s.waitingMs)}</td>
+            <td className="num" title={s.waitingMs !== null ? `${s.waitingMs} ms` : undefined}>
+              {formatMs(s.waitingMs)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -65,47 +81,78 @@ export interface LockMonitorPanelProps {
   heldAfterStatement: LockTaken[] | null;
 }
 
+export type MonitorPhase = 'idle' | 'live' | 'paused' | 'finished';
+
+export function monitorPhase(run: RunSnapshot | null, live: boolean): MonitorPhase {
+  if (!run) return 'idle';
+  if (!live) return 'finished';
+  return run.state === 'paused' ? 'paused' : 'live';
+}
+
 export function LockMonitorPanel({ run, live, monitor, heldAfterStatement }: LockMonitorPanelProps) {
+  const { projectDir, connectionId } = useUi();
+  const [interrupt, setInterrupt] = useState<number | null>(null);
+  const phase = monitorPhase(run, live);
+  const finished = phase === 'finished';
   const snap = monitor ?? run?.monitor ?? null;
-  const paused = live && run?.state === 'paused';
-  const ourLocks = paused && heldAfterStatement ? heldAfterStatement : (snap?.ourLocks ?? []);
-  const pausedInTx = paused && run?.kind !== 'dry_run' && ourLocks.length > 0;
+  // the engine keeps polling while paused: its snapshot is the truth; the locks reported after
+  // the last statement fill in until the first poll arrives
+  const ourLocks = finished ? [] : phase === 'paused' && !monitor && heldAfterStatement ? heldAfterStatement : (snap?.ourLocks ?? []);
+  const pausedInTx = phase === 'paused' && run?.kind !== 'dry_run' && ourLocks.length > 0;
+  // after the end of a run nothing waits any more: show who blocked us during it (the report)
+  const blockers = finished ? (run?.report?.blockers ?? []) : (snap?.blockers ?? []);
+  const blocked = finished ? [] : (snap?.blocked ?? []);
+  const waiting = phase === 'live' && !!snap?.waiting;
+  const canInterrupt = projectDir !== null && connectionId !== null;
   return (
-    <section className="panel runner-panel" aria-labelledby="lockmon-title" data-testid="lock-monitor">
+    <section className="panel runner-panel" aria-labelledby="lockmon-title" data-testid="lock-monitor" data-phase={phase}>
       <div className="panel-head">
         <h3 id="lockmon-title">Lock monitor</h3>
-        {live ? (
-          <span className={snap?.waiting ? 'live-dot waiting' : 'live-dot'} title="Refreshed at least once a second while a statement runs">
-            {snap?.waiting ? 'waiting for a lock' : 'live'}
+        {phase === 'live' ? (
+          <span className={waiting ? 'live-dot waiting' : 'live-dot'} title="Refreshed every second while the run is live">
+            {waiting ? 'waiting for a lock' : 'live'}
           </span>
+        ) : phase === 'paused' ? (
+          <span className="lockmon-phase paused" title="Paused in step-through: still refreshed every second">
+            paused · still watching
+          </span>
+        ) : phase === 'finished' ? (
+          <span className="lockmon-phase finished">run finished</span>
         ) : (
           <span className="muted small">idle</span>
         )}
       </div>
       {!run ? (
-        <p className="muted small">While a statement runs, every session our migration blocks or waits on shows up here (pg_locks, pg_stat_activity, pg_blocking_pids), refreshed every second.</p>
+        <p className="muted small">While a run is live (running or paused), every session our migration blocks or waits on shows up here (pg_locks, pg_stat_activity, pg_blocking_pids), refreshed every second.</p>
       ) : (
         <>
-          {snap?.ourPid ? (
+          {snap?.ourPid && !finished ? (
             <p className="muted small">
               Our backend: pid <code>{snap.ourPid}</code> · last look {new Date(snap.at).toLocaleTimeString()}
             </p>
           ) : null}
-          {snap && snap.blockers.length > 0 ? (
+          {finished ? (
+            <p className="muted small" data-testid="lockmon-finished">
+              The run has ended: its connection is closed and every lock it held is released.
+            </p>
+          ) : null}
+          {blockers.length > 0 ? (
             <>
-              <h4 className="bad-text">We wait on {snap.blockers.length === 1 ? 'this session' : `${snap.blockers.length} sessions`}</h4>
-              <SessionTable sessions={snap.blockers} label="Sessions blocking us" waitLabel="Wait" />
+              <h4 className="bad-text">
+                {finished ? `${blockers.length === 1 ? 'This session' : `${blockers.length} sessions`} blocked us during the run` : `We wait on ${blockers.length === 1 ? 'this session' : `${blockers.length} sessions`}`}
+              </h4>
+              <SessionTable sessions={blockers} label={finished ? 'Sessions that blocked us' : 'Sessions blocking us'} waitLabel="Wait" {...(canInterrupt ? { onInterrupt: setInterrupt } : {})} />
             </>
           ) : null}
-          {snap && snap.blocked.length > 0 ? (
+          {blocked.length > 0 ? (
             <>
-              <h4 className="bad-text">{snap.blocked.length === 1 ? 'One session waits' : `${snap.blocked.length} sessions wait`} on us</h4>
-              <SessionTable sessions={snap.blocked} label="Sessions we block" waitLabel="Waiting" />
+              <h4 className="bad-text">{blocked.length === 1 ? 'One session waits' : `${blocked.length} sessions wait`} on us</h4>
+              <SessionTable sessions={blocked} label="Sessions we block" waitLabel="Waiting" />
             </>
           ) : null}
-          {!snap || (snap.blockers.length === 0 && snap.blocked.length === 0) ? (
+          {!finished && blockers.length === 0 && blocked.length === 0 ? (
             <p className="all-clear" role="status">
-              ✓ Nobody is blocked{live ? '' : ' (last look)'}
+              ✓ Nobody is blocked
               <span className="muted small"> — no session waits on us, and we wait on nobody.</span>
             </p>
           ) : null}
@@ -131,6 +178,7 @@ export function LockMonitorPanel({ run, live, monitor, heldAfterStatement }: Loc
           ) : null}
         </>
       )}
+      {interrupt !== null && projectDir && connectionId ? <BlockerDialog dir={projectDir} connectionId={connectionId} pid={interrupt} onClose={() => setInterrupt(null)} /> : null}
     </section>
   );
 }
