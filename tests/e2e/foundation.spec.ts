@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { appUrl, connect, shot } from './helpers';
+import { appUrl, connect, shot, openApp } from './helpers';
 
 test.describe('browser mode', () => {
   test('the page itself requires the token', async ({ request }) => {
@@ -11,7 +11,9 @@ test.describe('browser mode', () => {
   });
 
   test('connection picker, project and the migration list from the real database', async ({ page }) => {
-    await page.goto(appUrl());
+    await openApp(page);
+    // the app opens where the engine's session left it: go to the connection picker
+    await page.getByTestId('nav-connect').click();
     await expect(page.getByRole('heading', { name: 'Connect to a database' })).toBeVisible();
     await shot(page, '01-connect');
 
@@ -35,7 +37,8 @@ test.describe('browser mode', () => {
   });
 
   test('a wrong connection string shows a clear error without echoing the password', async ({ page }) => {
-    await page.goto(appUrl());
+    await openApp(page);
+    await page.getByTestId('nav-connect').click();
     await page.getByTestId('conn-url').fill('postgres://someone:s3cretpw@127.0.0.1:1/nowhere');
     await page.getByLabel('TLS').selectOption('disable');
     await page.getByTestId('connect-url').click();

@@ -1,5 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
-import { connect, shot } from './helpers';
+import { approvePending, connect, shot } from './helpers';
+
+/** Approves the demo's pending migrations up to `to` against the app's current connection. */
+async function approveDemoUpTo(page: Page, to: string): Promise<void> {
+  const call = async <T>(name: string, input: unknown): Promise<T> => ((await (await page.request.post(`${process.env.E2E_BASE_URL}api/call/${name}`, { data: input })).json()) as { value: T }).value;
+  const info = await call<{ demoProjectDir: string }>('app/info', {});
+  const conns = await call<{ id: string; kind: string; database: string }[]>('connection/list', {});
+  const db = process.env.E2E_DB_URL ? new URL(process.env.E2E_DB_URL).pathname.slice(1) : null;
+  const conn = [...conns].reverse().find((c) => (db ? c.kind === 'url' && c.database === db : c.kind === 'embedded'))!;
+  await approvePending(page, info.demoProjectDir, conn.id, to);
+}
 
 /** The pending migrations of the plan, in order, with their transaction mode and statement count. */
 async function planMigrations(page: Page): Promise<{ version: string; tx: boolean; statements: number }[]> {
@@ -13,7 +23,7 @@ async function planMigrations(page: Page): Promise<{ version: string; tx: boolea
 }
 
 test('runner: dry-run reports locks; step-through to a breakpoint, step, abort', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(240_000);
   await connect(page);
   await page.getByTestId('nav-runner').click();
   await expect(page.getByRole('heading', { name: 'Runner' })).toBeVisible();
@@ -37,7 +47,8 @@ test('runner: dry-run reports locks; step-through to a breakpoint, step, abort',
   await expect(page.getByTestId(`stmt-${t}-0`)).toHaveAttribute('data-status', 'done');
   await shot(page, 'runner-02-dry-run');
 
-  // ---- step-through: paused before the very first statement
+  // ---- step-through: paused before the very first statement (the demo requires approvals above low)
+  await approveDemoUpTo(page, t);
   await page.getByTestId('run-clear').click();
   await page.getByTestId('run-step-start').click();
   const first = plan[0]!.version;
@@ -53,7 +64,8 @@ test('runner: dry-run reports locks; step-through to a breakpoint, step, abort',
 
   // F5 continues to the breakpoint: the migrations before it are committed
   await page.keyboard.press('F5');
-  await expect(page.getByTestId(`stmt-${t}-1`)).toHaveAttribute('data-status', 'next');
+  // each gated migration is verified against the approvals first: allow for a loaded machine
+  await expect(page.getByTestId(`stmt-${t}-1`)).toHaveAttribute('data-status', 'next', { timeout: 120_000 });
   await expect(page.getByTestId(`stmt-${t}-0`)).toHaveAttribute('data-status', 'done');
   for (const v of before) await expect(page.getByTestId(`plan-migration-${v}`).locator('.outcome')).toHaveText('applied');
   await shot(page, 'runner-03-at-breakpoint');
@@ -75,7 +87,7 @@ test('runner: dry-run reports locks; step-through to a breakpoint, step, abort',
   await expect(page.getByTestId('run-status')).toHaveCount(0);
   await expect(page.getByTestId(`stmt-${t}-0`)).toHaveAttribute('data-status', 'rolled_back');
   await expect(page.getByTestId(`plan-migration-${t}`).locator('.outcome')).toHaveText('cancelled');
-  await expect(page.getByTestId('lock-monitor')).toContainText('Nobody is blocked');
+  await expect(page.getByTestId('lock-monitor')).toContainText(/Nobody is blocked|The run has ended: its connection is closed and every lock it held is released/);
   await shot(page, 'runner-06-aborted');
 
   // the Migrations screen: committed ones applied, the aborted one and the rest still pending

@@ -64,6 +64,14 @@ test('slo: no data on a fresh history, then a violated objective after a failed 
     await expect(table).toContainText('0003');
     await expect(table).toContainText('division by zero');
     await shot(page, 'slo-02-violated');
+
+    // the trend: SLI and budget over the window, the failed run marked and clickable
+    const trend = page.getByTestId('slo-trend-runs-succeed');
+    await trend.scrollIntoViewIfNeeded();
+    await expect(trend).toContainText('Error budget left');
+    await trend.locator('.recharts-scatter-symbol').first().click();
+    await expect(trend.getByTestId('slo-picked')).toContainText('division by zero');
+    await trend.screenshot({ path: 'artifacts/screenshots/desk-04-slo-trend.png' });
   } finally {
     project.remove();
   }

@@ -1,40 +1,22 @@
 /** `confiture status` as a DBA runs it: a real process, a real database, exit codes and JSON. */
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTrackingSchema } from '../../../src-main/store';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
+import { confiture as runCli, type CliRun } from './run-cli';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const bin = path.join(repo, 'bin', 'confiture.mjs');
 const sha = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
 let db: TestDatabase;
 let project: TempProject;
 let dataDir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function confiture(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CONFITURE_DATA_DIR: dataDir, CONFITURE_LOG_LEVEL: 'silent' };
-    delete env.DATABASE_URL;
-    delete env.VITEST;
-    execFile(process.execPath, [bin, ...args], { cwd: repo, env, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+type Run = CliRun;
+const confiture = (args: string[]): Promise<Run> => runCli(args, { dataDir, timeoutMs: 60_000 });
 
 const files = {
   '0001_customers.up.sql': 'CREATE TABLE customers (id bigint PRIMARY KEY);\n',
@@ -49,7 +31,7 @@ beforeAll(async () => {
   const c = await db.client();
   try {
     await ensureTrackingSchema(c, 'confiture');
-    await c.query("INSERT INTO confiture.applied_migrations (version, name, checksum, applied_by) VALUES ('0001', 'customers', $1, 'ci'), ('0002', 'orders', 'old', 'ci')", [
+    await c.query("INSERT INTO confiture.applied_migrations (project, version, name, checksum, applied_by) VALUES ('cli-test', '0001', 'customers', $1, 'ci'), ('cli-test', '0002', 'orders', 'old', 'ci')", [
       sha(files['0001_customers.up.sql']),
     ]);
   } finally {

@@ -83,7 +83,15 @@ describe('crash safety', () => {
         '0002_b.up.sql': 'CREATE TABLE r2 (id int);\nSELECT pg_sleep(20);',
       });
       const running = runMigrations(p.open(), urlTarget(url), { kind: 'up' });
-      await new Promise((r) => setTimeout(r, 1500));
+      // stop the server while 0002 runs (not a fixed delay: a loaded machine may still be preparing)
+      const watcher = new pg.Client({ connectionString: url });
+      await watcher.connect();
+      for (let i = 0; i < 1200; i++) {
+        const r = await watcher.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()");
+        if (r.rowCount) break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      await watcher.end();
       await server.stop();
       const report = await running;
       expect(report.ok).toBe(false);

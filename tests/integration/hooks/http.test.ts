@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readExecutions } from '../../../src-main/hooks';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { ctxFor, runnerFor } from './harness';
-import { startReceiver, type Receiver } from './receiver';
+import { startReceiver, type Receiver } from '../../helpers/receiver';
 
 let db: TestDatabase;
 let rx: Receiver;

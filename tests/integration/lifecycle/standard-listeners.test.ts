@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide } from '../../../src-main/approval';
+import { recordDecision } from '../../../src-main/approval';
 import { runMigrations, urlTarget } from '../../../src-main/engine';
 import { standardListeners } from '../../../src-main/lifecycle';
 import { openValidProject } from '../../../src-main/project';
@@ -86,7 +86,7 @@ describe('standard run listeners', () => {
   it('applies once approved, and an edited file needs a new approval', async () => {
     const p = openValidProject(project.dir);
     const report = await reviewProject(p, db.pool, { versions: ['0001'] });
-    decide(p, { version: '0001', decision: 'approved', by: 'Dana DBA', comment: 'off-peak window', risk: report.migrations[0]! });
+    await recordDecision(p, db.pool, { version: '0001', decision: 'approved', by: 'Dana DBA', comment: 'off-peak window', risk: report.migrations[0]! });
     const { report: run } = await migrateUp();
     expect(run.error).toBeUndefined();
     expect(await migrationApplied()).toBe(true);

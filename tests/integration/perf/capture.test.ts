@@ -242,7 +242,12 @@ describe('confiture perf CLI', () => {
     const same = await cli('compare', 'cli_base', '--format', 'json', '--runs', '10');
     expect(same.code).toBe(0);
     // 3 query cases: too few to estimate the workload's common shift, and the output says so
-    expect(JSON.parse(same.stdout).environment).toMatchObject({ verdict: 'unknown', applied: false, minQueries: 8 });
+    const sameOut = JSON.parse(same.stdout) as { environment: unknown; summary: { regression: number }; queries: { evidence: { certain: boolean; available: boolean } }[] };
+    expect(sameOut.environment).toMatchObject({ verdict: 'unknown', applied: false, minQueries: 8 });
+    // the work did not change (same plans, same buffers, same rows): whatever the timings did
+    // between the two captures, that is no evidence of a regression
+    expect(sameOut.summary.regression).toBe(0);
+    expect(sameOut.queries.every((q) => q.evidence.available && !q.evidence.certain)).toBe(true);
     await db.pool.query('DROP INDEX orders_customer_idx');
     try {
       const c2 = await cli('capture', '--name', 'cli_after', '--runs', '10', '--format', 'json');

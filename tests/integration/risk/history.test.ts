@@ -74,6 +74,13 @@ describe('risk against a real database', () => {
     expect(tp.seqScan).toBeGreaterThan(0);
     expect(tp.indexBuild).toBeGreaterThan(0);
     expect(tp.rewrite).toBeGreaterThan(0);
+    // DML on a logged table with two indexes (WAL + index maintenance) is slower than a scan
+    expect(tp.dml).toBeGreaterThan(0);
+    expect(tp.dml!).toBeLessThan(tp.seqScan);
+    expect(tp.catalogMs).toBeGreaterThan(0);
+    // the DML calibration table is dropped
+    const left = await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'confiture_calibration_dml_%'`);
+    expect(left.rows[0].n).toBe(0);
   });
 
   it('keeps predictions vs actuals and reports calibration', async () => {
@@ -84,6 +91,9 @@ describe('risk against a real database', () => {
     const m = project.migrations[1]!;
     const pred = report.migrations[0]!.statements[0]!.durationMs;
     await listener(ctx('after_statement', { runKind: 'up', migration: { version: m.version, name: m.name, checksum: m.checksum, path: m.upPath }, statement: { index: 0, kind: 'create_index', sql: '', line: 1 }, durationMs: (pred.low + pred.high) / 2, outcome: 'success' }));
+    // actuals are written for the whole run in one statement when it ends
+    expect((await loadHistory(db.pool, 'confiture')).calibration.samples).toBe(0);
+    await listener(ctx('after_run', { runKind: 'up', outcome: 'success' }));
     const h = await loadHistory(db.pool, 'confiture');
     expect(h.calibration).toEqual({ samples: 1, inside: 1, coverage: 1 });
     expect(h.ratios.index_build).toHaveLength(1);

@@ -3,11 +3,9 @@
  * one, a lock retry, a failing hook), then the report and the per-run check read the tracking
  * tables on the real server.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../../src-main/engine';
 import { runnerForProject } from '../../../src-main/hooks';
@@ -15,6 +13,7 @@ import { evaluateRun, sloAfterRun, sloReport } from '../../../src-main/slo';
 import { insertRun } from '../../../src-main/store';
 import type { RunSloCheck, SloObjectiveStatus, SloReport } from '../../../src-shared/domain/slo';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { confiture as runCli, type CliRun } from '../cli/run-cli';
 import { engineProject, urlTarget } from '../engine/helpers';
 
 const CONFIG = `name: slo-test
@@ -216,19 +215,13 @@ describe('slo report over real runs', () => {
 });
 
 describe('confiture slo report', () => {
-  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-  const bin = path.join(repo, 'bin', 'confiture.mjs');
-  function confiture(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function confiture(args: string[]): Promise<CliRun> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-slo-cli-'));
-    return new Promise((resolve) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, CONFITURE_DATA_DIR: dataDir, CONFITURE_LOG_LEVEL: 'silent' };
-      delete env.DATABASE_URL;
-      delete env.VITEST;
-      execFile(process.execPath, [bin, ...args], { cwd: repo, env, timeout: 60_000 }, (err, stdout, stderr) => {
-        fs.rmSync(dataDir, { recursive: true, force: true });
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-      });
-    });
+    try {
+      return await runCli(args, { dataDir, timeoutMs: 60_000 });
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   }
 
   it('prints the report as JSON and exits 1 when an objective is violated, 0 otherwise, 2 on a bad window', async () => {

@@ -22,15 +22,17 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function track(schema: string, rows: { version: string; name: string; checksum: string }[]): Promise<void> {
+/** Writes applied rows as the engine would for the project `projectId` (rows are kept per project). */
+async function track(schema: string, rows: { version: string; name: string; checksum: string }[], projectId = 'test'): Promise<void> {
   const c = await db.client();
   try {
     await ensureTrackingSchema(c, schema);
     for (const r of rows) {
-      await c.query(`INSERT INTO ${c.escapeIdentifier(schema)}.applied_migrations (version, name, checksum, applied_by) VALUES ($1, $2, $3, 'test')`, [
+      await c.query(`INSERT INTO ${c.escapeIdentifier(schema)}.applied_migrations (project, version, name, checksum, applied_by) VALUES ($4, $1, $2, $3, 'test')`, [
         r.version,
         r.name,
         r.checksum,
+        projectId,
       ]);
     }
   } finally {
@@ -81,7 +83,7 @@ describe('migration status on a real database', () => {
     const p = makeProject({ '0001_create.up.sql': 'CREATE TABLE a (id int);' });
     cleanup.push(p);
     const schema = 'track_pad';
-    await track(schema, [{ version: '1', name: 'create', checksum: sha('CREATE TABLE a (id int);') }]);
+    await track(schema, [{ version: '1', name: 'create', checksum: sha('CREATE TABLE a (id int);') }], 'pad');
     fs.writeFileSync(path.join(p.dir, 'confiture.yaml'), `name: pad\ntracking:\n  schema: ${schema}\n`);
     const { migrations } = await migrationStatus(openProject(p.dir), db.pool);
     expect(migrations.map((m) => m.state)).toEqual(['applied']);
@@ -94,7 +96,7 @@ describe('migration status on a real database', () => {
     const project = openProject(p.dir);
     expect(project.trackingSchema).toBe(schema);
     expect((await migrationStatus(project, db.pool)).exists).toBe(false);
-    await track(schema, [{ version: '1', name: 'a', checksum: sha('SELECT 1;') }]);
+    await track(schema, [{ version: '1', name: 'a', checksum: sha('SELECT 1;') }], 'custom');
     const { exists, migrations } = await migrationStatus(project, db.pool);
     expect(exists).toBe(true);
     expect(migrations[0]!.state).toBe('applied');
@@ -106,7 +108,7 @@ describe('migration status on a real database', () => {
     const schema = 'a$b_2';
     const p = makeProject({ '1_a.up.sql': 'SELECT 1;' }, `tracking:\n  schema: ${schema}\n`);
     cleanup.push(p);
-    await track(schema, [{ version: '1', name: 'a', checksum: 'x' }]);
+    await track(schema, [{ version: '1', name: 'a', checksum: 'x' }], openProject(p.dir).id);
     const { migrations } = await migrationStatus(openProject(p.dir), db.pool);
     expect(migrations[0]!.state).toBe('changed');
   });

@@ -248,3 +248,28 @@ describe('server-sent events', () => {
     expect((await request('/api/stream/demo/seedProgress?input=%7B%7D')).status).toBe(401);
   });
 });
+
+describe('SQL in a request', () => {
+  const analyze = (sql: string) =>
+    request('/api/call/locks/analyze', { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ sql, pgVersion: 16 }) });
+
+  it('refuses a NUL byte with its line and column instead of analysing the text before it', async () => {
+    const r = await analyze('CREATE INDEX i ON orders (a);\n\0DROP TABLE orders;');
+    expect(r.status).toBe(200);
+    expect(json(r)).toMatchObject({ ok: false, error: { code: 'parse_error', where: { line: 2, column: 1 } } });
+    expect(json(r).error!.message).toContain('a NUL byte');
+  });
+
+  it('refuses an unpaired surrogate, which JSON can carry but PostgreSQL cannot', async () => {
+    const r = await analyze("SELECT '\uD800';");
+    expect(json(r)).toMatchObject({ ok: false, error: { code: 'parse_error', where: { line: 1, column: 9 } } });
+  });
+
+  it('refuses absurd nesting as parse_error rather than crashing the engine', async () => {
+    const r = await analyze('SELECT ' + 'ARRAY['.repeat(2000) + '1' + ']'.repeat(2000));
+    expect(json(r)).toMatchObject({ ok: false, error: { code: 'parse_error' } });
+    expect(json(r).error!.message).toContain('nested more than 1000 levels deep');
+    // and the engine still answers
+    expect(json(await analyze('CREATE INDEX i ON orders (a)'))).toMatchObject({ ok: true });
+  });
+});

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { approvalGate, approvalState, decide, verifyAuditLog, readApprovalFile } from '../../../src-main/approval';
+import { approvalGate, approvalState, decide, verifyApprovals, verifyAuditLog, readApprovalFile } from '../../../src-main/approval';
+import { formatScore } from '../../../src-shared/format';
 import { openValidProject } from '../../../src-main/project';
 import type { LifecycleContext } from '../../../src-shared/domain/lifecycle';
 import type { MigrationRisk } from '../../../src-shared/domain/risk';
@@ -139,7 +140,78 @@ describe('approval gate (before_migration)', () => {
   });
 
   it('does nothing when the project does not require approvals', async () => {
-    const p = setup('name: t\n');
+    const p = setup('name: t\nrisk:\n  requireApprovalAbove: null\n');
     expect(await approvalGate({ project: p })(ctx('0001', p.migrations[0]!.checksum))).toBeUndefined();
+  });
+});
+
+describe('verification against the anchor and the files, both ways', () => {
+  function two() {
+    const p = setup();
+    const a = decide(p, { version: '0001', decision: 'approved', by: 'alice', comment: '', risk: risk(p, '0001', 'high') });
+    const b = decide(p, { version: '0001', decision: 'rejected', by: 'bob', comment: 'no', risk: risk(p, '0001', 'high') });
+    const anchor = { rows: [a, b].map((r, i) => ({ seq: i + 1, hash: r.auditHash, version: '0001', decision: r.decision })), database: 'db' };
+    return { p, anchor, log: path.join(p.dir, 'approvals', 'audit.log'), json: path.join(p.dir, 'approvals', '1.json') };
+  }
+
+  it('an untouched project verifies against its anchor', () => {
+    const { p, anchor } = two();
+    expect(verifyApprovals(p.dir, anchor)).toMatchObject({ ok: true, brokenAt: null, revoked: [], anchor: { checked: true, anchored: 2 } });
+  });
+
+  it('a rejection removed from both the log and the file is caught by the anchor only', () => {
+    const { p, anchor, log, json } = two();
+    fs.writeFileSync(log, fs.readFileSync(log, 'utf8').trim().split('\n')[0] + '\n');
+    const j = JSON.parse(fs.readFileSync(json, 'utf8'));
+    j.decisions.pop();
+    fs.writeFileSync(json, JSON.stringify(j));
+    expect(verifyApprovals(p.dir, null).ok).toBe(true);
+    const v = verifyApprovals(p.dir, anchor);
+    expect(v).toMatchObject({ ok: false, brokenAt: 2, revoked: ['0001'] });
+    expect(v.problems[0]!.message).toMatch(/older copy|deleted/);
+    expect(approvalState(p, '0001', null, { verification: v, anchor }).state).toBe('revoked');
+  });
+
+  it('a decision missing from the approval file revokes that version', () => {
+    const { p, json } = two();
+    const j = JSON.parse(fs.readFileSync(json, 'utf8'));
+    j.decisions.pop();
+    fs.writeFileSync(json, JSON.stringify(j));
+    const v = verifyApprovals(p.dir, null);
+    expect(v.revoked).toEqual(['0001']);
+    expect(v.problems[0]!.message).toContain('missing from approvals/1.json');
+  });
+
+  it('names a version only the approval file still knows as the project writes it (0001, not 1)', () => {
+    const { p, log } = two();
+    fs.writeFileSync(log, '');
+    const v = verifyApprovals(p.dir, null);
+    expect(v.revoked).toEqual(['0001']);
+  });
+
+  it('an approval that is not anchored in the target database does not count', () => {
+    const p = setup();
+    decide(p, { version: '0001', decision: 'approved', by: 'alice', comment: '', risk: risk(p, '0001', 'high') });
+    const s = approvalState(p, '0001', null, { verification: verifyApprovals(p.dir, { rows: [], database: 'database "prod"' }), anchor: { rows: [], database: 'database "prod"' } });
+    expect(s.state).toBe('revoked');
+    expect(s.reason).toContain('not anchored in database "prod"');
+  });
+});
+
+describe('distinct approvers (approvals.required)', () => {
+  it('needs two different people at high, one at medium', () => {
+    const p = setup('name: t\nrisk:\n  requireApprovalAbove: low\napprovals:\n  required: { high: 2 }\n');
+    decide(p, { version: '0001', decision: 'approved', by: 'alice', comment: '', risk: risk(p, '0001', 'high') });
+    decide(p, { version: '0001', decision: 'approved', by: 'Alice', comment: 'again', risk: risk(p, '0001', 'high') });
+    expect(approvalState(p, '0001', { level: 'high', hash: 'h' })).toMatchObject({ state: 'missing', required: 2, approvers: ['alice'] });
+    decide(p, { version: '0001', decision: 'approved', by: 'bob', comment: '', risk: risk(p, '0001', 'high') });
+    expect(approvalState(p, '0001', { level: 'high', hash: 'h' })).toMatchObject({ state: 'approved', approvers: ['alice', 'bob'] });
+    expect(approvalState(p, '0001', { level: 'medium', hash: 'h' }).state).toBe('approved');
+  });
+});
+
+describe('formatScore', () => {
+  it('prints every score with one decimal', () => {
+    expect([32.5, 25, 7.04, 99.96, 0].map(formatScore)).toEqual(['32.5', '25.0', '7.0', '100.0', '0.0']);
   });
 });

@@ -9,7 +9,7 @@ describe('docs/reference/cli.md', () => {
 
   it('documents every command and subcommand, with usage and options', () => {
     const doc = renderCliDoc();
-    for (const heading of ['## status', '## serve', '## lint', '## locks', '## risk', '## approve', '### perf capture', '### perf compare', '### perf list', '### perf import-statements', '### hooks list', '### hooks test', '### slo report', '### demo seed', '### migrate up', '### migrate down', '### migrate dry-run', '### migrate status']) {
+    for (const heading of ['## status', '## serve', '## lint', '## locks', '## risk', '## approve', '### perf capture', '### perf compare', '### perf list', '### perf import-statements', '### hooks list', '### hooks test', '### slo report', '### demo seed', '### migrate up', '### migrate down', '### migrate dry-run', '### migrate status', '## metrics', '## completion']) {
       expect(doc).toContain(`\n${heading}\n`);
     }
     expect(doc).toContain('confiture migrate up [options]');

@@ -47,6 +47,14 @@ DO $$ BEGIN RAISE NOTICE 'a;b'; END $$;`;
     expect(f.statements[0]!.range.start.line).toBe(4);
   });
 
+  it('parses an empty or blank text to no statements (libpg-query refuses an empty query)', () => {
+    for (const text of ['', ' \n\t ']) {
+      const f = parseSql(text, 'x.sql');
+      expect(f.statements).toEqual([]);
+      expect(f.problems).toEqual([expect.objectContaining({ code: 'empty', severity: 'warning' })]);
+    }
+  });
+
   it('warns about a file with no statements', () => {
     const f = parseSql('-- nothing here\n');
     expect(f.statements).toEqual([]);

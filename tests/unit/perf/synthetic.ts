@@ -13,7 +13,30 @@ export function lognormal(rng: () => number, n: number, medianMs: number, sigma:
   return out;
 }
 
-export function baselineOf(name: string, queries: { id: string; samples: number[] }[]): Baseline {
+/** a minimal EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) document: one scan node with its buffers and rows */
+export function explainOf(nodeType: string, relation: string, sharedHit: number, rows = 1, index?: string): unknown {
+  return [
+    {
+      Plan: {
+        'Node Type': nodeType,
+        'Relation Name': relation,
+        Alias: relation,
+        ...(index ? { 'Index Name': index } : {}),
+        'Plan Rows': rows,
+        'Actual Rows': rows,
+        'Actual Loops': 1,
+        'Actual Total Time': 0.1,
+        'Total Cost': 10,
+        'Shared Hit Blocks': sharedHit,
+        'Shared Read Blocks': 0,
+      },
+      'Planning Time': 0.05,
+      'Execution Time': 0.1,
+    },
+  ];
+}
+
+export function baselineOf(name: string, queries: { id: string; samples: number[]; explain?: unknown; rows?: number }[]): Baseline {
   return {
     format: 'confiture-perf-baseline',
     version: 1,
@@ -26,7 +49,7 @@ export function baselineOf(name: string, queries: { id: string; samples: number[
     capture: { runs: 30, warmup: 0, interleaved: true, timing: '', pgStatStatements: { available: false, reason: null }, ioTiming: false, throttle: null },
     workload: { file: 'w', sha256: 'x' },
     queries: queries.map(
-      (q): BaselineQuery => ({ id: q.id, query: q.id, paramSet: 'default', sql: 'SELECT 1', params: [], readOnly: true, samplesMs: q.samples, rows: 1, explain: null, statements: null }),
+      (q): BaselineQuery => ({ id: q.id, query: q.id, paramSet: 'default', sql: 'SELECT 1', params: [], readOnly: true, samplesMs: q.samples, rows: q.rows ?? 1, explain: q.explain ?? null, statements: null }),
     ),
     overhead: { wallMs: 0, timedMs: 0, warmupMs: 0, explainMs: 0, bookkeepingMs: 0, throttleMs: 0, dutyCycle: 0, overheadPct: 0 },
     notes: [],

@@ -99,11 +99,14 @@ describe('migrations folder problems', () => {
     }
   });
 
-  it('reports an empty file and a whitespace-only file', () => {
-    const p = project({ '1_empty.up.sql': '', '2_blank.up.sql': '  \n\t\n' });
-    const msgs = openProject(p.dir).problems.filter((x) => x.severity === 'error').map((x) => x.message);
-    expect(msgs).toContain('1_empty.up.sql is empty');
-    expect(msgs).toContain('2_blank.up.sql is empty');
+  it('accepts an empty file and a whitespace-only file as no-ops, with a warning', () => {
+    const p = project({ '1_empty.up.sql': '', '2_blank.up.sql': '  \n\t\n', '2_blank.down.sql': '' });
+    const problems = openProject(p.dir).problems;
+    expect(problems.filter((x) => x.severity === 'error')).toEqual([]);
+    const msgs = problems.filter((x) => x.severity === 'warning').map((x) => x.message);
+    expect(msgs).toContain('1_empty.up.sql is empty: it runs as a no-op');
+    expect(msgs).toContain('2_blank.up.sql is empty: it runs as a no-op');
+    expect(msgs).toContain('2_blank.down.sql is empty: reverting runs as a no-op');
   });
 
   it('reports an orphan .down.sql', () => {

@@ -10,7 +10,7 @@ export interface Received {
   at: number;
 }
 
-export type Responder = (req: Received, n: number) => { status: number; body?: string; delayMs?: number };
+export type Responder = (req: Received, n: number) => { status: number; body?: string; contentType?: string; delayMs?: number };
 
 export interface Receiver {
   url: string;
@@ -41,7 +41,7 @@ export async function startReceiver(): Promise<Receiver> {
       const answer = responder(r, received.length);
       const send = () => {
         if (res.destroyed) return;
-        res.writeHead(answer.status, { 'content-type': 'text/plain' });
+        res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain' });
         res.end(answer.body ?? '');
       };
       if (answer.delayMs) {

@@ -1,0 +1,179 @@
+/**
+ * Crash recovery, deterministically (issue 11 point 1): the CLI is killed with SIGKILL while its
+ * statement waits on the server behind a lock we hold, so the statement goes on without it. The
+ * next run must wait for it, find out from the catalog whether it took effect, and continue — where
+ * the engine used to run it again and fail ("already exists") or apply a DML statement twice.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runMigrations, urlTarget } from '../../../src-main/engine';
+import { migrationStatus } from '../../../src-main/status';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import fs from 'node:fs';
+import { errorsOf, validatorFor } from '../../helpers/schemas';
+import { confiture, repo } from '../cli/run-cli';
+import { engineProject } from './helpers';
+
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
+
+const root = path.resolve(__dirname, '../../..');
+// long lock_timeout: the statement must wait behind our lock, not give up
+const CONFIG = 'name: recovery\nengine:\n  lockTimeout: 120s\n  lockRetries: 0\n';
+
+let db: TestDatabase;
+let blocker: pg.Client;
+beforeEach(async () => {
+  db = await createTestDatabase('cf_recovery');
+  blocker = await db.client();
+});
+afterEach(async () => {
+  await blocker.end().catch(() => undefined);
+  await db.drop();
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Starts `confiture migrate up`, waits until a statement matching `like` waits for a lock on the server, kills the CLI (SIGKILL); returns that backend's pid. */
+async function killWhileWaiting(dir: string, like: string): Promise<number> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CONFITURE_LOG_LEVEL: 'silent' };
+  delete env.DATABASE_URL;
+  delete env.VITEST;
+  const child = spawn(process.execPath, [path.join(root, 'bin/confiture.mjs'), 'migrate', 'up', '--project', dir, '--db', db.url, '--format', 'json'], { env, stdio: 'ignore' });
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    for (let i = 0; i < 1200; i++) {
+      const r = await db.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1", [like]);
+      if (r.rows[0]) return r.rows[0].pid;
+      if (child.exitCode !== null) throw new Error(`the CLI ended (exit ${child.exitCode}) before its statement waited`);
+      await sleep(50);
+    }
+    throw new Error('the statement never waited');
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+async function gone(pid: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const r = await db.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+    if (r.rowCount === 0) return;
+    await sleep(50);
+  }
+  throw new Error(`backend ${pid} still there`);
+}
+
+async function indexState(name: string): Promise<string> {
+  const r = await db.pool.query<{ valid: boolean }>('SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass($1)', [name]);
+  return r.rows[0] ? (r.rows[0].valid ? 'valid' : 'invalid') : 'absent';
+}
+
+describe('resume after kill -9 during a statement run outside a transaction', () => {
+  it('CREATE INDEX CONCURRENTLY finished by the server after the kill: status shows partial, the next run waits for it, sees the valid index and continues', async () => {
+    const p = engineProject(
+      {
+        '0001_t.up.sql': 'CREATE TABLE t (id int PRIMARY KEY, v int);\nINSERT INTO t SELECT g, g % 10 FROM generate_series(1, 2000) g;',
+        '0002_idx.up.sql': 'CREATE INDEX CONCURRENTLY t_v_idx ON t (v);\nCREATE TABLE after_idx (x int);',
+      },
+      CONFIG,
+    );
+    try {
+      expect((await runMigrations(p.open(), urlTarget(db.url), { kind: 'up', steps: 1 })).ok).toBe(true);
+      // a writer's open transaction: the concurrent build waits for it
+      await blocker.query('BEGIN; LOCK TABLE t IN ROW EXCLUSIVE MODE');
+      const ghost = await killWhileWaiting(p.dir, 'CREATE INDEX CONCURRENTLY%');
+
+      const status = await migrationStatus(p.open(), db.pool);
+      const m = status.migrations.find((x) => x.version === '0002')!;
+      expect(m.state).toBe('partial');
+      expect(m.partial).toMatchObject({ applied: 0, total: 2, statement: { index: 0, line: 1, kind: 'create_index', outcome: 'running' } });
+      expect(m.partial!.statement.sql).toMatch(/^CREATE INDEX CONCURRENTLY t_v_idx/);
+      // the CLI says so too, in a document valid against its published schema, and in text
+      const json = await confiture(['status', '--project', p.dir, '--db', db.url, '--format', 'json']);
+      expect(json.code).toBe(0);
+      const doc = JSON.parse(json.stdout);
+      // the schema users download (docs/schemas, generated by `npm run docs`)
+      const validate = validatorFor(JSON.parse(fs.readFileSync(path.join(repo, 'docs/schemas/status.json'), 'utf8')));
+      expect(validate(doc), errorsOf(validate)).toBe(true);
+      expect(doc.projectId).toBe('recovery');
+      expect(doc.migrations[1]).toMatchObject({ version: '0002', state: 'partial', partial: { applied: 0, total: 2, statement: { outcome: 'running', sql: expect.stringMatching(/^CREATE INDEX CONCURRENTLY/) } } });
+      const text = await confiture(['status', '--project', p.dir, '--db', db.url]);
+      expect(text.stdout).toMatch(/partial\s+0002\s+idx\s+— 0\/2 statements applied; statement 1 \(line 1\) in flight when the run stopped.*CREATE INDEX CONCURRENTLY t_v_idx/);
+
+      // the server finishes the build once our transaction ends — while the next run is starting
+      setTimeout(() => void blocker.query('COMMIT'), 1500);
+      const report = await runMigrations(p.open(), urlTarget(db.url), { kind: 'up' });
+      expect(report.error ?? null).toBeNull();
+      expect(report.ok).toBe(true);
+      expect(report.migrations[0]!.statements.map((s) => s.outcome)).toEqual(['skipped', 'success']);
+      await gone(ghost);
+      expect(await indexState('t_v_idx')).toBe('valid');
+      const rec = await db.pool.query("SELECT recovered FROM confiture.statement_runs WHERE version = '0002' AND recovered IS NOT NULL");
+      expect(rec.rows.map((r) => r.recovered)).toEqual([expect.stringMatching(/was interrupted \(running\); index t_v_idx exists and is valid/)]);
+      const runs = await db.pool.query("SELECT outcome, count(*)::int AS n FROM confiture.runs GROUP BY 1 ORDER BY 1");
+      expect(runs.rows).toEqual([
+        { outcome: 'interrupted', n: 1 },
+        { outcome: 'success', n: 2 },
+      ]);
+      expect((await migrationStatus(p.open(), db.pool)).migrations.map((x) => x.state)).toEqual(['applied', 'applied']);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('a concurrent build that failed after the kill leaves an INVALID index: the next run drops it and builds it again, no manual step', async () => {
+    const p = engineProject(
+      {
+        '0001_t.up.sql': 'CREATE TABLE t (id int PRIMARY KEY, v int);\nINSERT INTO t SELECT g, g % 10 FROM generate_series(1, 2000) g;',
+        '0002_idx.up.sql': 'CREATE INDEX CONCURRENTLY t_v_idx ON t (v);',
+      },
+      CONFIG,
+    );
+    try {
+      expect((await runMigrations(p.open(), urlTarget(db.url), { kind: 'up', steps: 1 })).ok).toBe(true);
+      await blocker.query('BEGIN; LOCK TABLE t IN ROW EXCLUSIVE MODE');
+      const ghost = await killWhileWaiting(p.dir, 'CREATE INDEX CONCURRENTLY%');
+      await db.pool.query('SELECT pg_cancel_backend($1)', [ghost]);
+      await gone(ghost);
+      await blocker.query('COMMIT');
+      expect(await indexState('t_v_idx')).toBe('invalid');
+      const report = await runMigrations(p.open(), urlTarget(db.url), { kind: 'up' });
+      expect(report.error ?? null).toBeNull();
+      expect(report.migrations[0]!.statements.map((s) => s.outcome)).toEqual(['success']);
+      expect(await indexState('t_v_idx')).toBe('valid');
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('a DML statement of a no-transaction migration killed mid-way is rolled back with its marker and runs exactly once', async () => {
+    const p = engineProject(
+      {
+        '0001_t.up.sql': 'CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL);\nINSERT INTO counters VALUES (1, 0);',
+        '0002_bump.up.sql': '-- confiture: no-transaction\nCREATE TABLE before_bump (x int);\nUPDATE counters SET n = n + 1;\nCREATE TABLE after_bump (x int);',
+      },
+      CONFIG,
+    );
+    try {
+      expect((await runMigrations(p.open(), urlTarget(db.url), { kind: 'up', steps: 1 })).ok).toBe(true);
+      await blocker.query('BEGIN; SELECT * FROM counters FOR UPDATE');
+      const ghost = await killWhileWaiting(p.dir, 'BEGIN;%UPDATE counters%');
+      // our lock goes: the orphaned UPDATE completes on the server, then its transaction is rolled back
+      await blocker.query('COMMIT');
+      await gone(ghost);
+      const status = await migrationStatus(p.open(), db.pool);
+      expect(status.migrations[1]).toMatchObject({ state: 'partial', partial: { applied: 1, total: 3, statement: { index: 1, outcome: 'next' } } });
+      expect((await db.pool.query('SELECT n FROM counters')).rows[0].n).toBe(0);
+      const report = await runMigrations(p.open(), urlTarget(db.url), { kind: 'up' });
+      expect(report.ok).toBe(true);
+      expect(report.migrations[0]!.statements.map((s) => s.outcome)).toEqual(['skipped', 'success', 'success']);
+      expect((await db.pool.query('SELECT n FROM counters')).rows[0].n).toBe(1);
+    } finally {
+      p.remove();
+    }
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * sql hooks on a pooled connection reuse it between firings (no new backend per firing), and a
+ * reused connection carries nothing from the previous hook: DISCARD ALL resets it, and one left
+ * inside a transaction is destroyed instead. Recording of per-migration phases is queued off the
+ * migration's path and lands before the run ends.
+ */
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readExecutions } from '../../../src-main/hooks';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { makeProject, type TempProject } from '../../helpers/project';
+import { ctxFor, runnerFor } from './harness';
+
+let db: TestDatabase;
+let project: TempProject;
+/** one connection at most: a reused connection is the same backend */
+let single: pg.Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase('cf_hooks_reuse');
+  project = makeProject();
+  single = new pg.Pool({ connectionString: db.url, max: 1 });
+  single.on('error', () => undefined);
+});
+afterAll(async () => {
+  await single.end();
+  project.remove();
+  await db.drop();
+});
+
+const sessionState = `SELECT pg_backend_pid() AS pid, current_setting('search_path') AS search_path,
+  current_setting('statement_timeout') AS statement_timeout, to_regclass('pg_temp.scratch') IS NULL AS no_temp,
+  (SELECT count(*) FROM pg_prepared_statements) AS prepared, (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS advisory`;
+
+/** the row of the last result in a hook's output excerpt ("SELECT 1\n{...}") */
+function lastRow(output: string | null): Record<string, unknown> {
+  const line = (output ?? '').split('\n').findLast((l) => l.startsWith('{'));
+  return JSON.parse(line ?? '{}') as Record<string, unknown>;
+}
+
+describe('sql hooks on the pool', () => {
+  it('reuse the connection, reset: settings, temp tables, prepared statements, advisory locks and the hook context are gone', async () => {
+    const runner = runnerFor(
+      {
+        hooks: [
+          {
+            id: 'dirty',
+            on: ['before_run'],
+            kind: 'sql',
+            sql: "SET search_path = nowhere; SET statement_timeout = 1234; CREATE TEMP TABLE scratch (x int); PREPARE p AS SELECT 1; SELECT pg_advisory_lock(42); SELECT pg_backend_pid() AS pid, true AS ok",
+          },
+          { id: 'look', on: ['after_run'], kind: 'sql', sql: `${sessionState}, current_setting('confiture.hook_context', true)::jsonb->>'event' AS event` },
+        ],
+      },
+      { projectDir: project.dir, pool: single, schema: 'confiture' },
+    );
+    const runId = crypto.randomUUID();
+    const before = await runner.fire('before_run', ctxFor('before_run', runId));
+    expect(before.executions.map((e) => e.outcome)).toEqual(['success']);
+    const after = await runner.fire('after_run', ctxFor('after_run', runId));
+    expect(after.executions.map((e) => e.outcome)).toEqual(['success']);
+    const row = lastRow(after.executions[0]!.outputExcerpt);
+    // same backend: the connection was handed back, not destroyed
+    expect(row.pid).toBe(lastRow(before.executions[0]!.outputExcerpt).pid);
+    expect(row).toMatchObject({ search_path: '"$user", public', statement_timeout: '0', no_temp: true, prepared: '0', advisory: '0', event: 'after_run' });
+  });
+
+  it('destroy a connection left inside a transaction', async () => {
+    const runner = runnerFor(
+      {
+        hooks: [
+          { id: 'open-tx', on: ['before_run'], kind: 'sql', sql: 'BEGIN; SELECT pg_backend_pid() AS pid, true AS ok' },
+          { id: 'look', on: ['after_run'], kind: 'sql', sql: "SELECT pg_backend_pid() AS pid, now() = statement_timestamp() AS own_tx, current_setting('confiture.hook_context', true) IS NOT NULL AS ctx" },
+        ],
+      },
+      { projectDir: project.dir, pool: single, schema: 'confiture' },
+    );
+    const runId = crypto.randomUUID();
+    const first = await runner.fire('before_run', ctxFor('before_run', runId));
+    const pidInTx = lastRow(first.executions[0]!.outputExcerpt).pid;
+    const second = await runner.fire('after_run', ctxFor('after_run', runId));
+    const row = lastRow(second.executions[0]!.outputExcerpt);
+    expect(row.pid).not.toBe(pidInTx);
+    expect(row.own_tx).toBe(true);
+    const alive = await db.pool.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pidInTx]);
+    expect(alive.rows[0].n).toBe(0);
+  });
+
+  it('per-migration phases record every execution before the run-level phase after them fires', async () => {
+    const runner = runnerFor(
+      { hooks: [{ id: 'each', on: ['before_migration', 'after_migration'], kind: 'sql', sql: 'SELECT true AS ok' }] },
+      { projectDir: project.dir, pool: db.pool, schema: 'confiture' },
+    );
+    const runId = crypto.randomUUID();
+    for (let i = 0; i < 20; i++) {
+      expect(await runner.listener(ctxFor('before_migration', runId))).toBeUndefined();
+      expect(await runner.listener(ctxFor('after_migration', runId))).toBeUndefined();
+    }
+    await runner.listener(ctxFor('after_run', runId));
+    const recorded = await readExecutions(db.pool, 'confiture', runId);
+    expect(recorded).toHaveLength(40);
+    expect(recorded.every((e) => e.outcome === 'success')).toBe(true);
+    expect(recorded.filter((e) => e.phase === 'before_migration')).toHaveLength(20);
+  });
+});

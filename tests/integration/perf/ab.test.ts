@@ -1,0 +1,199 @@
+/**
+ * Interleaved A/B on a real server: the before database and a clone of it (CREATE DATABASE …
+ * TEMPLATE) with SQL applied, the workload alternately on both.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createContext } from '../../../src-main/context';
+import { perfHandlers } from '../../../src-main/ipc/handlers/perf';
+import { compareAB, defaultPerfConfig, parseWorkload, rehearseAB } from '../../../src-main/perf';
+import { perfProcedures } from '../../../src-shared/contract/perf';
+import type { AbComparison, Workload } from '../../../src-shared/domain/perf';
+import { createTestDatabase, urlFor, type TestDatabase } from '../../helpers/db';
+import { makeProject, type TempProject } from '../../helpers/project';
+import { errorsOf, validatorFor } from '../../helpers/schemas';
+
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
+const run = promisify(execFile);
+const config = { ...defaultPerfConfig(), runs: 15, warmup: 2 };
+
+// cf_cost() is what the "injected slowdown" replaces: a busy-wait of a known number of microseconds
+const WORKLOAD = `version: 1
+queries:
+  - name: orders_by_customer
+    sql: SELECT id, total_cents FROM orders WHERE customer_id = $1 ORDER BY created_at DESC LIMIT 20
+    params:
+      - { name: regular, values: [42] }
+  - name: recent_orders
+    sql: SELECT id FROM orders ORDER BY id DESC LIMIT 10
+  - name: costed
+    sql: SELECT cf_cost() AS c, id FROM orders WHERE id = $1
+    params:
+      - { name: one, values: [7] }
+`;
+
+const costFn = (us: number) => `CREATE OR REPLACE FUNCTION cf_cost() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz := clock_timestamp(); n int := 0;
+BEGIN
+  WHILE clock_timestamp() < t0 + ${us} * interval '1 microsecond' LOOP n := n + 1; END LOOP;
+  RETURN n;
+END $$;`;
+
+let db: TestDatabase;
+let workload: Workload;
+let project: TempProject;
+
+async function ab(apply: { name: string; sql: string }[]): Promise<AbComparison> {
+  const r = await rehearseAB({
+    connect: async (database) => {
+      const c = new pg.Client({ connectionString: urlFor(database) });
+      c.on('error', () => undefined);
+      await c.connect();
+      return c;
+    },
+    source: db.name,
+    apply,
+    label: 'test',
+    workload,
+    config,
+    orderSeed: 7,
+  });
+  expect(r.capture.cases.every((c) => !c.error)).toBe(true);
+  return compareAB(r.capture, { alpha: config.alpha, threshold: config.threshold });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('cf_ab');
+  await db.pool.query(`
+    CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, total_cents int NOT NULL, created_at timestamptz NOT NULL);
+    INSERT INTO orders SELECT g, 1 + (g * 7919) % 10000, (g * 37) % 100000, now() - g * interval '1 minute' FROM generate_series(1, 150000) g;
+    CREATE INDEX orders_customer_idx ON orders (customer_id);
+    ${costFn(0)}`);
+  await db.pool.query('VACUUM ANALYZE orders');
+  // PostgreSQL clones only a database nobody is connected to
+  await db.pool.end();
+  workload = await parseWorkload(WORKLOAD, 'perf/workload.yaml');
+  project = makeProject({}, 'name: abtest\nperf:\n  runs: 12\n  warmup: 2\n');
+  fs.mkdirSync(path.join(project.dir, 'perf'));
+  fs.writeFileSync(path.join(project.dir, 'perf', 'workload.yaml'), WORKLOAD);
+});
+
+afterAll(async () => {
+  await db?.drop();
+  project?.remove();
+});
+
+async function clonesLeft(): Promise<string[]> {
+  const c = new pg.Client({ connectionString: urlFor('postgres') });
+  await c.connect();
+  try {
+    return (await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${db.name}_cfab_%`])).rows.map((r) => r.datname);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('perf ab: interleaved before/after on a clone', () => {
+  it('A/A (nothing applied): no regression, no certain change, the clone dropped', async () => {
+    const cmp = await ab([]);
+    expect(cmp.queries).toHaveLength(3);
+    expect(cmp.summary.regression).toBe(0);
+    expect(cmp.summary.certain).toBe(0);
+    expect(cmp.fails).toBe(false);
+    for (const q of cmp.queries) {
+      expect(q.pairs).toBe(15);
+      expect(q.evidence).toMatchObject({ available: true, planChanged: false, certain: false, rowsChanged: false });
+      expect(q.ci[0]).toBeLessThanOrEqual(q.ratio);
+      expect(q.ci[1]).toBeGreaterThanOrEqual(q.ratio);
+    }
+    expect(cmp.rehearsal).toMatchObject({ applied: [] });
+    expect(cmp.method.design).toMatch(/A B or B A at random per pair \(seed 7\)/);
+    expect(await clonesLeft()).toEqual([]);
+  });
+
+  it('an injected slowdown (a function 200 ms slower, same plan) is a regression on timings alone', async () => {
+    const cmp = await ab([{ name: 'slow_cost.sql', sql: costFn(200000) }]);
+    const q = cmp.queries.find((x) => x.id === 'costed')!;
+    // 200 ms: on a 2-core machine at load 30 a 0.3 ms query can wait tens of ms for a CPU; a
+    // 3–20 ms slowdown was rightly inconclusive there
+    expect(q.verdict, q.reason).toBe('regression');
+    expect(q.ratio).toBeGreaterThan(2);
+    expect(q.ci[0]).toBeGreaterThan(1.1);
+    // nothing deterministic changed: the plan and the buffers are the same
+    expect(q.evidence).toMatchObject({ planChanged: false, certain: false });
+    expect(cmp.queries.find((x) => x.id === 'recent_orders')!.verdict).not.toBe('regression');
+    expect(cmp.fails).toBe(true);
+  });
+
+  it('a dropped index is certain through the plan and buffers, whatever the timings', async () => {
+    const cmp = await ab([{ name: '0042_drop_index.up.sql', sql: 'DROP INDEX orders_customer_idx;' }]);
+    const q = cmp.queries.find((x) => x.id === 'orders_by_customer')!;
+    expect(q.evidence.certain).toBe(true);
+    expect(q.evidence.planChanged).toBe(true);
+    expect(q.evidence.planSummary).toMatch(/Scan → (Parallel )?Seq Scan on orders/);
+    expect(q.evidence.direction).toBe('more');
+    expect(q.evidence.buffersRatio).toBeGreaterThan(2);
+    expect(q.evidence.rowsChanged).toBe(false);
+    expect(q.message).toMatch(/plan changed/);
+    expect(cmp.summary.certain).toBe(1);
+    expect(cmp.fails).toBe(true);
+    // the clone was dropped; the source still has its index
+    expect(await clonesLeft()).toEqual([]);
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      expect((await c.query("SELECT 1 FROM pg_indexes WHERE indexname = 'orders_customer_idx'")).rowCount).toBe(1);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('the CLI: perf ab --apply exits 1 with a schema-valid JSON document; bad input exits 2', async () => {
+    const file = path.join(project.dir, 'drop.sql');
+    fs.writeFileSync(file, 'DROP INDEX orders_customer_idx;\n');
+    const cli = async (...args: string[]) => {
+      try {
+        const r = await run('node', ['bin/confiture.mjs', 'perf', 'ab', ...args, '--project', project.dir, '--db', db.url], { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'error' } });
+        return { code: 0, stdout: r.stdout, stderr: r.stderr };
+      } catch (e) {
+        const err = e as { code: number; stdout: string; stderr: string };
+        return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+      }
+    };
+    const r = await cli('--apply', file, '--runs', '8', '--seed', '3', '--format', 'json');
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    const validate = validatorFor(JSON.parse(fs.readFileSync(path.join('docs', 'schemas', 'perf-ab.json'), 'utf8')) as object);
+    expect(validate(doc), errorsOf(validate)).toBe(true);
+    const q = (doc.queries as { id: string; evidence: { certain: boolean } }[]).find((x) => x.id === 'orders_by_customer')!;
+    expect(q.evidence.certain).toBe(true);
+    const bad = await cli('--apply', path.join(project.dir, 'nope.sql'), '--format', 'json');
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout).error.code).toBe('not_found');
+    expect(await clonesLeft()).toEqual([]);
+  });
+
+  it('the perf service: perf/ab clones, applies a project file and reports; the input schema refuses both apply and afterConnectionId', async () => {
+    fs.writeFileSync(path.join(project.dir, 'slow_cost.sql'), costFn(200000));
+    const ctx = createContext({ mode: 'cli' });
+    try {
+      const conn = await ctx.connections.openTarget({ kind: 'url', url: db.url });
+      const input = { dir: project.dir, connectionId: conn.id, apply: ['slow_cost.sql'], runs: 15, seed: 5 };
+      expect(perfProcedures['perf/ab'].input.safeParse(input).success).toBe(true);
+      expect(perfProcedures['perf/ab'].input.safeParse({ ...input, afterConnectionId: conn.id }).success).toBe(false);
+      const r = await perfHandlers['perf/ab'](input, ctx);
+      expect(r.rehearsal?.applied).toEqual(['slow_cost.sql']);
+      const costed = r.queries.find((q) => q.id === 'costed')!;
+      expect(costed.verdict, `${costed.reason} ${JSON.stringify(r.samples.find((x) => x.id === 'costed'))}`).toBe('regression');
+      expect(r.samples.find((x) => x.id === 'costed')!.after).toHaveLength(15);
+      await expect(perfHandlers['perf/ab']({ ...input, apply: ['../outside.sql'] }, ctx)).rejects.toThrow(/outside the project/);
+    } finally {
+      await ctx.close();
+    }
+    expect(await clonesLeft()).toEqual([]);
+  });
+});
