@@ -6,7 +6,12 @@
  * bucketing adds nothing to the timed path).
  *
  *   node --import tsx bench/apply/run.ts [--n 1000] [--url postgres://postgres@127.0.0.1:5432/postgres]
- *     [--only confiture,psql,dbmate] [--rounds 1]
+ *     [--only confiture,demo,psql,dbmate] [--rounds 1]
+ *
+ * `demo` is the engine with the demo project's lifecycle on (resources/demo/confiture.yaml): its
+ * `sql` hook on before_run/before_migration, the lint libraries, the review phases (lint → risk →
+ * approval, enabled by `risk.requireApprovalAbove`), the approval gate, risk history, SLO check —
+ * the listeners `confiture migrate up` installs (src-main/lifecycle standardListeners).
  */
 import { peerBinary } from '../peers';
 import { spawn } from 'node:child_process';
@@ -15,7 +20,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { runMigrations, urlTarget } from '../../src-main/engine';
+import { standardListeners } from '../../src-main/lifecycle';
 import { openValidProject } from '../../src-main/project';
+import { databaseUrl, withClient } from '../server';
 
 const arg = (k: string, d: string) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -25,23 +32,10 @@ const N = Number(arg('n', '1000'));
 const ROUNDS = Number(arg('rounds', '1'));
 const BUCKET = 100;
 const adminUrl = arg('url', 'postgres://postgres@127.0.0.1:5432/postgres');
-const only = new Set(arg('only', 'confiture,psql,dbmate').split(','));
+const only = new Set(arg('only', 'confiture,demo,psql,dbmate').split(','));
 
-function dbUrl(name: string): string {
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>, url = adminUrl): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const dbUrl = (name: string): string => databaseUrl(adminUrl, name);
+const admin = <T>(fn: (c: pg.Client) => Promise<T>, url = adminUrl): Promise<T> => withClient(url, fn);
 
 /** A fresh database, and a checkpoint so no peer pays for the previous one's dirty buffers. */
 async function freshDb(name: string): Promise<string> {
@@ -85,6 +79,21 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confiture-bench-'));
 fs.writeFileSync(path.join(dir, 'confiture.yaml'), 'name: bench\n');
 fs.mkdirSync(path.join(dir, 'migrations'));
+// the demo project's lifecycle: same migrations (symlinked folder), the demo's hooks and libraries;
+// its hook looks at this database only (the shared server has other sessions' long transactions)
+const demoDir = path.join(dir, 'demo');
+fs.mkdirSync(demoDir);
+fs.symlinkSync(path.join(dir, 'migrations'), path.join(demoDir, 'migrations'));
+const demoYaml = fs.readFileSync(new URL('../../resources/demo/confiture.yaml', import.meta.url), 'utf8');
+fs.writeFileSync(
+  path.join(demoDir, 'confiture.yaml'),
+  // review phases (lint → risk → approval) and the approval gate on every migration, at a threshold
+  // the generated migrations stay under
+  demoYaml
+    .replace(/^name: .*$/m, 'name: bench-demo')
+    .replace('WHERE xact_start', 'WHERE datname = current_database() AND xact_start')
+    .replace(/^(risk:\n {2}requireApprovalAbove:) \w+$/m, '$1 high'),
+);
 const dbmateDir = path.join(dir, 'dbmate');
 fs.mkdirSync(dbmateDir);
 let psqlScript = 'CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz DEFAULT clock_timestamp());\n';
@@ -122,6 +131,35 @@ const peers: Record<string, () => Promise<Result>> = {
     if (r.migrations.length !== N) throw new Error(`confiture applied ${r.migrations.length} of ${N}`);
     const { times } = await serverTimes(url, 'SELECT extract(epoch FROM applied_at) * 1000 AS t FROM confiture.applied_migrations ORDER BY version');
     return { seconds, buckets: buckets(times, wall0) };
+  },
+  async demo() {
+    const url = await freshDb('bench_demo');
+    const wall0 = Date.now();
+    const t = performance.now();
+    const project = openValidProject(demoDir);
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    try {
+      const standard = standardListeners(project, pool, {
+        connect: async () => {
+          const c = new pg.Client({ connectionString: url });
+          await c.connect();
+          return c;
+        },
+        connectionLabel: 'bench',
+        appVersion: 'bench',
+      });
+      const r = await runMigrations(project, urlTarget(url), { kind: 'up', listeners: standard.listeners });
+      const seconds = (performance.now() - t) / 1000;
+      if (!r.ok) throw new Error(r.error?.message);
+      if (r.migrations.length !== N) throw new Error(`demo applied ${r.migrations.length} of ${N}`);
+      const fired = standard.hooks.executions(r.runId).filter((e) => e.outcome === 'success').length;
+      if (fired !== N + 1) throw new Error(`demo: ${fired} successful hook executions, expected ${N + 1}`);
+      if (!standard.riskReport()) throw new Error('demo: the review did not run');
+      const { times } = await serverTimes(url, 'SELECT extract(epoch FROM applied_at) * 1000 AS t FROM confiture.applied_migrations ORDER BY version');
+      return { seconds, buckets: buckets(times, wall0) };
+    } finally {
+      await pool.end();
+    }
   },
   async psql() {
     const url = await freshDb('bench_psql');
@@ -182,9 +220,11 @@ for (const k of Object.keys(pick)) {
 }
 const cp = ratio('confiture', 'psql');
 const cd = ratio('confiture', 'dbmate');
+const dp = ratio('demo', 'psql');
 const pd = ratio('psql', 'dbmate');
 if (cp) console.log(`confiture / psql   = ${cp}   target ≤ 1.05`);
 if (cd) console.log(`confiture / dbmate = ${cd}   target < 1`);
+if (dp) console.log(`demo / psql        = ${dp}   target ≤ 1.15 (hooks and listeners on)`);
 if (pd) console.log(`psql / dbmate      = ${pd}`);
 const best = pick;
 console.log(`ms/migration per ${BUCKET} applied, median round (first bucket includes startup):`);

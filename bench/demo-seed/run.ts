@@ -12,29 +12,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
-import { EmbeddedServer } from '../../src-main/db';
 import { initParser, parseSql } from '../../src-main/parse';
 import { compareVersions, openValidProject } from '../../src-main/project';
+import { arg, benchServer } from '../server';
 
 const DEMO = fileURLToPath(new URL('../../resources/demo/', import.meta.url));
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const scale = Number(arg('scale') ?? '1');
 if (!(scale > 0 && scale <= 10)) throw new Error('--scale must be in (0, 10]');
 
 async function main(): Promise<void> {
   await initParser();
-  let server: EmbeddedServer | undefined;
-  let tmp: string | undefined;
-  let adminUrl = arg('db') ?? process.env.DATABASE_URL;
-  if (!adminUrl) {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confiture-bench-seed-'));
-    fs.chmodSync(tmp, 0o755);
-    server = new EmbeddedServer({ baseDir: tmp });
-    adminUrl = (await server.start()).url;
-  }
+  const server = await benchServer('seed');
+  const adminUrl = server.adminUrl;
   const dbName = `cf_bench_seed_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -95,8 +84,7 @@ async function main(): Promise<void> {
     await client.end();
     await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(dbName)} WITH (FORCE)`);
     await admin.end();
-    await server?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -1,17 +1,17 @@
 /**
- * bench/perf: how trustworthy are the perf verdicts on a real server?
+ * bench/perf: how trustworthy are the perf verdicts on a real server? Both modes, one run:
  *
- *   npx tsx bench/perf/run.ts [--repeats 10] [--power-reps 4] [--runs 30] [--keep DIR]
+ *   npx tsx bench/perf/run.ts [--quick] [--queries 50] [--repeats 4] [--power-reps 4] [--runs 30]
  *
  * Starts an embedded PostgreSQL in a temp dir, builds a small schema, generates a workload of
- * 50 queries (point lookups, index ranges, joins, aggregates, sorts), then:
- *  (a) false alarms: a baseline and `repeats` recaptures of the unchanged database; every
- *      baseline-vs-recapture and recapture-vs-next-recapture comparison is counted;
- *  (b) power: 10 of the 50 queries (rotating) are slowed by 10 %, 20 % and 50 % of their
- *      baseline median with a controlled server-side busy-wait, then compared to the baseline;
- *  (c) overhead: the profiler's wall time vs running the same queries bare.
- * (a) and (b) score the same captures twice: drift-corrected (the default) and raw per-query.
- * Results are printed and written to bench/results/perf.json; --keep DIR also writes every capture there.
+ * point lookups, index ranges, joins, aggregates and sorts, clones the database (CREATE DATABASE …
+ * TEMPLATE) and measures, for the two-capture mode (drift-corrected, the default of `perf compare`)
+ * and the interleaved mode (`perf ab`):
+ *  (a) false alarms: comparisons of the unchanged database (A/A);
+ *  (b) power: 10 queries slowed by +10/15/20/50 % of their median with a controlled server-side
+ *      busy-wait looked up in a per-database table (same plan, same SQL on both sides);
+ *  (c) overhead of a capture vs running the same queries bare.
+ * Results are printed and written to bench/results/perf.json.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,15 +19,18 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { EmbeddedServer } from '../../src-main/db';
-import { capture, compareBaselines, comparisonFails, defaultPerfConfig, median, parseWorkload } from '../../src-main/perf';
-import type { Baseline } from '../../src-shared/domain/perf';
+import { capture, captureAB, compareAB, compareBaselines, comparisonFails, defaultPerfConfig, median, parseWorkload } from '../../src-main/perf';
+import type { Baseline, Workload } from '../../src-shared/domain/perf';
 
+const QUICK = process.argv.includes('--quick');
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const REPEATS = arg('repeats', 10);
-const POWER_REPS = arg('power-reps', 4);
+const N_QUERIES = arg('queries', QUICK ? 20 : 50);
+const REPEATS = arg('repeats', QUICK ? 2 : 4);
+const POWER_REPS = arg('power-reps', QUICK ? 1 : 4);
+const LEVELS = [0.1, 0.15, 0.2, 0.5];
 const config = { ...defaultPerfConfig(), runs: arg('runs', defaultPerfConfig().runs) };
 const SLOWED_PER_CAPTURE = 10;
 
@@ -41,11 +44,14 @@ INSERT INTO orders SELECT g, 1 + (g::bigint * 104729) % 20000, 1 + (g::bigint * 
 CREATE INDEX items_cat ON items (cat);
 CREATE INDEX items_created ON items (created);
 CREATE INDEX orders_user ON orders (user_id);
--- the controlled slowdown: busy-waits for exactly $1 microseconds on the server
-CREATE FUNCTION perf_bench_burn(us float8) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz := clock_timestamp(); n int := 0;
+-- the controlled slowdown: each query busy-waits for the microseconds its row of bench_burn says
+-- (a per-database table: the before and after databases differ only in its content)
+CREATE TABLE bench_burn (q text PRIMARY KEY, us float8 NOT NULL);
+CREATE FUNCTION perf_bench_burn(name text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE us float8; t0 timestamptz := clock_timestamp(); n int := 0;
 BEGIN
-  IF us <= 0 THEN RETURN 0; END IF;
+  SELECT b.us INTO us FROM bench_burn b WHERE b.q = name;
+  IF us IS NULL OR us <= 0 THEN RETURN 0; END IF;
   WHILE clock_timestamp() < t0 + us * interval '1 microsecond' LOOP n := n + 1; END LOOP;
   RETURN n;
 END $$;`;
@@ -62,17 +68,28 @@ const TEMPLATES: ((i: number) => string)[] = [
   (i) => `SELECT name FROM users WHERE country = ${i} ORDER BY id LIMIT 20`,
   (i) => `SELECT max(price), min(created) FROM items WHERE id BETWEEN ${i * 20000} AND ${i * 20000 + 2000}`,
 ];
-const QUERIES = Array.from({ length: 50 }, (_, k) => ({ name: `q${String(k).padStart(2, '0')}`, inner: TEMPLATES[k % 10]!(Math.floor(k / 10)) }));
+const QUERIES = Array.from({ length: N_QUERIES }, (_, k) => ({ name: `q${String(k).padStart(2, '0')}`, inner: TEMPLATES[k % 10]!(Math.floor(k / 10)) }));
 
-/** the workload with a per-query burn in microseconds (0 = no slowdown) */
-async function workloadWith(burnUs: Map<string, number>) {
+async function buildWorkload(): Promise<Workload> {
   const lines = ['version: 1', 'queries:'];
   for (const q of QUERIES) {
     lines.push(`  - name: ${q.name}`);
-    lines.push(`    sql: "WITH slow AS MATERIALIZED (SELECT perf_bench_burn($1::float8) AS b) SELECT q.* FROM slow, (${q.inner.replace(/"/g, '\\"')}) AS q"`);
-    lines.push(`    params: [{ name: p, values: [${(burnUs.get(q.name) ?? 0).toFixed(1)}] }]`);
+    lines.push(`    sql: "WITH slow AS MATERIALIZED (SELECT perf_bench_burn('${q.name}') AS b) SELECT q.* FROM slow, (${q.inner.replace(/"/g, '\\"')}) AS q"`);
   }
   return parseWorkload(lines.join('\n') + '\n', 'bench-workload.yaml');
+}
+
+async function setBurn(client: pg.Client, burn: Map<string, number>): Promise<void> {
+  await client.query('DELETE FROM bench_burn');
+  for (const [q, us] of burn) await client.query('INSERT INTO bench_burn (q, us) VALUES ($1, $2)', [q, us]);
+}
+
+const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)} %` : '—');
+
+interface ModeResult {
+  falseAlarm: { flagged: number; compared: number; rate: number; comparisonsFailing: number; comparisons: number; verdicts: Record<string, number> };
+  power: Record<string, { slowed: number; detected: number; rate: number; inconclusive: number; meanMeasuredRatio: number; otherFlagged: number; otherCompared: number }>;
+  secondsPerComparison: number;
 }
 
 async function main() {
@@ -80,140 +97,197 @@ async function main() {
   fs.chmodSync(tmp, 0o755);
   const server = new EmbeddedServer({ baseDir: tmp });
   const { url } = await server.start();
+  const at = (db: string) => url.replace(/\/postgres$/, `/${db}`);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS bench_perf_b');
   await admin.query('DROP DATABASE IF EXISTS bench_perf');
   await admin.query('CREATE DATABASE bench_perf');
-  await admin.end();
-  const dbUrl = url.replace(/\/postgres$/, '/bench_perf');
-  const client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
-  await client.query(SCHEMA);
-  await client.query('VACUUM ANALYZE');
-  const version = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
-
-  const keep = (() => {
-    const i = process.argv.indexOf('--keep');
-    return i > 0 ? process.argv[i + 1]! : null;
-  })();
-  if (keep) fs.mkdirSync(keep, { recursive: true });
-  const take = async (name: string, burn = new Map<string, number>()): Promise<Baseline> => {
-    const b = await capture({ client, workload: await workloadWith(burn), name, config, connectionLabel: 'bench', confitureVersion: 'bench' });
-    if (keep) fs.writeFileSync(path.join(keep, `${name}.json`), JSON.stringify({ ...b, burnUs: Object.fromEntries(burn) }));
-    return b;
-  };
+  {
+    const c = new pg.Client({ connectionString: at('bench_perf') });
+    await c.connect();
+    await c.query(SCHEMA);
+    await c.query('VACUUM ANALYZE');
+    await c.end();
+  }
+  // the after database of the interleaved mode: a file-level copy (same pages, same statistics)
+  await admin.query('CREATE DATABASE bench_perf_b TEMPLATE bench_perf');
+  const A = new pg.Client({ connectionString: at('bench_perf') });
+  const B = new pg.Client({ connectionString: at('bench_perf_b') });
+  await A.connect();
+  await B.connect();
+  const version = (await A.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
+  const workload = await buildWorkload();
 
   const t0 = performance.now();
-  const loadBefore = os.loadavg()[0]!;
-  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (a busy machine inflates every figure below)`);
-  console.log(`PostgreSQL ${version}; ${QUERIES.length} queries; runs ${config.runs}, warm-up ${config.warmup}; alpha ${config.alpha} (BH); threshold ${config.threshold}`);
+  const load0 = os.loadavg();
+  console.log(`load average ${load0.map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (a busy machine inflates every figure below)`);
+  console.log(
+    `PostgreSQL ${version}; ${QUERIES.length} queries; runs ${config.runs}, warm-up ${config.warmup}; alpha ${config.alpha} (BH); threshold ${config.threshold}; ` +
+      `${REPEATS} A/A repeats, ${POWER_REPS} power rep(s) × ${SLOWED_PER_CAPTURE} slowed queries per level${QUICK ? ' (--quick)' : ''}`,
+  );
+
+  const take = async (name: string): Promise<Baseline> => capture({ client: A, workload, name, config, connectionLabel: 'bench', confitureVersion: 'bench' });
+  const ab = async () => captureAB({ before: A, after: B, labels: { before: 'bench_perf', after: 'bench_perf_b' }, workload, config });
+
+  // calibration: the baseline of the two-capture mode gives each query's median
+  await setBurn(A, new Map());
+  await setBurn(B, new Map());
   const base = await take('base');
   const baseMedian = new Map(base.queries.map((q) => [q.query, median(q.samplesMs)]));
+  const chosenFor = (rep: number) => new Set(QUERIES.slice((rep * SLOWED_PER_CAPTURE) % QUERIES.length).concat(QUERIES).slice(0, SLOWED_PER_CAPTURE).map((q) => q.name));
+  const burnFor = (chosen: Set<string>, s: number) => new Map([...chosen].map((n) => [n, s * baseMedian.get(n)! * 1000]));
 
-  // (a) false alarms
+  const two: ModeResult = { falseAlarm: { flagged: 0, compared: 0, rate: 0, comparisonsFailing: 0, comparisons: 0, verdicts: {} }, power: {}, secondsPerComparison: 0 };
+  const inter: ModeResult = { falseAlarm: { flagged: 0, compared: 0, rate: 0, comparisonsFailing: 0, comparisons: 0, verdicts: {} }, power: {}, secondsPerComparison: 0 };
+  let twoSeconds = 0;
+  let twoCaptures = 1;
+  let abSeconds = 0;
+  let abRuns = 0;
+
+  // (a) A/A, both modes, alternating so they see the same hours of the machine
   const recaps: Baseline[] = [];
-  for (let i = 0; i < REPEATS; i++) recaps.push(await take(`recap${i}`));
-  const pairs: [Baseline, Baseline][] = [...recaps.map((r): [Baseline, Baseline] => [base, r]), ...recaps.slice(1).map((r, i): [Baseline, Baseline] => [recaps[i]!, r])];
-  // every comparison is scored twice on the same captures: drift-corrected (the default) and raw
-  const falseAlarm: Record<string, unknown> = {};
-  const compareMs: Record<string, number> = {};
-  for (const mode of ['corrected', 'raw'] as const) {
-    const cfg = { ...config, driftCorrection: mode === 'corrected' };
-    let flagged = 0;
-    let regress = 0;
-    let compared = 0;
-    let comparisonsWithAny = 0;
-    let envFails = 0;
-    const verdicts: Record<string, number> = {};
-    const env: { ratio: number; ci: [number, number] | null; verdict: string }[] = [];
-    const c0 = performance.now();
-    for (const [a, b] of pairs) {
-      const c = compareBaselines(a, b, cfg);
-      compared += c.queries.length;
-      flagged += c.summary.regression + c.summary.improvement;
-      regress += c.summary.regression;
-      if (c.summary.regression + c.summary.improvement > 0) comparisonsWithAny++;
-      if (comparisonFails(c)) envFails++;
-      env.push({ ratio: c.environment.ratio, ci: c.environment.ci, verdict: c.environment.verdict + (c.environment.direction ? ` ${c.environment.direction}` : '') });
-      for (const q of c.queries) verdicts[q.verdict] = (verdicts[q.verdict] ?? 0) + 1;
-    }
-    compareMs[mode] = (performance.now() - c0) / pairs.length;
-    falseAlarm[mode] = { comparisons: pairs.length, queryComparisons: compared, flagged, regressions: regress, rate: flagged / compared, comparisonsWithAnyFlag: comparisonsWithAny, comparisonsFailing: envFails, verdicts, environment: env };
-    console.log(
-      `(a) ${mode}: ${flagged} of ${compared} query comparisons flagged (${((100 * flagged) / compared).toFixed(2)} %; ${regress} as regressions) over ${pairs.length} comparisons of the unchanged database; ${envFails} comparisons would exit 1; verdicts ${JSON.stringify(verdicts)}`,
-    );
+  for (let i = 0; i < REPEATS; i++) {
+    let t = performance.now();
+    recaps.push(await take(`recap${i}`));
+    twoSeconds += (performance.now() - t) / 1000;
+    twoCaptures++;
+    t = performance.now();
+    const c = compareAB(await ab(), config);
+    abSeconds += (performance.now() - t) / 1000;
+    abRuns++;
+    inter.falseAlarm.comparisons++;
+    inter.falseAlarm.compared += c.queries.length;
+    inter.falseAlarm.flagged += c.summary.regression + c.summary.improvement;
+    if (c.fails) inter.falseAlarm.comparisonsFailing++;
+    for (const q of c.queries) inter.falseAlarm.verdicts[q.verdict] = (inter.falseAlarm.verdicts[q.verdict] ?? 0) + 1;
+    inter.falseAlarm.verdicts.certain = (inter.falseAlarm.verdicts.certain ?? 0) + c.summary.certain;
   }
-  console.log(`    common shift per comparison: ${(falseAlarm.corrected as { environment: { ratio: number; verdict: string }[] }).environment.map((e) => `×${e.ratio.toFixed(3)} ${e.verdict}`).join(', ')}`);
-  console.log(`    compare time per comparison: corrected ${compareMs.corrected!.toFixed(0)} ms, raw ${compareMs.raw!.toFixed(0)} ms`);
+  const pairs: [Baseline, Baseline][] = [...recaps.map((r): [Baseline, Baseline] => [base, r]), ...recaps.slice(1).map((r, i): [Baseline, Baseline] => [recaps[i]!, r])];
+  for (const [a, b] of pairs) {
+    const c = compareBaselines(a, b, config);
+    two.falseAlarm.comparisons++;
+    two.falseAlarm.compared += c.queries.length;
+    two.falseAlarm.flagged += c.summary.regression + c.summary.improvement;
+    if (comparisonFails(c)) two.falseAlarm.comparisonsFailing++;
+    for (const q of c.queries) two.falseAlarm.verdicts[q.verdict] = (two.falseAlarm.verdicts[q.verdict] ?? 0) + 1;
+  }
+  for (const m of [two, inter]) m.falseAlarm.rate = m.falseAlarm.flagged / Math.max(1, m.falseAlarm.compared);
 
-  // (b) power, scored drift-corrected and raw on the same captures
-  type PowerRow = { slowed: number; detected: number; rate: number; otherFlagged: number; otherCompared: number; meanRatio: number; meanAdjustedRatio: number; inconclusive: number; commonShift: number[] };
-  const power: Record<'corrected' | 'raw', Record<string, PowerRow>> = { corrected: {}, raw: {} };
-  for (const s of [0.1, 0.2, 0.5]) {
-    const caps: { chosen: Set<string>; cur: Baseline }[] = [];
+  // (b) power at each level, both modes on the same chosen queries and burns
+  for (const s of LEVELS) {
+    const key = `+${Math.round(s * 100)}%`;
+    const row = () => ({ slowed: 0, detected: 0, rate: 0, inconclusive: 0, meanMeasuredRatio: 0, otherFlagged: 0, otherCompared: 0 });
+    const r2 = row();
+    const ri = row();
+    const r2ratios: number[] = [];
+    const riratios: number[] = [];
     for (let rep = 0; rep < POWER_REPS; rep++) {
-      const chosen = new Set(QUERIES.slice((rep * SLOWED_PER_CAPTURE) % QUERIES.length).concat(QUERIES).slice(0, SLOWED_PER_CAPTURE).map((q) => q.name));
-      const burn = new Map([...chosen].map((n) => [n, s * baseMedian.get(n)! * 1000]));
-      caps.push({ chosen, cur: await take(`slow${s}_${rep}`, burn) });
-    }
-    for (const mode of ['corrected', 'raw'] as const) {
-      let slowed = 0;
-      let detected = 0;
-      let inconclusive = 0;
-      let other = 0;
-      let otherN = 0;
-      const ratios: number[] = [];
-      const adjusted: number[] = [];
-      const shifts: number[] = [];
-      for (const { chosen, cur } of caps) {
-        const c = compareBaselines(base, cur, { ...config, driftCorrection: mode === 'corrected' });
-        shifts.push(c.environment.ratio);
-        for (const q of c.queries) {
-          if (chosen.has(q.query)) {
-            slowed++;
-            ratios.push(q.ratio);
-            adjusted.push(q.adjustedRatio);
-            if (q.verdict === 'regression') detected++;
-            if (q.verdict === 'inconclusive') inconclusive++;
-          } else {
-            otherN++;
-            if (q.verdict === 'regression' || q.verdict === 'improvement') other++;
-          }
+      const chosen = chosenFor(rep);
+      const burn = burnFor(chosen, s);
+      // two-capture: the slowed capture on A, compared with the base
+      await setBurn(A, burn);
+      let t = performance.now();
+      const cur = await take(`slow${s}_${rep}`);
+      twoSeconds += (performance.now() - t) / 1000;
+      twoCaptures++;
+      await setBurn(A, new Map());
+      const c2 = compareBaselines(base, cur, config);
+      for (const q of c2.queries) {
+        if (chosen.has(q.query)) {
+          r2.slowed++;
+          r2ratios.push(q.adjustedRatio);
+          if (q.verdict === 'regression') r2.detected++;
+          if (q.verdict === 'inconclusive') r2.inconclusive++;
+        } else {
+          r2.otherCompared++;
+          if (q.verdict === 'regression' || q.verdict === 'improvement') r2.otherFlagged++;
         }
       }
-      const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
-      const row: PowerRow = { slowed, detected, rate: detected / slowed, inconclusive, otherFlagged: other, otherCompared: otherN, meanRatio: mean(ratios), meanAdjustedRatio: mean(adjusted), commonShift: shifts };
-      power[mode][`${s * 100}%`] = row;
-      console.log(
-        `(b) ${mode} +${s * 100} %: ${detected}/${slowed} slowed queries flagged as regressions (${((100 * detected) / slowed).toFixed(1)} %, ${inconclusive} inconclusive; mean measured ratio ${row.meanRatio.toFixed(3)}, relative ${row.meanAdjustedRatio.toFixed(3)}); ${other}/${otherN} untouched queries flagged; common shifts ${shifts.map((x) => x.toFixed(3)).join(' ')}`,
-      );
+      // interleaved: the same burn on B only
+      await setBurn(B, burn);
+      t = performance.now();
+      const ci = compareAB(await ab(), config);
+      abSeconds += (performance.now() - t) / 1000;
+      abRuns++;
+      await setBurn(B, new Map());
+      for (const q of ci.queries) {
+        if (chosen.has(q.query)) {
+          ri.slowed++;
+          riratios.push(q.ratio);
+          if (q.verdict === 'regression') ri.detected++;
+          if (q.verdict === 'inconclusive') ri.inconclusive++;
+        } else {
+          ri.otherCompared++;
+          if (q.verdict === 'regression' || q.verdict === 'improvement') ri.otherFlagged++;
+        }
+      }
     }
+    const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / Math.max(1, xs.length);
+    r2.rate = r2.detected / Math.max(1, r2.slowed);
+    ri.rate = ri.detected / Math.max(1, ri.slowed);
+    r2.meanMeasuredRatio = mean(r2ratios);
+    ri.meanMeasuredRatio = mean(riratios);
+    two.power[key] = r2;
+    inter.power[key] = ri;
   }
+  two.secondsPerComparison = twoSeconds / twoCaptures;
+  inter.secondsPerComparison = abSeconds / Math.max(1, abRuns);
 
   // (c) overhead: the same queries, same number of executions, bare (no transaction, no EXPLAIN)
-  const wl = await workloadWith(new Map());
   const bare0 = performance.now();
-  for (let r = 0; r < config.runs + config.warmup; r++) for (const q of wl.queries) await client.query({ text: q.sql, values: q.params[0]!.values });
+  for (let r = 0; r < config.runs + config.warmup; r++) for (const q of workload.queries) await A.query(q.sql);
   const bareMs = performance.now() - bare0;
   const prof0 = performance.now();
   const one = await take('overhead');
   const profMs = performance.now() - prof0;
-  const overhead = {
-    bareMs,
-    profilerMs: profMs,
-    factor: profMs / bareMs,
-    perRunExtraUs: ((profMs - bareMs) / (QUERIES.length * (config.runs + config.warmup))) * 1000,
-    reported: one.overhead,
-  };
-  console.log(
-    `(c) overhead: bare ${(bareMs / 1000).toFixed(2)} s vs profiler ${(profMs / 1000).toFixed(2)} s (×${overhead.factor.toFixed(2)}; ~${overhead.perRunExtraUs.toFixed(0)} µs extra per run: BEGIN READ ONLY/ROLLBACK round trips + one EXPLAIN ANALYZE per query); the capture reports ${one.overhead.overheadPct} % extra server work beyond its timed runs`,
-  );
+  const load1 = os.loadavg();
 
-  const result = { postgres: version, host: `${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}`, loadAverage: { before: loadBefore, after: os.loadavg()[0] }, config: { runs: config.runs, warmup: config.warmup, alpha: config.alpha, threshold: config.threshold, driftCorrection: config.driftCorrection }, queries: QUERIES.length, falseAlarm, power, compareMsPerComparison: compareMs, overhead, seconds: (performance.now() - t0) / 1000 };
+  // report
+  const line = (label: string, a: string, b: string) => console.log(`${label.padEnd(34)} ${a.padEnd(44)} ${b}`);
+  console.log('');
+  line('measure', 'two captures (drift-corrected, perf compare)', 'interleaved A/B (perf ab)');
+  line(
+    '(a) A/A query comparisons flagged',
+    `${two.falseAlarm.flagged}/${two.falseAlarm.compared} = ${pct(two.falseAlarm.flagged, two.falseAlarm.compared)}`,
+    `${inter.falseAlarm.flagged}/${inter.falseAlarm.compared} = ${pct(inter.falseAlarm.flagged, inter.falseAlarm.compared)}`,
+  );
+  line('(a) A/A comparisons failing (exit 1)', `${two.falseAlarm.comparisonsFailing}/${two.falseAlarm.comparisons}`, `${inter.falseAlarm.comparisonsFailing}/${inter.falseAlarm.comparisons}`);
+  line('(a) A/A verdicts', JSON.stringify(two.falseAlarm.verdicts), JSON.stringify(inter.falseAlarm.verdicts));
+  for (const s of LEVELS) {
+    const key = `+${Math.round(s * 100)}%`;
+    const a = two.power[key]!;
+    const b = inter.power[key]!;
+    line(
+      `(b) power at ${key}`,
+      `${a.detected}/${a.slowed} = ${pct(a.detected, a.slowed)} (${a.inconclusive} inconcl., ratio ${a.meanMeasuredRatio.toFixed(3)})`,
+      `${b.detected}/${b.slowed} = ${pct(b.detected, b.slowed)} (${b.inconclusive} inconcl., ratio ${b.meanMeasuredRatio.toFixed(3)})`,
+    );
+    line(`    untouched flagged at ${key}`, `${a.otherFlagged}/${a.otherCompared}`, `${b.otherFlagged}/${b.otherCompared}`);
+  }
+  line('seconds per capture / A/B run', two.secondsPerComparison.toFixed(1), `${inter.secondsPerComparison.toFixed(1)} (×${(inter.secondsPerComparison / two.secondsPerComparison).toFixed(2)} of a capture)`);
+  console.log(
+    `(c) overhead: bare ${(bareMs / 1000).toFixed(2)} s vs profiler ${(profMs / 1000).toFixed(2)} s (×${(profMs / bareMs).toFixed(2)}); the capture reports ${one.overhead.overheadPct} % extra server work beyond its timed runs`,
+  );
+  console.log(`load average at the end ${load1.map((x) => x.toFixed(1)).join(' ')}`);
+
+  const result = {
+    postgres: version,
+    host: `${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}`,
+    quick: QUICK,
+    loadAverage: { before: load0, after: load1 },
+    config: { runs: config.runs, warmup: config.warmup, alpha: config.alpha, threshold: config.threshold, queries: QUERIES.length, repeats: REPEATS, powerReps: POWER_REPS },
+    twoCapture: two,
+    interleaved: inter,
+    overhead: { bareMs, profilerMs: profMs, factor: profMs / bareMs, reported: one.overhead },
+    seconds: (performance.now() - t0) / 1000,
+  };
   fs.mkdirSync(path.join('bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join('bench', 'results', 'perf.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(`done in ${result.seconds.toFixed(0)} s; bench/results/perf.json`);
-  await client.end();
+  await A.end();
+  await B.end();
+  await admin.end();
   await server.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 }

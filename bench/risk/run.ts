@@ -53,6 +53,12 @@ const TEMPLATES = [
   (t: string) => `CREATE TRIGGER ${t}_touch BEFORE UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION touch();\nCOMMENT ON TABLE ${t} IS 'x';`,
 ];
 
+/** Peak resident set size of this process so far (getrusage ru_maxrss), and the heap in use now. */
+function peakRss(): string {
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+  return `peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (heap used now ${mb(process.memoryUsage().heapUsed)})`;
+}
+
 async function main(): Promise<void> {
   await initParser();
   const dbArg = process.argv.indexOf('--db');
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
   }
   runs.sort((a, b) => a - b);
   console.log(`risk report: ${MIGRATIONS} migrations × ${TABLES}-table catalog — median ${runs[2]!.toFixed(0)} ms, worst ${runs[4]!.toFixed(0)} ms (target < 2000 ms; parsing the files beforehand: ${parseMs.toFixed(0)} ms)`);
+  console.log(`${peakRss()} after 5 reports on the ${TABLES}-table catalog (whole bench process, tsx included; target < 500 MB)`);
 
   if (url) {
     const admin = new pg.Client({ connectionString: url });
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
       const t2 = performance.now();
       assessRisk({ migrations, catalog: snap, lockTimeoutMs: 5000 });
       console.log(`risk report against the real snapshot: ${(performance.now() - t2).toFixed(0)} ms`);
+      console.log(`${peakRss()} after the real ${TABLES}-table snapshots and report`);
     } finally {
       await pool.end();
       await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
