@@ -4,57 +4,88 @@
  * Run: npm run docs   (or npx tsx scripts/gen-cli-doc.ts; a unit test fails when the checked-in file is stale)
  *
  * Every command path needs an entry in EXTRAS and every EXTRAS key must be a command: rendering throws
- * otherwise, so a new or renamed command cannot ship undocumented. The JSON shapes were checked against
- * real output of the commands on the demo project (PostgreSQL 15 and the embedded server).
+ * otherwise, so a new or renamed command cannot ship undocumented. Examples come from src-main/cli/help.ts
+ * (the same ones `--help` prints). The JSON shapes are abbreviated; the contract is docs/schemas/*.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command, Option } from 'commander';
 import { buildProgram } from '../src-main/cli/index';
+import { allCommands, commandPath, EXAMPLES } from '../src-main/cli/help';
 
 export const CLI_DOC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'reference', 'cli.md');
 
 interface Extra {
-  /** Shell example(s), one command per line. */
-  example?: string;
   /** JSON printed on stdout with `--format json` (abbreviated; `…` marks elided values). */
   json?: string;
   /** Free prose (markdown) after the generated parts: exit codes, semantics. */
   notes?: string;
+  /** docs/schemas/<schema>.json */
+  schema?: string;
 }
 
 /** Hand-maintained, keyed by command path ('migrate up'). */
 const EXTRAS: Record<string, Extra> = {
+  rollout: { notes: 'Fleet rollouts in waves: see docs/guides/fleet.md.' },
+  'rollout plan': {},
+  'rollout start': {},
+  'rollout status': {},
+  'rollout pause': {},
+  'rollout resume': {},
+  'rollout abort': {},
+  worker: {},
+  drift: { notes: 'See docs/guides/drift-and-baseline.md. Exit 1 when the live schema differs.' },
+  baseline: {},
+  down: {},
+  'down draft': {},
   status: {
-    example: 'confiture status -p resources/demo --db embedded --format json',
+    schema: 'status',
     json: `{ "project": "/abs/path/demo", "connection": "embedded:confiture_demo",
   "migrations": [ { "version": "0001", "name": "create_shop_schema", "state": "applied",
                     "checksum": "f85f…", "appliedAt": "2026-…Z", "appliedBy": "alice" } ] }`,
     notes: '`state` is `applied`, `pending`, `changed` (the file\'s checksum differs from the applied one) or `missing` (applied, file gone); `appliedAt`/`appliedBy` are `null` when pending. Exit codes: 0 ok; 2 bad option or confiture.yaml; 3 database error.',
   },
   serve: {
-    example: 'CONFITURE_TOKEN=… confiture serve --port 4780 --open',
     notes: 'Prints the URL with its token on stdout and runs until Ctrl+C (SIGINT/SIGTERM). `$CONFITURE_TOKEN` fixes the token (default: a random one). Exit codes: 0 stopped; 2 bad port or data dir.',
   },
   lint: {
-    example: 'confiture lint -p resources/demo --format json\nconfiture lint migrations/0007_add_orders_currency.up.sql --pg-version 15\nconfiture lint -p . --format sarif > lint.sarif',
+    schema: 'lint',
     json: `{ "files": [ { "path": "/abs/path/migrations/0002_create_customers.up.sql",
                "findings": [ { "rule": "require-statement-timeout", "severity": "warning", "message": "…",
                                "line": 6, "column": 1, "help": "…" } ] } ],
   "summary": { "files": 30, "statements": 64, "bySeverity": { "info": 1, "warning": 32, "error": 9, "critical": 4 },
                "suppressed": 0, "failOn": "error", "failed": true, "pgVersion": 15, "configWarnings": [ "…" ] } }`,
-    notes: '`--format sarif` prints a SARIF 2.1.0 log (`"version": "2.1.0"`, `$schema` https://json.schemastore.org/sarif-2.1.0.json): one run whose `tool.driver.rules` are every rule and whose `results` carry `ruleId`, `level`, `message.text`, the region (line/column) and `properties.severity`. `--list-rules --format json` prints the rules (`id`, `version`, `severity`, `libraries`, `summary`, `equivalents`, `deprecated`); `--explain-config --format json` the effective composed configuration. Rules: docs/reference/rules.md. Exit codes: 0 no finding at or above `failOn`; 1 at least one; 2 bad option, unreadable file or confiture.yaml.',
+    notes: `Formats:
+
+- \`sarif\`: SARIF 2.1.0 (validated in the tests against the OASIS schema) for GitHub code scanning: one run whose
+  \`tool.driver.rules\` are every rule (unique \`tags\` = its libraries, plus \`security\` for rules of a compliance library,
+  which alone carry \`security-severity\`; \`helpUri\` = the rule's section of docs/reference/rules.md); \`results\` with
+  \`ruleId\`, \`level\`, \`message.text\` (the finding, without the help), the region, \`partialFingerprints."confitureFinding/v1"\`
+  (rule + file + normalised statement text + ordinal: distinct per finding, unchanged when lines are added above) and
+  \`suppressions\` (\`inSource\`, with the reason) for suppressed findings; \`invocations[0].exitCode\`. URIs are relative to
+  \`--sarif-root\` (default: the repository root holding \`.git\`, else the current folder), never absolute.
+- \`gitlab\`: a GitLab Code Quality report (\`artifacts:reports:codequality\`): unsuppressed findings with \`check_name\`,
+  \`severity\` (info, minor, major, critical), \`fingerprint\` and \`location.path\`/\`lines\` relative to \`--sarif-root\`.
+- \`markdown\`: the pull-request report (findings table with links to the rules, suppressed findings folded).
+- \`json\`: below; \`--list-rules --format json\` prints \`{ "schemaVersion", "rules": [...] }\`
+  ([schema](../schemas/lint-rules.json)) and \`--explain-config --format json\` the effective configuration
+  ([schema](../schemas/lint-config.json)).
+
+With \`--progress\` (or on a terminal) a file counter is shown on stderr once linting takes 2 s. Rules:
+docs/reference/rules.md. Exit codes: 0 no finding at or above \`failOn\`; 1 at least one; 2 unparseable SQL (a file the
+PostgreSQL parser rejects: nothing in it could be checked, whatever \`failOn\` says), bad option, unreadable file or
+confiture.yaml.`,
   },
   locks: {
-    example: 'confiture locks migrations/0007_add_orders_currency.up.sql --format json\nconfiture locks --sql "ALTER TABLE shop.orders ADD COLUMN note text" --db embedded:confiture_demo',
+    schema: 'locks',
     json: `{ "statements": [ { "index": 0, "kind": "alter_table",
                     "locks": [ { "relation": "shop.orders", "mode": "AccessExclusiveLock" } ],
                     "rewrites": false, "scans": false, "blocks": { "reads": true, "writes": true } } ] }`,
     notes: 'With `--db`, locks on relations created by the same SQL are left out of the JSON and the target version is the server\'s. Exit codes: 0 ok; 2 no/both inputs, bad `--pg-version`, parse error, unreadable file; 3 database error.',
   },
   risk: {
-    example: 'confiture risk -p resources/demo --db embedded --to 0010 --format json',
+    schema: 'risk',
     json: `{ "project": "/abs/path/demo", "connection": "…", "pgVersion": 15, "maxRisk": null, "exceeded": [],
   "calibration": { "samples": 0, "inside": 0, "coverage": null }, "throughput": "default",
   "migrations": [ { "version": "0004", "name": "create_payments_and_events", "score": 19, "level": "low",
@@ -68,20 +99,21 @@ const EXTRAS: Record<string, Extra> = {
                                       "blockingWindowMs": { "estimate": 5, "low": 1, "high": 1050, "basis": "none" },
                                       "safeAlternative": null } ],
                     "floors": [], "inputs": { "catalog": true, "rehearsed": false, "…": "…" },
-                    "checksum": "91b3…", "hash": "3196…" } ] }`,
-    notes: 'One entry per pending migration (up to `--to`). The model: docs/reference/risk-model.md. Exit codes: 0 ok; 1 a migration scores above `maxRisk` (listed in `exceeded`); 2 bad option or confiture.yaml; 3 database error.',
+                    "checksum": "91b3…", "hash": "3196…",
+                    "approval": { "required": true, "state": "missing", "reason": "0004 has not been approved" } } ] }`,
+    notes: 'One entry per pending migration (up to `--to`, or the versions of `--only`). `approval` says whether the project requires a sign-off for it now (`risk.requireApprovalAbove`) and whether a current one is recorded (`approved`, `missing`, `stale`, `rejected`). `--format markdown` prints the pull-request report: level, score with its interval, blocking window with its 90 % interval, locks per statement, top factors and the approvals still needed. The model: docs/reference/risk-model.md. Exit codes: 0 ok; 1 a migration scores above `maxRisk` (listed in `exceeded`); 2 bad option or confiture.yaml; 3 database error.',
   },
   approve: {
-    example: 'confiture approve 0007 --by alice --comment "rehearsed on staging" -p resources/demo\nconfiture approve 0007 --by bob --reject --offline',
+    schema: 'approve',
     json: `{ "version": "0004",
   "record": { "decision": "approved", "by": "alice", "comment": "", "at": "2026-…Z", "checksum": "91b3…",
               "riskHash": "56e5…", "score": 33.6, "level": "medium", "auditHash": "a121…" },
-  "state": "approved", "audit": { "ok": true, "entries": 1 } }`,
-    notes: 'The decision is bound to the migration\'s checksum and to the risk report computed now; changing either invalidates it. Exit codes: 0 recorded; 2 unknown version, bad option or confiture.yaml; 3 database error.',
+  "state": "approved", "reason": "approved by alice at 2026-…Z", "anchored": true, "audit": { "ok": true, "entries": 1 } }`,
+    notes: 'The decision records the risk computed now by the same review as `confiture risk` and the Risk screen (lint findings included), bound to the migration\'s checksum and that report\'s hash; it is appended to approvals/audit.log (hash chain), written to approvals/<version>.json and anchored in the database\'s tracking schema (`approval_anchor`) in one step. `migrate up` only accepts a decision anchored in its target database. While approvals/ is tampered with, decisions are refused until `--repair` (keeps the entries before the break, archives the tampered files under approvals/tampered-<time>/; every later approval stays revoked until re-approved). See docs/guides/approvals.md. Exit codes: 0 recorded; 1 the approvals are tampered with (use --repair); 2 unknown version, bad option or confiture.yaml; 3 database error.',
   },
   perf: {},
   'perf capture': {
-    example: 'confiture perf capture --name before-0019 -p resources/demo --db embedded --runs 10',
+    schema: 'perf-capture',
     json: `{ "id": "20261123T223459726Z_before-0019", "file": "/abs/path/perf/baselines/20261123T223459726Z_before-0019.json",
   "queries": 17, "errors": [ { "id": "payments_of_order", "error": "failed during warm-up: …" } ],
   "overhead": { "wallMs": 676.1, "timedMs": 75.0, "warmupMs": 116.3, "explainMs": 27.2, "bookkeepingMs": 441.4,
@@ -90,7 +122,7 @@ const EXTRAS: Record<string, Extra> = {
     notes: '`--runs` and `--warmup` default to `perf.runs` / `perf.warmup` of confiture.yaml; at least 5 timed runs. Exit codes: 0 saved; 2 bad option, workload or confiture.yaml; 3 database error.',
   },
   'perf compare': {
-    example: 'confiture perf compare before-0019 after-0019 -p resources/demo --format json\nconfiture perf compare latest --db embedded --save-as after-0019',
+    schema: 'perf-compare',
     json: `{ "baseline": { "id": "…_a", "name": "a", "createdAt": "…" }, "current": { "id": "…_b", "name": "b", "createdAt": "…" },
   "method": { "statistic": "ratio of medians, current / baseline", "interval": "percentile bootstrap …", "test": "…",
               "correction": "Benjamini–Hochberg …", "drift": "drift-corrected: …", "alpha": 0.05, "threshold": 0.1, "seed": 20240611, "resamples": 2000 },
@@ -105,15 +137,33 @@ const EXTRAS: Record<string, Extra> = {
   "warnings": [ "…" ] }`,
     notes: '`verdict` is `regression`, `improvement`, `unchanged` or `inconclusive`, judged on `adjustedRatio`/`adjustedCi`: the query relative to the common shift of the whole workload (`environment`; `perf.driftCorrection: false`, or fewer than 8 compared queries, judges raw timings and then `adjusted*` equal `ratio`/`ci`). `ratio`/`ci` stay the raw current/baseline figures. `environment.verdict` is `shifted` (interval excludes 1 and beyond the threshold), `stable` or `unknown` (too few queries). Exit codes: 0 no regression; 1 at least one query regression, or the whole workload significantly slower beyond the threshold (`environment` shifted slower); 2 unknown baseline or bad option; 3 database error (capture now).',
   },
+  'perf ab': {
+    schema: 'perf-ab',
+    json: `{ "mode": "interleaved", "createdAt": "…", "before": { "label": "postgres://app@db/shop (shop)", "database": "shop" },
+  "after": { "label": "clone shop_cfab_1a2b3c4d + 0042_drop_index.up.sql", "database": "shop_cfab_1a2b3c4d" },
+  "rehearsal": { "clone": "shop_cfab_1a2b3c4d", "applied": [ "0042_drop_index.up.sql" ] },
+  "method": { "design": "interleaved pairs: …", "statistic": "Hodges–Lehmann …", "interval": "…", "test": "two-sided Wilcoxon signed-rank …",
+              "correction": "Benjamini–Hochberg …", "evidence": "…", "alpha": 0.05, "threshold": 0.1, "runs": 30, "orderSeed": 1234 },
+  "queries": [ { "id": "orders_by_customer[regular]", "query": "orders_by_customer", "paramSet": "regular", "pairs": 30,
+                 "beforeMedianMs": 0.21, "afterMedianMs": 14.8, "ratio": 70.2, "ci": [66.1, 74.9], "ciLevel": 0.95,
+                 "verdict": "regression", "pValue": 1.7e-6, "qValue": 5.1e-6, "runsNeeded": null,
+                 "evidence": { "available": true, "planChanged": true, "planSummary": "Index Scan → Seq Scan on orders",
+                               "buffers": [19, 1914], "buffersRatio": 100.7, "rows": [15, 15], "rowsChanged": false,
+                               "certain": true, "direction": "more", "summary": "plan changed: …; shared buffers 19 → 1914 (×100.74)" },
+                 "reason": "…", "message": "…" } ],
+  "unmatched": [], "summary": { "regression": 1, "improvement": 0, "unchanged": 1, "inconclusive": 1, "certain": 1 },
+  "fails": true, "wallMs": 5210.4, "notes": [] }`,
+    notes: 'Without `--after-db`, `--db` is cloned with `CREATE DATABASE … TEMPLATE` (PostgreSQL refuses while other sessions are connected to it), the `--apply` files run on the clone, and the clone is dropped at the end (`--keep-clone` keeps it). `ratio` is the typical after/before ratio of the paired runs with its signed-rank interval; `verdict` as for `perf compare` (significant after Benjamini–Hochberg AND beyond `--threshold`). `evidence.certain` is deterministic: plan shape change, shared buffers ≥ 2× either way (and ≥ 10 blocks), or rows changed. Exit codes: 0 no regression; 1 a timing regression or certain evidence of more work (`fails`); 2 bad option or file; 3 database error or the clone was refused.',
+  },
   'perf list': {
-    example: 'confiture perf list -p resources/demo --format json',
+    schema: 'perf-list',
     json: `{ "baselines": [ { "id": "20261123T223459726Z_a", "name": "a", "file": "/abs/path/perf/baselines/…_a.json",
                    "createdAt": "…", "environment": "development", "serverVersion": "15.20 …",
                    "queries": 17, "runs": 5, "gitCommit": null } ] }`,
     notes: 'Reads the files only; `--db` is accepted but not used.',
   },
   'perf import-statements': {
-    example: 'confiture perf import-statements -p resources/demo --db postgres://dba@prod-replica/shop --top 20 --write',
+    schema: 'perf-import-statements',
     json: `{ "statements": [ { "name": "orders_by_customer", "queryId": "-3141…", "sql": "SELECT … WHERE customer_id = $1",
                    "calls": 120345, "totalExecMs": 98211.4, "meanExecMs": 0.82, "placeholders": 1, "readOnly": true } ],
   "skipped": 3, "added": 17, "file": null, "yaml": "queries:\n  - name: orders_by_customer\n …" }`,
@@ -121,7 +171,7 @@ const EXTRAS: Record<string, Extra> = {
   },
   hooks: {},
   'hooks list': {
-    example: 'confiture hooks list -p resources/demo --offline --format json',
+    schema: 'hooks-list',
     json: `{ "hooks": [ { "id": "no-long-transactions", "kind": "sql", "on": ["before_run", "before_migration"], "priority": 0,
                "policy": "fail", "timeoutMs": 10000, "retries": 0, "dependsOn": [], "enabled": true,
                "target": "SELECT count(*) = 0 AS ok,", "breaker": null } ],
@@ -131,7 +181,7 @@ const EXTRAS: Record<string, Extra> = {
     notes: 'Hooks: docs/reference/hooks.md.',
   },
   'hooks test': {
-    example: 'confiture hooks test before_run -p resources/demo --db embedded\nconfiture hooks test after_migration --hook notify-slack',
+    schema: 'hooks-test',
     json: `{ "runId": "…", "phase": "before_run", "ok": true, "gate": { "proceed": true },
   "executions": [ { "runId": "…", "phase": "before_run", "hookId": "no-long-transactions", "kind": "sql", "attempt": 1,
                     "startedAt": "…", "finishedAt": "…", "durationMs": 9, "outcome": "success",
@@ -141,7 +191,7 @@ const EXTRAS: Record<string, Extra> = {
   },
   slo: {},
   'slo report': {
-    example: 'confiture slo report -p resources/demo --db embedded --window 7d --format json',
+    schema: 'slo-report',
     json: `{ "generatedAt": "…", "trackingSchema": "confiture", "windowOverride": null,
   "objectives": [ { "id": "runs-succeed", "description": "…", "sli": "run_success_rate", "objective": 0.99,
                     "window": "30d", "windowMs": 2592000000, "thresholdMs": null, "kinds": ["up", "down", "step"],
@@ -168,11 +218,12 @@ listening to \`alert_slo_violation\` (alert payload: \`{ kind, runId, objectives
   },
   demo: {},
   'demo seed': {
-    example: 'confiture demo seed --scale 0.1 --db embedded --format json',
+    schema: 'demo-seed',
     json: '{ "rows": 25400, "seconds": 3.81, "skipped": false }',
     notes: 'Applies the demo project (resources/demo) up to its baseline and fills it with realistic volumes; skipped when already seeded. Progress goes to stderr. `--scale` is above 0 and at most 10. Exit codes: 0 seeded or skipped; 2 bad option; 3 database error.',
   },
   migrate: {
+    schema: 'migrate-run',
     notes: `| command | what it does |
 |---|---|
 | \`confiture migrate up [--to V] [--steps N] [--dry-run] [--accept-drift] [--auto-abort-after MS]\` | apply pending migrations, each in one transaction with its tracking rows |
@@ -184,7 +235,7 @@ JSON report of \`up\`, \`down\` and \`dry-run\` (\`kind\` is \`up\`, \`down\` or
 \`blockers\` only when sessions blocked us, \`error\` only on failure, \`slo\` only for \`up\`/\`down\`):
 
 \`\`\`json
-{ "runId": "…", "kind": "up", "direction": "up", "ok": true, "outcome": "success", "durationMs": 633,
+{ "schemaVersion": 1, "runId": "…", "kind": "up", "direction": "up", "ok": true, "outcome": "success", "durationMs": 633,
   "migrations": [ { "version": "0001", "name": "create_shop_schema", "outcome": "applied", "durationMs": 15.4, "attempts": 1,
                     "statements": [ { "version": "0001", "index": 0, "kind": "create_schema", "line": 4, "outcome": "success",
                                       "durationMs": 1.7, "rows": null, "attempts": 1 } ] } ],
@@ -199,24 +250,31 @@ JSON report of \`up\`, \`down\` and \`dry-run\` (\`kind\` is \`up\`, \`down\` or
 \`\`\`
 
 The run's \`outcome\` is \`success\`, \`failure\`, \`cancelled\` or \`policy_failure\`; a migration's is \`applied\`, \`reverted\`,
-\`rehearsed\`, \`failed\`, \`cancelled\` or \`not_run\`; a statement's \`success\`, \`failure\`, \`skipped\` or \`cancelled\`. Exit codes: 0 ok; 1 a \`before_*\` gate said no; 2 parse error, file with its own COMMIT, drift,
+\`rehearsed\`, \`failed\`, \`cancelled\` or \`not_run\`; a statement's \`success\`, \`failure\`, \`skipped\` or \`cancelled\`. Exit codes: 0 ok; 1 a \`before_*\` gate said no — among them the approval gate: a migration above \`risk.requireApprovalAbove\` (default \`low\`) without a current approval anchored in the target database, or with its approval revoked because approvals/ was tampered with (the message names \`confiture approve <version>\`, with \`--repair\` after tampering; see docs/guides/approvals.md); 2 parse error, file with its own COMMIT, drift,
 missing \`.down.sql\`, bad option; 3 connection lost / database error; 4 a migration failed (rolled
 back) or the run was aborted; 5 the run lock is held (the message names pid, host, since).`,
   },
   'migrate up': {
-    example: 'confiture migrate up -p resources/demo --db embedded --to 0010\nconfiture migrate up --steps 1 --auto-abort-after 30000 --format json',
     notes: 'JSON: the run report under [migrate](#migrate).',
   },
   'migrate down': {
-    example: 'confiture migrate down -p resources/demo --steps 2\nconfiture migrate down --to 0   # revert everything',
     notes: 'JSON: the run report under [migrate](#migrate).',
   },
   'migrate dry-run': {
-    example: 'confiture migrate dry-run -p resources/demo --db embedded --to 0012 --format json',
     notes: 'JSON: the run report under [migrate](#migrate), with `rehearsal` (one entry per statement: duration, rows, locks taken, tables rewritten).',
   },
+  metrics: {
+    schema: 'metrics',
+    json: `{ "project": "demo", "connection": "…",
+  "metrics": [ { "name": "confiture_runs_total", "help": "…", "type": "counter",
+                 "samples": [ { "labels": { "project": "demo", "kind": "up", "outcome": "success" }, "value": 12 } ] } ] }`,
+    notes: 'Prometheus text format 0.0.4 on stdout (for node_exporter\'s textfile collector, a Pushgateway, or a scrape through a tiny wrapper): runs by kind and outcome, run/migration/statement duration histograms, lock-timeout retries, whether a run holds the run lock now and for how long, hook outcomes and attempt durations, and per SLO objective its target, window, good/bad events, SLI, remaining error budget, burn rates (short window and whole window) and status. Every series carries `project`. Metric reference: docs/guides/observability.md. Exit codes: 0 ok; 2 bad option or confiture.yaml; 3 database error.',
+  },
+  completion: {
+    notes: 'Prints a completion script generated from this version\'s commands: subcommands, options, `--format` values and directories for `--project`. Exit codes: 0 printed; 2 unknown shell.',
+  },
   'migrate status': {
-    example: 'confiture migrate status -p resources/demo --format json',
+    schema: 'migrate-status',
     json: `{ "project": "/abs/path/demo", "connection": "…",
   "migrations": [ { "version": "0001", "name": "create_shop_schema", "state": "applied", "checksum": "f85f…",
                     "appliedChecksum": "f85f…", "appliedAt": "2026-…Z", "appliedBy": "alice",
@@ -227,7 +285,7 @@ back) or the run was aborted; 5 the run lock is held (the message names pid, hos
 
 const INTRO = `# CLI reference
 
-<!-- GENERATED by scripts/gen-cli-doc.ts from the commander program and the examples in the script. Do not edit; run \`npm run docs\`. -->
+<!-- GENERATED by scripts/gen-cli-doc.ts from the commander program, src-main/cli/help.ts and the notes in the script. Do not edit; run \`npm run docs\`. -->
 
 \`confiture <command> [options]\` (\`node bin/confiture.mjs\` or \`npx confiture\`). Every command calls the same
 services as the desktop app. \`confiture --help\`, \`confiture <command> --help\` and \`confiture --version\` print usage and
@@ -240,14 +298,28 @@ the version.
   \`confiture_<project name>\`, \`confiture_demo\` for \`demo seed\`); \`embedded:<db>\` for a named database on it.
   Default: \`$DATABASE_URL\`, else the embedded server. The embedded server keeps its data under \`$CONFITURE_DATA_DIR\`
   (default: per user).
-- \`--format json\`: machine-readable output on stdout; logs and progress go to stderr. On error the JSON is
-  \`{ "error": { "code", "message", "where"? } }\` and the message is repeated on stderr.
+- \`--format json\`: machine-readable output on stdout; logs and progress go to stderr. Every document starts with
+  \`"schemaVersion": 1\` and has a JSON Schema in [docs/schemas](../schemas/README.md). On error the JSON is
+  \`{ "schemaVersion": 1, "error": { "code", "message", "where"? } }\` and the message is repeated on stderr.
+
+Options every command accepts (before or after the command name):
+
+| option | effect |
+|---|---|
+| \`--no-color\` | no colour; also when \`NO_COLOR\` is set to anything, and whenever stdout is not a terminal |
+| \`-q, --quiet\` | results and errors only: no progress, hook lines or notes on stderr |
+| \`--progress\` | show progress on stderr even when it is not a terminal (CI logs: one line per update, at most one a second) |
+| \`--no-progress\` | never show progress |
+
+Progress appears on stderr, never on stdout, once an operation has lasted 2 s, and only on a terminal unless
+\`--progress\` asks for it: \`migrate\` shows the statement running, its elapsed time and the locks it holds (or whom it
+waits for); \`lint\` counts files. \`confiture completion bash|zsh|fish\` prints shell completion.
 
 | exit code | meaning |
 |---|---|
 | 0 | ok |
 | 1 | policy failure (lint findings at \`failOn\`, risk above \`maxRisk\`, a gate said no, a perf regression, an SLO violated, a failed hook) |
-| 2 | usage, configuration or input error (bad option, confiture.yaml, parse error, drift, unknown version) |
+| 2 | usage, configuration or input error (bad option, confiture.yaml, unparseable SQL, drift, unknown version) |
 | 3 | database error (connection, permissions, SQL) |
 | 4 | migration failed and was rolled back (or the run was aborted) |
 | 5 | another run holds the run lock |
@@ -255,19 +327,6 @@ the version.
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function commandPath(cmd: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
-  return names.join(' ');
-}
-
-function walk(cmd: Command, out: Command[] = []): Command[] {
-  for (const c of cmd.commands) {
-    out.push(c);
-    walk(c, out);
-  }
-  return out;
-}
 
 function defaultOf(o: Option): string {
   if (o.defaultValue === undefined) return o.mandatory ? '(required)' : '—';
@@ -297,15 +356,16 @@ function renderCommand(cmd: Command, extra: Extra): string[] {
     for (const c of cmd.commands) out.push(`| [\`${p} ${c.name()}\`](#${`${p} ${c.name()}`.replace(/ /g, '-')}) | ${cell(c.description())} |`);
     out.push('');
   }
-  if (extra.example) out.push('Example:', '', '```sh', extra.example, '```', '');
-  if (extra.json) out.push('`--format json`:', '', '```json', extra.json, '```', '');
+  const examples = EXAMPLES[p] ?? [];
+  if (examples.length) out.push(examples.length > 1 ? 'Examples:' : 'Example:', '', '```sh', ...examples, '```', '');
+  if (extra.json) out.push(`\`--format json\`${extra.schema ? ` ([schema](../schemas/${extra.schema}.json))` : ''}:`, '', '```json', extra.schema ? extra.json.replace(/^\{ /, '{ "schemaVersion": 1, ') : extra.json, '```', '');
   if (extra.notes) out.push(extra.notes, '');
   return out;
 }
 
 export function renderCliDoc(): string {
   const program = buildProgram(() => undefined);
-  const commands = walk(program);
+  const commands = allCommands(program);
   const paths = new Set(commands.map(commandPath));
   const undocumented = [...paths].filter((p) => !(p in EXTRAS));
   const stale = Object.keys(EXTRAS).filter((p) => !paths.has(p));

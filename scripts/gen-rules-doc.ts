@@ -5,7 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { getRule, listLibraries, listRules, REMOVED_RULES } from '../src-main/lint';
+import { LOCK_RULES, lockCoverage } from '../src-main/locks';
+import { initParser } from '../src-main/parse';
 
 export const RULES_DOC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'reference', 'rules.md');
 
@@ -14,6 +17,64 @@ function eq(e: Record<string, string[] | undefined>): string {
     .filter(([, v]) => v && v.length)
     .map(([k, v]) => `${k}: ${v!.map((x) => `\`${x}\``).join(', ')}`);
   return parts.length ? parts.join('; ') : '—';
+}
+
+/**
+ * What the parser knows, read from the AST type definitions that ship with libpg-query
+ * (@pgsql/types): every `…Stmt` node and every ALTER TABLE sub-command (AlterTableType).
+ */
+export function parserKinds(): { statements: string[]; alterTable: string[] } {
+  const dir = path.dirname(createRequire(import.meta.url).resolve('@pgsql/types/package.json', { paths: [path.dirname(createRequire(import.meta.url).resolve('libpg-query/package.json'))] }));
+  const types = fs.readFileSync(path.join(dir, 'types.d.ts'), 'utf8');
+  const enums = fs.readFileSync(path.join(dir, 'enums.d.ts'), 'utf8');
+  const statements = [...types.matchAll(/^export interface ([A-Za-z]+Stmt) \{/gm)].map((m) => m[1]!);
+  const union = /export type AlterTableType = ([^;]+);/.exec(enums)?.[1] ?? '';
+  const alterTable = [...union.matchAll(/"(AT_[A-Za-z]+)"/g)].map((m) => m[1]!);
+  return { statements: [...new Set(statements)], alterTable: [...new Set(alterTable)] };
+}
+
+/** Sub-commands PostgreSQL builds internally (never parsed from SQL a migration can hold). */
+const INTERNAL_SUBCOMMANDS = new Set(['AT_AddColumnToView', 'AT_CookedColumnDefault', 'AT_AddIndex', 'AT_ReAddIndex', 'AT_ReAddConstraint', 'AT_ReAddDomainConstraint', 'AT_ReAddComment', 'AT_ReAddStatistics', 'AT_AddIndexConstraint', 'AT_DropOids']);
+/** Statement types that are not schema changes: queries, cursors, session and server commands, PL/pgSQL internals. */
+const NOT_DDL = new Set([
+  'ExplainStmt', 'FetchStmt', 'ClosePortalStmt', 'DeclareCursorStmt', 'PLAssignStmt', 'ReturnStmt', 'RawStmt', 'SetOperationStmt', 'ExecuteStmt', 'PrepareStmt',
+  'DeallocateStmt', 'LoadStmt', 'ListenStmt', 'NotifyStmt', 'UnlistenStmt', 'CheckPointStmt', 'DiscardStmt', 'ConstraintsSetStmt', 'CopyStmt', 'VariableShowStmt',
+  'TransactionStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterDatabaseStmt', 'AlterDatabaseSetStmt', 'AlterDatabaseRefreshCollStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt',
+  'DropTableSpaceStmt', 'AlterTableSpaceOptionsStmt', 'CreateRoleStmt', 'AlterRoleStmt', 'AlterRoleSetStmt', 'DropRoleStmt', 'CreateSubscriptionStmt',
+  'AlterSubscriptionStmt', 'DropSubscriptionStmt', 'ReassignOwnedStmt', 'DropOwnedStmt',
+]);
+
+function pct(a: number, b: number): string {
+  return b ? `${((100 * a) / b).toFixed(1)} %` : '—';
+}
+
+/** The lock-knowledge coverage section (the parser must be loaded). */
+export function renderCoverage(): string[] {
+  const c = lockCoverage(parserKinds());
+  const traced = LOCK_RULES.reduce((n, r) => n + (r.example ? 1 : 0) + (r.moreExamples?.length ?? 0), 0);
+  return [
+    '## Lock knowledge coverage',
+    '',
+    `The lock table (\`src-main/locks\`, ${LOCK_RULES.length} rows) is the only lock knowledge: lint messages, timeout and foreign-key rules, the risk model, \`confiture locks\` and the screens all ask it. ${traced} examples (one or more per row) \`tests/integration/locks\` runs on PostgreSQL 15 and 18 in a rolled-back transaction, comparing pg_locks (every relation), relfilenode (rewrites) and sequential-scan counters with the analysis. See docs/reference/locks.md.`,
+    '',
+    '| kinds | verified against the server | known to the parser | coverage |',
+    '|---|---|---|---|',
+    `| statement types (all the parser knows) | ${c.verified.statements.length} | ${c.known.statements.length} | ${pct(c.verified.statements.length, c.known.statements.length)} |`,
+    `| statement types a migration can hold (no queries, cursors, roles, databases, tablespaces, subscriptions) | ${c.verified.statements.filter((x) => !NOT_DDL.has(x)).length} | ${c.known.statements.filter((x) => !NOT_DDL.has(x)).length} | ${pct(c.verified.statements.filter((x) => !NOT_DDL.has(x)).length, c.known.statements.filter((x) => !NOT_DDL.has(x)).length)} |`,
+    `| ALTER TABLE sub-commands (all) | ${c.verified.alterTable.length} | ${c.known.alterTable.length} | ${pct(c.verified.alterTable.length, c.known.alterTable.length)} |`,
+    `| ALTER TABLE sub-commands written in SQL (not built internally) | ${c.verified.alterTable.filter((x) => !INTERNAL_SUBCOMMANDS.has(x)).length} | ${c.known.alterTable.filter((x) => !INTERNAL_SUBCOMMANDS.has(x)).length} | ${pct(c.verified.alterTable.filter((x) => !INTERNAL_SUBCOMMANDS.has(x)).length, c.known.alterTable.filter((x) => !INTERNAL_SUBCOMMANDS.has(x)).length)} |`,
+    '',
+    `Verified statement types: ${c.verified.statements.map((x) => `\`${x}\``).join(', ')}.`,
+    '',
+    `Verified ALTER TABLE sub-commands: ${c.verified.alterTable.map((x) => `\`${x}\``).join(', ')}.`,
+    '',
+    `Not verified, schema changes (the lock table still answers for most; an unknown statement is assumed ACCESS EXCLUSIVE on every relation it names; statements that can only run outside a transaction block — \`CREATE INDEX CONCURRENTLY\`, \`VACUUM\`, \`REINDEX CONCURRENTLY\`, \`DETACH PARTITION CONCURRENTLY\` — cannot be traced this way and follow the documentation): ${c.missing.statements.filter((x) => !NOT_DDL.has(x)).map((x) => `\`${x}\``).join(', ')}.`,
+    '',
+    `Not verified, not schema changes: ${c.missing.statements.filter((x) => NOT_DDL.has(x)).map((x) => `\`${x}\``).join(', ')}.`,
+    '',
+    `Not verified, ALTER TABLE sub-commands written in SQL (assumed ACCESS EXCLUSIVE unless the lock table says otherwise): ${c.missing.alterTable.filter((x) => !INTERNAL_SUBCOMMANDS.has(x)).map((x) => `\`${x}\``).join(', ')}; built internally: ${c.missing.alterTable.filter((x) => INTERNAL_SUBCOMMANDS.has(x)).map((x) => `\`${x}\``).join(', ')}.`,
+    '',
+  ];
 }
 
 export function renderRulesDoc(): string {
@@ -55,6 +116,7 @@ export function renderRulesDoc(): string {
     out.push('', r.rationale, '', `**Instead:** ${r.safeAlternative}`, '');
     if (def.example) out.push('Bad:', '', '```sql', def.example.bad, '```', '', 'Good:', '', '```sql', def.example.good, '```', '');
   }
+  out.push(...renderCoverage());
   out.push('## Removed rules', '', 'Configuration or suppressions naming these ids are errors that name the replacement.', '');
   for (const [id, r] of Object.entries(REMOVED_RULES)) out.push(`- \`${id}\` — removed in ${r.removedIn}${r.replacement ? `, use \`${r.replacement}\`` : ''}: ${r.reason}`);
   out.push('');
@@ -62,6 +124,7 @@ export function renderRulesDoc(): string {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await initParser();
   fs.writeFileSync(RULES_DOC, renderRulesDoc());
   console.log(`wrote ${path.relative(process.cwd(), RULES_DOC)}`);
 }

@@ -42,6 +42,6 @@ if (bin && !process.env.CONFITURE_BROWSER_MODE) {
   );
   const seed = confiture(['demo', 'seed']);
   if (seed.status !== 0) console.error('Seeding the demo database failed; the app still opens (see the message above).');
-  const serve = confiture(['serve', '--open', ...process.argv.slice(2)]);
+  const serve = confiture(['serve', '--open', '--demo', ...process.argv.slice(2)]);
   process.exit(serve.status ?? 0);
 }

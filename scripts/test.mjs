@@ -2,6 +2,7 @@
 // Playwright e2e tests in Chromium against browser mode. Stops at the first failing stage.
 import { spawnSync } from 'node:child_process';
 import { ensureChromium } from './ensure-chromium.mjs';
+import { ensureValidators } from './ensure-validators.mjs';
 
 const target = process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL 18';
 const stages = [
@@ -11,6 +12,7 @@ const stages = [
 ];
 
 process.env.CHROMIUM_PATH = ensureChromium();
+ensureValidators();
 for (const [name, cmd] of stages) {
   console.error(`\n=== ${name} ===`);
   const r = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit', env: process.env });

@@ -1,0 +1,1 @@
+DROP INDEX analytics.page_views_site_id_viewed_at_idx;

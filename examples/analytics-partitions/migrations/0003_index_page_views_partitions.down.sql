@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS analytics.page_views_2026_11_site_id_viewed_at_idx;

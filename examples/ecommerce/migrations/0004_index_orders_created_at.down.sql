@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS shop.orders_created_at_idx;

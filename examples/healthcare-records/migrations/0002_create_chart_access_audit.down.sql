@@ -1,0 +1,1 @@
+DROP TABLE clinic.chart_access_audit;

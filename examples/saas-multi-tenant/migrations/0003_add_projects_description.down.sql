@@ -1,0 +1,1 @@
+ALTER TABLE app.projects DROP COLUMN description;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS app.projects_tenant_id_name_idx;
