@@ -5,14 +5,14 @@
  * the resumed rollout apply it everywhere (issue 15 with the approvals of issue 10/11).
  */
 import crypto from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createContext, type AppContext } from '../../../src-main/context';
-import { openFleet, planRollout, reconcileRollout, resumeRollout, rolloutStatus, startRollout, startWorker, type Fleet } from '../../../src-main/fleet';
+import { openFleet, planRollout, resumeRollout, startRollout, startWorker } from '../../../src-main/fleet';
 import { openValidProject } from '../../../src-main/project';
-import { adminUrl, createTestDatabase, urlFor, type TestDatabase } from '../../helpers/db';
+import { createTestDatabase, urlFor, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
 import { confiture } from '../cli/run-cli';
+import { createDatabases, dropDatabases, onDatabase, settleRollout } from './helpers';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
 
@@ -22,43 +22,14 @@ let control: TestDatabase;
 let tmp: TempProject;
 let ctx: AppContext;
 
-async function onAdmin(sql: (c: pg.Client) => Promise<void>): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl() });
-  await c.connect();
-  try {
-    await sql(c);
-  } finally {
-    await c.end();
-  }
-}
-
 async function columnsOf(db: string): Promise<string[]> {
-  const c = new pg.Client({ connectionString: urlFor(db) });
-  await c.connect();
-  try {
-    const r = await c.query<{ attname: string }>("SELECT attname FROM pg_attribute WHERE attrelid = 'ap_items'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum");
-    return r.rows.map((x) => x.attname);
-  } finally {
-    await c.end();
-  }
-}
-
-async function settle(fleet: Fleet, id: string) {
-  const until = Date.now() + 180_000;
-  for (;;) {
-    await reconcileRollout(fleet.ctl, id);
-    const s = await rolloutStatus(fleet.ctl.pool, id);
-    if (s.rollout.state !== 'running') return s;
-    if (Date.now() > until) throw new Error(`rollout still running: ${JSON.stringify(s.counts)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const r = await onDatabase(db, (c) => c.query<{ attname: string }>("SELECT attname FROM pg_attribute WHERE attrelid = 'ap_items'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"));
+  return r.rows.map((x) => x.attname);
 }
 
 beforeAll(async () => {
   control = await createTestDatabase('cf_fleet_ap');
-  await onAdmin(async (c) => {
-    for (const t of targets) await c.query(`CREATE DATABASE ${c.escapeIdentifier(t)}`);
-  });
+  await createDatabases(targets);
   // no risk settings: the default policy requires an approval above low
   tmp = makeProject(
     {
@@ -87,9 +58,7 @@ fleet:
 afterAll(async () => {
   await ctx?.close();
   tmp?.remove();
-  await onAdmin(async (c) => {
-    for (const t of targets) await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(t)} WITH (FORCE)`);
-  });
+  await dropDatabases(targets);
   await control?.drop();
 });
 
@@ -100,7 +69,7 @@ describe('fleet rollouts and the approval policy', () => {
     const worker = await startWorker({ ctl: fleet.ctl, project: p, ctx, concurrency: 2, pollingIntervalSeconds: 0.5, id: 'ap-worker' });
     try {
       const id = await startRollout(fleet.ctl, await planRollout(p, { env: 'prod', openEmbedded: fleet.openEmbedded }));
-      const stopped = await settle(fleet, id);
+      const stopped = await settleRollout(fleet, id);
       expect(stopped.rollout.state).toBe('stopped');
       const canary = stopped.targets.find((t) => t.wave === 0)!;
       expect(canary.state).toBe('failed');
@@ -120,7 +89,7 @@ describe('fleet rollouts and the approval policy', () => {
       expect(anchors.rows).toEqual([{ version: '0002', decided_by: 'dana' }]);
 
       await resumeRollout(fleet.ctl, id);
-      const done = await settle(fleet, id);
+      const done = await settleRollout(fleet, id);
       expect(done.rollout.state).toBe('completed');
       expect(done.targets.every((t) => t.state === 'applied')).toBe(true);
       for (const t of targets) expect(await columnsOf(t)).toEqual(['id']);

@@ -8,10 +8,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createContext, type AppContext } from '../../../src-main/context';
 import { RUN_LOCK_NAMESPACE, runLockKey } from '../../../src-main/engine/runlock';
-import { openFleet, planRollout, reconcileRollout, resumeRollout, rolloutStatus, startRollout, startWorker, type Fleet } from '../../../src-main/fleet';
+import { openFleet, planRollout, reconcileRollout, resumeRollout, rolloutStatus, startRollout, startWorker } from '../../../src-main/fleet';
 import { openValidProject } from '../../../src-main/project';
-import { adminUrl, createTestDatabase, urlFor, type TestDatabase } from '../../helpers/db';
+import { createTestDatabase, urlFor, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
+import { createDatabases, dropDatabases, settleRollout } from './helpers';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
@@ -21,16 +22,6 @@ const targets: string[] = [];
 const projects: TempProject[] = [];
 const suffix = crypto.randomBytes(4).toString('hex');
 let ctx: AppContext;
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: adminUrl() });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 function project(name: string, schema: string, retries: number): ReturnType<typeof openValidProject> {
   const p = makeProject(
@@ -56,26 +47,10 @@ fleet:
   return openValidProject(p.dir);
 }
 
-async function waitFor(fleet: Fleet, id: string, done: (state: string) => boolean) {
-  const until = Date.now() + 120_000;
-  for (;;) {
-    await reconcileRollout(fleet.ctl, id);
-    const s = await rolloutStatus(fleet.ctl.pool, id);
-    if (done(s.rollout.state)) return s;
-    if (Date.now() > until) throw new Error(`rollout still ${s.rollout.state}: ${JSON.stringify(s.counts)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 beforeAll(async () => {
   control = await createTestDatabase('cf_fleet_ex');
-  await admin(async (c) => {
-    for (let i = 0; i < N; i++) {
-      const name = `cf_fleet_x_${suffix}_${i}`;
-      await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`);
-      targets.push(name);
-    }
-  });
+  for (let i = 0; i < N; i++) targets.push(`cf_fleet_x_${suffix}_${i}`);
+  await createDatabases(targets);
   await control.pool.query('CREATE TABLE tenants (name text PRIMARY KEY, dsn text NOT NULL, labels jsonb NOT NULL)');
   for (const [i, t] of targets.entries()) await control.pool.query('INSERT INTO tenants VALUES ($1, $2, $3)', [`tenant-${i}`, urlFor(t), '{}']);
   ctx = createContext({ mode: 'cli' });
@@ -84,9 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
   for (const p of projects) p.remove();
-  await admin(async (c) => {
-    for (const t of targets) await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(t)} WITH (FORCE)`);
-  });
+  await dropDatabases(targets);
   await control?.drop();
 });
 
@@ -101,7 +74,7 @@ describe('a target whose job exhausts its retries', () => {
     const worker = await startWorker({ ctl: fleet.ctl, project: p, ctx, concurrency: 2, pollingIntervalSeconds: 0.5, id: 'ex-worker' });
     try {
       const id = await startRollout(fleet.ctl, await planRollout(p, { env: 'prod', openEmbedded: fleet.openEmbedded }));
-      const stopped = await waitFor(fleet, id, (s) => s !== 'running');
+      const stopped = await settleRollout(fleet, id);
       expect(stopped.rollout.state).toBe('stopped');
       const t2 = stopped.targets.find((t) => t.name === 'tenant-2')!;
       expect(t2.state).toBe('failed');
@@ -116,7 +89,7 @@ describe('a target whose job exhausts its retries', () => {
       // the other session ends; resume retries the failed target and completes
       await holder.query('SELECT pg_advisory_unlock_all()');
       await resumeRollout(fleet.ctl, id);
-      const done = await waitFor(fleet, id, (s) => s !== 'running');
+      const done = await settleRollout(fleet, id);
       expect(done.rollout.state).toBe('completed');
       expect(done.targets.every((t) => t.state === 'applied')).toBe(true);
       expect(done.targets.find((t) => t.name === 'tenant-2')!.error).toBeNull();
@@ -154,7 +127,7 @@ describe('a target whose job exhausts its retries', () => {
       await resumeRollout(fleet.ctl, id);
       const worker = await startWorker({ ctl: fleet.ctl, project: p, ctx, concurrency: 2, pollingIntervalSeconds: 0.5, id: 'ex-worker-b' });
       try {
-        const done = await waitFor(fleet, id, (x) => x !== 'running');
+        const done = await settleRollout(fleet, id);
         expect(done.rollout.state).toBe('completed');
         expect(done.counts.applied).toBe(N);
       } finally {

@@ -6,14 +6,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createContext, type AppContext } from '../../../src-main/context';
 import { openFleet, planRollout, pauseRollout, resumeRollout, rolloutStatus, startRollout, startWorker, type Fleet, type RunningWorker } from '../../../src-main/fleet';
 import { openValidProject } from '../../../src-main/project';
-import { adminUrl, createTestDatabase, urlFor, type TestDatabase } from '../../helpers/db';
+import { createTestDatabase, urlFor, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
 import { repo } from '../cli/run-cli';
+import { createDatabases, dropDatabases, onDatabase, settleRollout } from './helpers';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
@@ -24,25 +25,7 @@ const targets: string[] = [];
 const projects: TempProject[] = [];
 const suffix = crypto.randomBytes(4).toString('hex');
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: adminUrl() });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-async function onTarget<T>(i: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: urlFor(targets[i]!) });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const onTarget = <T>(i: number, fn: (c: pg.Client) => Promise<T>): Promise<T> => onDatabase(targets[i]!, fn);
 
 function project(name: string, schema: string, migrations: Record<string, string>, extra = ''): ReturnType<typeof openValidProject> {
   // not about approvals (tests/integration/fleet/approval-gate.test.ts is): the policy is off
@@ -64,16 +47,6 @@ ${extra}`;
   return openValidProject(p.dir);
 }
 
-async function waitFor(fleet: Fleet, id: string, done: (state: string) => boolean, timeoutMs = 180_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await rolloutStatus(fleet.ctl.pool, id);
-    if (done(s.rollout.state)) return s;
-    if (Date.now() > until) throw new Error(`rollout still ${s.rollout.state}: ${JSON.stringify(s.counts)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function appliedCount(i: number, schema: string): Promise<{ applied: number; history: number[] }> {
   return onTarget(i, async (c) => {
     const exists = (await c.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [`${schema}.applied_migrations`])).rows[0]!.ok;
@@ -88,13 +61,8 @@ let ctx: AppContext;
 
 beforeAll(async () => {
   control = await createTestDatabase('cf_fleet_ctl');
-  await admin(async (c) => {
-    for (let i = 0; i < N; i++) {
-      const name = `cf_fleet_t_${suffix}_${String(i).padStart(2, '0')}`;
-      await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`);
-      targets.push(name);
-    }
-  });
+  for (let i = 0; i < N; i++) targets.push(`cf_fleet_t_${suffix}_${String(i).padStart(2, '0')}`);
+  await createDatabases(targets);
   await control.pool.query('CREATE TABLE tenants (name text PRIMARY KEY, dsn text NOT NULL, labels jsonb NOT NULL)');
   for (const [i, t] of targets.entries()) {
     await control.pool.query('INSERT INTO tenants VALUES ($1, $2, $3)', [`tenant-${String(i).padStart(2, '0')}`, urlFor(t), JSON.stringify({ tier: i % 3 === 0 ? 'gold' : 'silver' })]);
@@ -105,9 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
   for (const p of projects) p.remove();
-  await admin(async (c) => {
-    for (const t of targets) await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(t)} WITH (FORCE)`);
-  });
+  await dropDatabases(targets);
   await control?.drop();
 });
 
@@ -146,7 +112,7 @@ describe('fleet rollout', () => {
     const id = await startRollout(starter.ctl, plan);
     const w = await workers(p, 3);
     try {
-      const stopped = await waitFor(starter, id, (s) => s !== 'running');
+      const stopped = await settleRollout(starter, id, { reconcile: false });
       expect(stopped.rollout.state).toBe('stopped');
       expect(stopped.rollout.stop_reason).toMatch(/tenant-03/);
       const t3 = stopped.targets.find((t) => t.name === 'tenant-03')!;
@@ -165,7 +131,7 @@ describe('fleet rollout', () => {
       // the fix, then resume: picks up where it stopped
       await onTarget(3, (c) => c.query('DROP TABLE orders'));
       await resumeRollout(starter.ctl, id);
-      const done = await waitFor(starter, id, (s) => s !== 'running');
+      const done = await settleRollout(starter, id, { reconcile: false });
       expect(done.rollout.state).toBe('completed');
       expect(done.targets.every((t) => t.state === 'applied')).toBe(true);
       // targets applied before the stop were not queued again
@@ -209,7 +175,7 @@ describe('fleet rollout', () => {
       expect(later.counts.applied).toBeLessThan(8);
       expect(later.counts.pending).toBeGreaterThan(0);
       await resumeRollout(starter.ctl, id);
-      const done = await waitFor(starter, id, (s) => s !== 'running');
+      const done = await settleRollout(starter, id, { reconcile: false });
       expect(done.rollout.state).toBe('completed');
       expect(done.counts.applied).toBe(Math.ceil(N / 3));
       // silver tenants were not in the selection
@@ -231,7 +197,7 @@ slo:
     const id = await startRollout(starter.ctl, await planRollout(p, { env: 'prod', openEmbedded: starter.openEmbedded }));
     const w = await workers(p, 1);
     try {
-      const s = await waitFor(starter, id, (x) => x !== 'running');
+      const s = await settleRollout(starter, id, { reconcile: false });
       expect(s.rollout.state).toBe('stopped');
       expect(s.rollout.stop_reason).toMatch(/gate after wave 1 \(canary\) failed: 1 SLO violation/);
       expect(s.waves[0]!.state).toBe('failed');
@@ -240,7 +206,7 @@ slo:
       expect(s.targets.filter((t) => t.wave === 1).every((t) => t.state === 'pending')).toBe(true);
       // an operator may let it pass; the override is recorded
       await resumeRollout(starter.ctl, id, { overrideGate: true });
-      const done = await waitFor(starter, id, (x) => x !== 'running');
+      const done = await settleRollout(starter, id, { reconcile: false });
       expect(done.waves[0]!.gate!.overridden).toBe(true);
       // wave 2 has violations too (same slow migration): its own gate stops the rollout after it
       expect(done.rollout.state).toBe('stopped');
@@ -283,7 +249,7 @@ slo:
       const child = procs.find((c) => c.pid === pid);
       expect(child).toBeDefined();
       child!.kill('SIGKILL');
-      const done = await waitFor(starter, id, (s) => s !== 'running');
+      const done = await settleRollout(starter, id, { reconcile: false });
       expect(done.rollout.state).toBe('completed');
       expect(done.targets.every((t) => t.state === 'applied')).toBe(true);
       // the killed worker's target was retried by the job engine on another worker
