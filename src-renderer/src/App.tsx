@@ -6,6 +6,9 @@ import { useSessionRestore } from './components/desk/useSessionRestore';
 import { screens } from './screens/registry';
 import { useUi } from './state/ui';
 
+/** The digit of screen i's Alt shortcut: 1…9, then 0 for the tenth. */
+const shortcutDigit = (i: number): string => String((i + 1) % 10);
+
 export function App() {
   const { screen, setScreen, connectionId, setConnection, projectDir } = useUi();
   const info = useAppInfo();
@@ -49,14 +52,17 @@ export function App() {
     if (connectionId && connections.data && !connections.data.some((c) => c.id === connectionId)) setConnection(null);
   }, [connectionId, connections.data, setConnection]);
 
-  // Alt+1..9 switches screens
+  // Alt+1..9 switches screens, Alt+0 the tenth (as on a keyboard's number row); e.code, because
+  // Alt+digit types another character on some layouts
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const n = Number(e.key);
-      if (Number.isInteger(n) && n >= 1 && n <= screens.length) {
+      const digit = /^(?:Digit|Numpad)(\d)$/.exec(e.code)?.[1] ?? (/^\d$/.test(e.key) ? e.key : undefined);
+      if (digit === undefined) return;
+      const i = digit === '0' ? 9 : Number(digit) - 1;
+      if (i < screens.length) {
         e.preventDefault();
-        setScreen(screens[n - 1]!.id);
+        setScreen(screens[i]!.id);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -83,11 +89,11 @@ export function App() {
                 className={s.id === current.id ? 'nav active' : 'nav'}
                 aria-current={s.id === current.id ? 'page' : undefined}
                 onClick={() => setScreen(s.id)}
-                title={`Alt+${i + 1}`}
+                title={`Alt+${shortcutDigit(i)}`}
                 data-testid={`nav-${s.id}`}
               >
                 {s.title}
-                <kbd>{i + 1}</kbd>
+                <kbd>{shortcutDigit(i)}</kbd>
               </button>
             </li>
           ))}

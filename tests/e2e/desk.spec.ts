@@ -105,5 +105,10 @@ test.describe('the desk', () => {
     const heading = page.getByRole('heading', { level: 2 }).first();
     await expect(heading).toBeFocused();
     await expect(heading).toHaveCSS('outline-style', 'solid');
+    // the tenth screen (Fleet) is Alt+0, shown as such in the sidebar
+    await expect(page.getByTestId('nav-fleet').locator('kbd')).toHaveText('0');
+    await page.keyboard.press('Alt+0');
+    await expect(page.getByTestId('nav-fleet')).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByRole('heading', { level: 2 }).first()).toBeFocused();
   });
 });

@@ -162,6 +162,19 @@ test('fleet: empty states, a rollout started and watched to applied, pause / res
   problems.push(...(await axe(page, 'fleet (completed)')));
   await shot(page, 'fleet-06-done');
 
+  // ---- the grid is one Tab stop; arrow keys move between targets and say what each one is
+  await expect(grid.locator('[tabindex="0"]')).toHaveCount(1);
+  await page.getByTestId('fleet-target-t01').focus();
+  await expect(page.getByTestId('fleet-target-detail')).toContainText('t01 — wave 1, applied');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('fleet-target-t02')).toBeFocused();
+  await expect(page.getByTestId('fleet-target-detail')).toContainText('t02 — wave 2, applied');
+  await page.keyboard.press('End');
+  await expect(page.getByTestId(`fleet-target-t0${N}`)).toBeFocused();
+  await expect(grid.locator('[tabindex="0"]')).toHaveCount(1);
+  await expect(page.getByTestId(`fleet-target-t0${N}`)).toHaveCSS('outline-style', 'solid');
+  await shot(page, 'fleet-07-grid-keyboard');
+
   // every target really has both migrations, once (checked on the server when we have one)
   if (process.env.DATABASE_URL) {
     for (const db of serverDbs.slice(1)) {

@@ -4,7 +4,7 @@
  * predicted vs measured blocking time, and pause / resume / abort — the same service calls as
  * `confiture rollout …`.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { FLEET_TARGET_STATES, type FleetAction, type FleetEnvironment, type FleetRolloutStatus, type FleetRolloutSummary, type FleetTarget, type FleetTargetState, type FleetWave } from '../../../src-shared/domain/fleet';
 import { useQueryClient } from '@tanstack/react-query';
 import { fleetKeys, useFleetOverview, useFleetStatus, useRolloutAction, useStartRollout } from '../api/fleet';
@@ -171,9 +171,37 @@ function WaveTimeline({ waves, current }: { waves: FleetWave[]; current: number 
   );
 }
 
+/** What a target cell says on hover (title) and, for the cell with keyboard focus, below the grid. */
+const targetDetail = (t: FleetTarget) =>
+  `${t.name} — wave ${t.wave + 1}, ${t.state}${t.attempts > 1 ? `, ${t.attempts} attempts` : ''}${t.durationMs !== null ? `, ${ms(t.durationMs)}` : ''}${t.error ? `: ${t.error.message}` : ''}`;
+
+/** How many cells a row of the CSS grid holds right now (auto-fill columns). */
+function gridColumns(el: HTMLElement | null): number {
+  if (!el) return 1;
+  return Math.max(1, getComputedStyle(el).gridTemplateColumns.split(' ').filter(Boolean).length);
+}
+
 function TargetGrid({ targets }: { targets: FleetTarget[] }) {
   const counts = useMemo(() => targets.reduce<Partial<Record<FleetTargetState, number>>>((m, t) => ({ ...m, [t.state]: (m[t.state] ?? 0) + 1 }), {}), [targets]);
   const attention = targets.filter((t) => t.state === 'failed');
+  // one Tab stop (roving tabindex): arrows move by cell and by row, Home/End to the ends
+  const gridRef = useRef<HTMLOListElement>(null);
+  const [active, setActive] = useState(0);
+  const [focused, setFocused] = useState(false);
+  const current = targets[Math.min(active, targets.length - 1)];
+  const onKey = (e: KeyboardEvent<HTMLOListElement>) => {
+    const cols = gridColumns(gridRef.current);
+    const step: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols };
+    let to: number | undefined;
+    if (e.key in step) to = active + step[e.key]!;
+    else if (e.key === 'Home') to = 0;
+    else if (e.key === 'End') to = targets.length - 1;
+    if (to === undefined) return;
+    e.preventDefault();
+    const i = Math.min(Math.max(to, 0), targets.length - 1);
+    setActive(i);
+    gridRef.current?.querySelectorAll<HTMLElement>('.fleet-cell')[i]?.focus();
+  };
   return (
     <section aria-labelledby="fleet-grid-title">
       <h3 id="fleet-grid-title">Targets</h3>
@@ -187,12 +215,23 @@ function TargetGrid({ targets }: { targets: FleetTarget[] }) {
           </li>
         ))}
       </ul>
-      <ol className="fleet-grid" aria-label="Targets by wave and state">
-        {targets.map((t) => (
+      <ol
+        ref={gridRef}
+        className="fleet-grid"
+        aria-label="Targets by wave and state (arrow keys move between targets)"
+        onKeyDown={onKey}
+        onFocus={() => setFocused(true)}
+        onBlur={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
+        }}
+      >
+        {targets.map((t, i) => (
           <li
             key={t.name}
             className={`fleet-cell fleet-state-${t.state}`}
-            title={`${t.name} — wave ${t.wave + 1}, ${t.state}${t.attempts > 1 ? `, ${t.attempts} attempts` : ''}${t.durationMs !== null ? `, ${ms(t.durationMs)}` : ''}${t.error ? `: ${t.error.message}` : ''}`}
+            title={targetDetail(t)}
+            tabIndex={i === Math.min(active, targets.length - 1) ? 0 : -1}
+            onFocus={() => setActive(i)}
             data-testid={`fleet-target-${t.name}`}
             data-state={t.state}
           >
@@ -202,6 +241,9 @@ function TargetGrid({ targets }: { targets: FleetTarget[] }) {
           </li>
         ))}
       </ol>
+      <p className="small muted fleet-target-detail" aria-live="polite" data-testid="fleet-target-detail">
+        {focused && current ? targetDetail(current) : 'Hover a target, or Tab into the grid and use the arrow keys, to read its wave, attempts, duration and last error.'}
+      </p>
       {attention.length > 0 ? (
         <div className="fleet-table-wrap">
           <table className="grid compact" aria-label="Failed targets">
