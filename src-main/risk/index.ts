@@ -85,11 +85,11 @@ export async function riskReportForProject(project: Project, db: Q | null, opts:
   if (db && !opts.offline) {
     catalog ??= await snapshotCatalog(db, { windowMs: cfg.snapshotWindow, longTransactionMs: cfg.longTransaction });
     const checksums = Object.fromEntries(inputs.map((m) => [m.version, m.checksum]));
-    [rehearsals, throughput, history] = await Promise.all([
-      loadRehearsals(db, project.trackingSchema, checksums),
-      loadThroughput(db, project.trackingSchema),
-      loadHistory(db, project.trackingSchema),
-    ]);
+    // one after the other: `db` may be a single client (a fleet worker's target), where queries
+    // piled up at once are deprecated by pg (and printed a warning per target)
+    rehearsals = await loadRehearsals(db, project.trackingSchema, checksums);
+    throughput = await loadThroughput(db, project.trackingSchema);
+    history = await loadHistory(db, project.trackingSchema);
   }
   const report = assessRisk({
     migrations: inputs,
