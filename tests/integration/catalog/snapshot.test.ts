@@ -18,6 +18,24 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 describe('catalog snapshot', () => {
+  it('takes at most 3 connections of a pool, whatever its size (a production server is not ours)', async () => {
+    const { default: PG } = await import('pg');
+    const pool = new PG.Pool({ connectionString: db.url, max: 8 });
+    let peak = 0;
+    pool.on('acquire', () => {
+      peak = Math.max(peak, pool.totalCount - pool.idleCount);
+    });
+    try {
+      const c = await snapshotCatalog(pool, { windowMs: 0 });
+      expect(findTable(c, 'orders')).toBeDefined();
+      expect(peak).toBeGreaterThan(1);
+      expect(peak).toBeLessThanOrEqual(3);
+      expect(pool.totalCount).toBeLessThanOrEqual(3);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('reads sizes, row estimates, stats freshness, FKs, dependents and the server', async () => {
     const c = await snapshotCatalog(db.pool, { windowMs: 0 });
     expect(c.server.major).toBe(Math.floor(db.serverVersionNum / 10000));

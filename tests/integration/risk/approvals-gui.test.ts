@@ -59,13 +59,17 @@ afterAll(async () => {
 });
 
 describe('one score: shown, approved, recorded, listed', () => {
-  it('records the score the Risk screen showed (with lint findings), and the Apply dialog lists the same', { timeout: 180_000 }, async () => {
+  it('records the score the Risk screen showed (with lint findings), and the Apply dialog lists the same', { timeout: 180_000 }, async ({ onTestFinished }) => {
     const db = await createTestDatabase('cf_apprgui');
     cleanups.push(() => db.drop());
     await db.pool.query('CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL, total numeric); INSERT INTO orders SELECT g, (ARRAY[\'new\',\'paid\',\'sent\'])[1 + g % 3], g FROM generate_series(1, 50000) g; ANALYZE orders');
     const tmp = makeProject({ '0001_status_idx.up.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n' }, 'name: onescore\n');
     cleanups.push(() => tmp.remove());
     const connectionId = await connect(db);
+    onTestFinished(async () => {
+      await router.call('connection/close', { connectionId });
+      await db.drop();
+    });
 
     const shown = await call<RiskReport>('risk/report', { dir: tmp.dir, connectionId });
     const m = shown.migrations[0]!;
@@ -115,20 +119,26 @@ describe('one score: shown, approved, recorded, listed', () => {
     expect(await exists(db, 'orders_status_idx')).toBe(true);
   });
 
-  it('refuses an approval of a report that was never shown when the risk has changed since', { timeout: 120_000 }, async () => {
+  it('refuses an approval of a report that was never shown when the risk has changed since', { timeout: 120_000 }, async ({ onTestFinished }) => {
     const db = await createTestDatabase('cf_apprgui');
     cleanups.push(() => db.drop());
     await db.pool.query('CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 10000); ANALYZE t');
     const tmp = makeProject({ '0001_drop.up.sql': 'DROP TABLE t;\n' }, 'name: unshown\n');
     cleanups.push(() => tmp.remove());
     const connectionId = await connect(db);
+    onTestFinished(async () => {
+      await router.call('connection/close', { connectionId });
+      await db.drop();
+    });
     const r = await router.call('approval/decide', { dir: tmp.dir, connectionId, version: '0001', decision: 'approved', by: 'x', riskHash: 'a'.repeat(64) });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error.message).toMatch(/changed since it was shown/);
   });
 });
 
-describe.concurrent('forged approvals, shown by the GUI and refused by its Apply', () => {
+// one scenario at a time: each takes ~15 connections at its peak (the app's pool during the catalog
+// snapshot, the run's sessions, the test's pool); five at once took 77 of a default server's 100
+describe('forged approvals, shown by the GUI and refused by its Apply', () => {
   async function scenario(name: string) {
     const db = await createTestDatabase('cf_apprgui');
     await db.pool.query('CREATE TABLE legacy_a (id int PRIMARY KEY); CREATE TABLE legacy_b (id int PRIMARY KEY); INSERT INTO legacy_a SELECT generate_series(1, 1000); INSERT INTO legacy_b SELECT generate_series(1, 1000); ANALYZE');
@@ -148,8 +158,13 @@ describe.concurrent('forged approvals, shown by the GUI and refused by its Apply
   }
 
   for (const [kind, tamper] of Object.entries(TAMPERS)) {
-    it(`shows and refuses: ${kind}`, { timeout: 240_000 }, async () => {
+    it(`shows and refuses: ${kind}`, { timeout: 240_000 }, async ({ onTestFinished }) => {
       const s = await scenario(kind.replace(/\W+/g, '_').slice(0, 30));
+      // release this scenario's connections as soon as it ends (they used to idle until afterAll)
+      onTestFinished(async () => {
+        await router.call('connection/close', { connectionId: s.connectionId });
+        await s.db.drop();
+      });
       tamper(s);
       const audit = await call<{ verification: AuditVerification }>('approval/audit', { dir: s.dir, connectionId: s.connectionId });
       expect(audit.verification.ok).toBe(false);
