@@ -29,7 +29,16 @@ const adminUrl = arg('url', 'postgres://postgres@127.0.0.1:5432/postgres');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confiture-rt-'));
 const demoYaml = fs.readFileSync(new URL('../../resources/demo/confiture.yaml', import.meta.url), 'utf8');
-fs.writeFileSync(path.join(dir, 'confiture.yaml'), DEMO ? demoYaml.replace(/^name: .*$/m, 'name: bench-demo').replace('WHERE xact_start', 'WHERE datname = current_database() AND xact_start') + '\nrisk:\n  requireApprovalAbove: high\n' : 'name: bench\n');
+// the same demo configuration as run.ts's `demo` peer
+fs.writeFileSync(
+  path.join(dir, 'confiture.yaml'),
+  DEMO
+    ? demoYaml
+        .replace(/^name: .*$/m, 'name: bench-demo')
+        .replace('WHERE xact_start', 'WHERE datname = current_database() AND xact_start')
+        .replace(/^(risk:\n {2}requireApprovalAbove:) \w+$/m, '$1 high')
+    : 'name: bench\n',
+);
 fs.mkdirSync(path.join(dir, 'migrations'));
 for (let i = 1; i <= N; i++) {
   const v = String(i).padStart(6, '0');
