@@ -65,7 +65,7 @@ const sendsWithContext = new Map<string, boolean>();
 async function canSendWithContext(sql: string): Promise<boolean> {
   const known = sendsWithContext.get(sql);
   if (known !== undefined) return known;
-  let ok = false;
+  let ok: boolean;
   try {
     await initParser();
     const parsed = parseSql(sql, '<hook>');
