@@ -74,7 +74,7 @@ proto.query = function (this: object, ...a: unknown[]) {
   const out = original.apply(this, a);
   if (out instanceof Promise) {
     // time by kind of query (first word, or the first statement of a combined one)
-    const kind = short.startsWith('BEGIN;') ? 'BEGIN+SET LOCAL+first statement' : short.startsWith('WITH m AS') ? 'tracking+COMMIT' : short.split(' ').slice(0, 2).join(' ');
+    const kind = short.startsWith('BEGIN;') ? 'BEGIN+SET LOCAL+first statement' : short.startsWith('WITH m AS') || short.startsWith('EXECUTE confiture_track_') ? 'tracking+COMMIT' : short.split(' ').slice(0, 2).join(' ');
     void out.finally(() => {
       const e = timeByKind.get(kind) ?? { n: 0, ms: 0 };
       e.n++;
