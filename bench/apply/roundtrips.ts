@@ -29,7 +29,16 @@ const adminUrl = arg('url', 'postgres://postgres@127.0.0.1:5432/postgres');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confiture-rt-'));
 const demoYaml = fs.readFileSync(new URL('../../resources/demo/confiture.yaml', import.meta.url), 'utf8');
-fs.writeFileSync(path.join(dir, 'confiture.yaml'), DEMO ? demoYaml.replace(/^name: .*$/m, 'name: bench-demo').replace('WHERE xact_start', 'WHERE datname = current_database() AND xact_start') + '\nrisk:\n  requireApprovalAbove: high\n' : 'name: bench\n');
+// the same demo configuration as run.ts's `demo` peer
+fs.writeFileSync(
+  path.join(dir, 'confiture.yaml'),
+  DEMO
+    ? demoYaml
+        .replace(/^name: .*$/m, 'name: bench-demo')
+        .replace('WHERE xact_start', 'WHERE datname = current_database() AND xact_start')
+        .replace(/^(risk:\n {2}requireApprovalAbove:) \w+$/m, '$1 high')
+    : 'name: bench\n',
+);
 fs.mkdirSync(path.join(dir, 'migrations'));
 for (let i = 1; i <= N; i++) {
   const v = String(i).padStart(6, '0');
@@ -65,7 +74,7 @@ proto.query = function (this: object, ...a: unknown[]) {
   const out = original.apply(this, a);
   if (out instanceof Promise) {
     // time by kind of query (first word, or the first statement of a combined one)
-    const kind = short.startsWith('BEGIN;') ? 'BEGIN+SET LOCAL+first statement' : short.startsWith('WITH m AS') ? 'tracking+COMMIT' : short.split(' ').slice(0, 2).join(' ');
+    const kind = short.startsWith('BEGIN;') ? 'BEGIN+SET LOCAL+first statement' : short.startsWith('WITH m AS') || short.startsWith('EXECUTE confiture_track_') ? 'tracking+COMMIT' : short.split(' ').slice(0, 2).join(' ');
     void out.finally(() => {
       const e = timeByKind.get(kind) ?? { n: 0, ms: 0 };
       e.n++;

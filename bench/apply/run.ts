@@ -23,6 +23,7 @@ import { runMigrations, urlTarget } from '../../src-main/engine';
 import { standardListeners } from '../../src-main/lifecycle';
 import { openValidProject } from '../../src-main/project';
 import { databaseUrl, withClient } from '../server';
+import { localServer, serverCpu, timedCommand } from './cpu';
 
 const arg = (k: string, d: string) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -110,7 +111,37 @@ fs.writeFileSync(path.join(dir, 'psql.sql'), psqlScript);
 interface Result {
   seconds: number;
   buckets: number[];
+  /** CPU ms of the peer's client process (null: not measurable) */
+  clientCpuMs?: number | null;
+  /** CPU ms of the PostgreSQL backends serving the peer (null: server not local) */
+  serverCpuMs?: number | null;
 }
+
+// one admin connection samples the backends' CPU (bench/apply/cpu.ts)
+const sampler = new pg.Client({ connectionString: adminUrl });
+await sampler.connect();
+const measureServer = localServer(adminUrl);
+const inProcess = async (db: string, fn: () => Promise<Result>): Promise<Result> => {
+  const server = serverCpu(sampler, db, measureServer);
+  const c0 = process.cpuUsage();
+  try {
+    const r = await fn();
+    const c = process.cpuUsage(c0);
+    return { ...r, clientCpuMs: (c.user + c.system) / 1000, serverCpuMs: await server.stop() };
+  } finally {
+    await server.stop();
+  }
+};
+const child = async (db: string, cmd: string, args: string[], fn: (cmd: string, args: string[]) => Promise<Result>): Promise<Result> => {
+  const server = serverCpu(sampler, db, measureServer);
+  const timed = timedCommand(cmd, args);
+  try {
+    const r = await fn(timed.cmd, timed.args);
+    return { ...r, clientCpuMs: timed.cpuMs(), serverCpuMs: await server.stop() };
+  } finally {
+    await server.stop();
+  }
+};
 
 /** Server timestamps (ms since epoch) of each migration's tracking row, in apply order. */
 async function serverTimes(url: string, sql: string): Promise<{ times: number[] }> {
@@ -123,6 +154,25 @@ async function serverTimes(url: string, sql: string): Promise<{ times: number[] 
 const peers: Record<string, () => Promise<Result>> = {
   async confiture() {
     const url = await freshDb('bench_confiture');
+    return inProcess('bench_confiture', () => confiturePeer(url));
+  },
+  async demo() {
+    const url = await freshDb('bench_demo');
+    return inProcess('bench_demo', () => demoPeer(url));
+  },
+  async psql() {
+    const url = await freshDb('bench_psql');
+    return child('bench_psql', 'psql', ['-q', '-X', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', path.join(dir, 'psql.sql')], (cmd, args) => psqlPeer(url, cmd, args));
+  },
+  async dbmate() {
+    const bin = peerBinary('dbmate');
+    const url = await freshDb('bench_dbmate');
+    return child('bench_dbmate', bin, ['--no-dump-schema', '--migrations-dir', dbmateDir, 'up'], (cmd, args) => dbmatePeer(url, cmd, args));
+  },
+};
+
+async function confiturePeer(url: string): Promise<Result> {
+  {
     const wall0 = Date.now();
     const t = performance.now();
     const r = await runMigrations(openValidProject(dir), urlTarget(url), { kind: 'up' });
@@ -131,9 +181,11 @@ const peers: Record<string, () => Promise<Result>> = {
     if (r.migrations.length !== N) throw new Error(`confiture applied ${r.migrations.length} of ${N}`);
     const { times } = await serverTimes(url, 'SELECT extract(epoch FROM applied_at) * 1000 AS t FROM confiture.applied_migrations ORDER BY version');
     return { seconds, buckets: buckets(times, wall0) };
-  },
-  async demo() {
-    const url = await freshDb('bench_demo');
+  }
+}
+
+async function demoPeer(url: string): Promise<Result> {
+  {
     const wall0 = Date.now();
     const t = performance.now();
     const project = openValidProject(demoDir);
@@ -160,31 +212,34 @@ const peers: Record<string, () => Promise<Result>> = {
     } finally {
       await pool.end();
     }
-  },
-  async psql() {
-    const url = await freshDb('bench_psql');
+  }
+}
+
+async function psqlPeer(url: string, cmd: string, args: string[]): Promise<Result> {
+  {
     const wall0 = Date.now();
     const t = performance.now();
-    await run('psql', ['-q', '-X', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', path.join(dir, 'psql.sql')], process.env);
+    await run(cmd, args, process.env);
     const seconds = (performance.now() - t) / 1000;
     const { times } = await serverTimes(url, 'SELECT extract(epoch FROM applied_at) * 1000 AS t FROM schema_migrations ORDER BY version');
     if (times.length !== N) throw new Error(`psql applied ${times.length} of ${N}`);
     return { seconds, buckets: buckets(times, wall0) };
-  },
-  async dbmate() {
-    const bin = peerBinary('dbmate');
-    const url = await freshDb('bench_dbmate');
+  }
+}
+
+async function dbmatePeer(url: string, cmd: string, args: string[]): Promise<Result> {
+  {
     const times: number[] = [];
     const t = performance.now();
     // dbmate prints "Applied: <file> in <duration>" as each migration commits
-    await run(bin, ['--no-dump-schema', '--migrations-dir', dbmateDir, 'up'], { ...process.env, DATABASE_URL: url + '?sslmode=disable' }, (line, at) => {
+    await run(cmd, args, { ...process.env, DATABASE_URL: url + '?sslmode=disable' }, (line, at) => {
       if (line.startsWith('Applied:')) times.push(at);
     });
     const seconds = (performance.now() - t) / 1000;
     if (times.length !== N) throw new Error(`dbmate reported ${times.length} of ${N} applied`);
     return { seconds, buckets: buckets(times, t) };
-  },
-};
+  }
+}
 
 const results: Record<string, Result[]> = {};
 for (let round = 1; round <= ROUNDS; round++) {
@@ -218,6 +273,16 @@ for (const k of Object.keys(pick)) {
   const secs = results[k]!.map((r) => r.seconds);
   console.log(`${k.padEnd(10)} median ${median(secs).toFixed(2).padStart(6)} s (${((median(secs) / N) * 1000).toFixed(2)} ms/migration)  best ${minOf(k).toFixed(2)} s  rounds: ${secs.map((x) => x.toFixed(2)).join(' ')}`);
 }
+// CPU time per migration (median of rounds): load inflates it far less than wall time
+const cpuOf = (k: string, f: (r: Result) => number | null | undefined): string => {
+  const xs = results[k]!.map(f).filter((x): x is number => typeof x === 'number');
+  return xs.length ? ((median(xs) / N) as number).toFixed(2).padStart(6) : '     –';
+};
+console.log('CPU ms/migration (median of rounds; client = the peer\'s process, server = its PostgreSQL backends):');
+for (const k of Object.keys(pick)) {
+  const total = (r: Result) => (typeof r.clientCpuMs === 'number' && typeof r.serverCpuMs === 'number' ? r.clientCpuMs + r.serverCpuMs : null);
+  console.log(`${k.padEnd(10)} client ${cpuOf(k, (r) => r.clientCpuMs)}  server ${cpuOf(k, (r) => r.serverCpuMs)}  total ${cpuOf(k, total)}`);
+}
 const cp = ratio('confiture', 'psql');
 const cd = ratio('confiture', 'dbmate');
 const dp = ratio('demo', 'psql');
@@ -235,4 +300,5 @@ for (const [k, r] of Object.entries(best)) {
   const growth = b.length > 2 ? median(b.slice(-2)) / median(b.slice(1, 3)) : 1;
   console.log(`${k.padEnd(10)}${b.map((x) => x.toFixed(2).padStart(7)).join('')}   last/early = ${growth.toFixed(2)}`);
 }
+await sampler.end();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,7 @@ import type { ErrorValue } from '../../src-shared/errors';
 import { ConfitureError, toErrorValue } from '../errors';
 import { childLogger } from '../logging';
 import type { Project } from '../project';
-import { ensureTrackingSchema, finishRun, insertRun, readApplied, readResumePoint, recordMigration, recordMigrationAndCommit, recordStatementAndCommit, recordStatementProgress, acceptDrift as storeAcceptDrift, type ResumePoint, type StatementRunRow } from '../store';
+import { ensureTrackingSchema, finishRun, insertRun, readApplied, readResumePoint, recordMigration, recordMigrationAndCommit, recordStatementAndCommit, recordStatementProgress, prepareTracking, acceptDrift as storeAcceptDrift, type PreparedTracking, type ResumePoint, type StatementRunRow } from '../store';
 import { initParser } from '../parse';
 import { LockMonitor } from './monitor';
 import { buildPlan } from './plan';
@@ -88,6 +88,8 @@ class GateRefused extends Error {
 }
 
 const LOCK_TIMEOUT = '55P03';
+/** statements that may drop the session's prepared statements (conservative: any mention) */
+const DEALLOCATES = /\b(deallocate|discard)\b/i;
 const QUERY_CANCELED = '57014';
 
 interface PgError {
@@ -165,6 +167,11 @@ export class Run {
   private runRowWritten = false;
   private finished: Promise<RunReport> | null = null;
   private readonly by: string;
+  /**
+   * the worker session's prepared tracking write (store.prepareTracking); dropped for good before
+   * a migration that could deallocate it (DEALLOCATE / DISCARD) runs on the worker
+   */
+  private tracking: PreparedTracking | null = null;
   /** per migration (`version:direction`) run outside a transaction: what earlier runs left */
   private readonly resumePoints = new Map<string, ResumePoint>();
 
@@ -323,6 +330,7 @@ export class Run {
       this.serverVersionNum = Number(r.rows[0]!.v);
       if (this.kind !== 'dry_run') {
         await ensureTrackingSchema(this.worker!, this.schema);
+        this.tracking = await prepareTracking(this.worker!, this.schema);
         // before reading anything: a killed run's statement may still be running (and committing)
         await settleInterruptedRuns(this.worker!, this.schema, this.id, {
           onWait: (pids) => this.log.warn({ pids }, 'waiting for the statement an interrupted run left running on the server to finish'),
@@ -534,6 +542,7 @@ export class Run {
 
   private async runMigration(m: PlannedMigration, res: MigrationResult): Promise<void> {
     const ref = this.migrationRef(m);
+    if (this.tracking && m.statements.some((s) => DEALLOCATES.test(s.sql))) this.tracking = null;
     await this.emit('before_migration', { migration: ref });
     const t0 = performance.now();
     const retries = this.project.config.engine.lockRetries;
@@ -741,7 +750,7 @@ export class Run {
         durationMs: performance.now() - t0,
         approvalId: this.opts.approvalId ?? null,
         statements: rows,
-      });
+      }, this.tracking ?? undefined);
     } catch (e) {
       await this.emitSafe('before_rollback', { migration: this.migrationRef(m) });
       // harmless when the failure came before BEGIN was sent (a gate, an abort while paused)

@@ -7,6 +7,8 @@
  * On timeout the backend is cancelled with pg_cancel_backend.
  */
 import type pg from 'pg';
+import { escapeLiteral } from 'pg';
+import { initParser, parseSql } from '../../parse';
 import type { LifecycleSqlClient } from '../../../src-shared/domain/lifecycle';
 import type { SqlHookConfig } from '../config';
 import { failureFromResult, type AttemptInput, type AttemptResult } from './types';
@@ -47,6 +49,34 @@ function interpret(raw: unknown): AttemptResult {
 function pgMessage(e: unknown): string {
   const err = e as { message?: string; code?: string };
   return `${err.message ?? String(e)}${err.code ? ` (SQLSTATE ${err.code})` : ''}`;
+}
+
+/** Statement types a hook may send in one message with its context (they run the same in a transaction block). */
+const DATA_STATEMENTS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+const sendsWithContext = new Map<string, boolean>();
+
+/**
+ * Whether a pooled hook's SQL can travel in the same simple-query message as the `set_config` of
+ * its context (one round trip instead of two). Two statements in one message run as one implicit
+ * transaction block, so only hook SQL of exactly one plain data statement qualifies (SELECT,
+ * INSERT, UPDATE, DELETE, MERGE): those behave the same inside a block; anything else (VACUUM,
+ * CALL, DO, SET, several statements, what does not parse) keeps its own message, as before.
+ */
+async function canSendWithContext(sql: string): Promise<boolean> {
+  const known = sendsWithContext.get(sql);
+  if (known !== undefined) return known;
+  let ok: boolean;
+  try {
+    await initParser();
+    const parsed = parseSql(sql, '<hook>');
+    const only = parsed.statements.length === 1 ? parsed.statements[0]! : null;
+    ok = only !== null && only.transactional && only.txControl === null && DATA_STATEMENTS.has(only.nodeType);
+  } catch {
+    ok = false;
+  }
+  if (sendsWithContext.size > 1000) sendsWithContext.clear();
+  sendsWithContext.set(sql, ok);
+  return ok;
 }
 
 async function cancelOnAbort(signal: AbortSignal, pool: pg.Pool | null, pid: number | null): Promise<() => void> {
@@ -95,8 +125,15 @@ async function onPool(pool: pg.Pool, input: AttemptInput<SqlHookConfig>): Promis
     const pid = typeof known === 'number' ? known : ((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? null);
     const stopCancel = await cancelOnAbort(input.signal, pool, pid);
     try {
-      await client.query("SELECT set_config('confiture.hook_context', $1, false)", [JSON.stringify(input.ctx)]);
-      const raw: unknown = await client.query(input.hook.sql);
+      let raw: unknown;
+      if (await canSendWithContext(input.hook.sql)) {
+        // one message: the context (a quoted literal, PQescapeLiteral's rules), then the hook's statement
+        const out: unknown = await client.query(`SELECT set_config('confiture.hook_context', ${escapeLiteral(JSON.stringify(input.ctx))}, false);\n${input.hook.sql}`);
+        raw = Array.isArray(out) ? (out.length === 2 ? out[1] : out.slice(1)) : out;
+      } else {
+        await client.query("SELECT set_config('confiture.hook_context', $1, false)", [JSON.stringify(input.ctx)]);
+        raw = await client.query(input.hook.sql);
+      }
       reusable = !input.signal.aborted && client.getTransactionStatus() === 'I';
       return interpret(raw);
     } catch (e) {

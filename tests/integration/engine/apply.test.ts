@@ -127,6 +127,46 @@ describe('migrate up / down', () => {
     p.remove();
   });
 
+  it('records through the worker session\'s prepared tracking write, and without it once a migration deallocates it', async () => {
+    await reset();
+    const p = engineProject({
+      // runs on the worker session: what is prepared there when the first migration runs
+      '0001_seen.up.sql': 'CREATE TABLE seen AS SELECT name FROM pg_prepared_statements ORDER BY name;',
+      '0002_dealloc.up.sql': 'DEALLOCATE ALL;\nCREATE TABLE after_dealloc (id int);',
+      '0003_more.up.sql': 'CREATE TABLE more3 (id int);\nINSERT INTO more3 VALUES (1), (2), (3);',
+      '0003_more.down.sql': 'DROP TABLE more3;',
+    });
+    const r = await runMigrations(p.open(), urlTarget(db.url), { kind: 'up' });
+    expect(r.error).toBeUndefined();
+    expect(r.migrations.map((m) => [m.version, m.outcome])).toEqual([
+      ['0001', 'applied'],
+      ['0002', 'applied'],
+      ['0003', 'applied'],
+    ]);
+    const seen = await db.pool.query('SELECT name FROM seen');
+    expect(seen.rows.map((x) => x.name)).toEqual(['confiture_track_down', 'confiture_track_up']);
+    const applied = await db.pool.query('SELECT version, name, run_id FROM confiture.applied_migrations ORDER BY version');
+    expect(applied.rows).toEqual([
+      { version: '0001', name: 'seen', run_id: r.runId },
+      { version: '0002', name: 'dealloc', run_id: r.runId },
+      { version: '0003', name: 'more', run_id: r.runId },
+    ]);
+    const st = await db.pool.query('SELECT version, statement_index AS i, rows, outcome FROM confiture.statement_runs WHERE run_id = $1 ORDER BY version, statement_index', [r.runId]);
+    expect(st.rows).toEqual([
+      { version: '0001', i: 0, rows: '2', outcome: 'success' },
+      { version: '0002', i: 0, rows: null, outcome: 'success' },
+      { version: '0002', i: 1, rows: null, outcome: 'success' },
+      { version: '0003', i: 0, rows: null, outcome: 'success' },
+      { version: '0003', i: 1, rows: '3', outcome: 'success' },
+    ]);
+    const down = await runMigrations(p.open(), urlTarget(db.url), { kind: 'down' });
+    expect(down.error).toBeUndefined();
+    const hist = await db.pool.query('SELECT version, direction FROM confiture.migration_history ORDER BY id');
+    expect(hist.rows.map((x) => `${x.version}:${x.direction}`)).toEqual(['0001:up', '0002:up', '0003:up', '0003:down']);
+    expect((await db.pool.query('SELECT version FROM confiture.applied_migrations ORDER BY version')).rows.map((x) => x.version)).toEqual(['0001', '0002']);
+    p.remove();
+  });
+
   it('refuses malformed SQL and a file with its own COMMIT before running anything', async () => {
     await reset();
     const bad = engineProject({ '0001_a.up.sql': 'CREATE TABLE first (id int);', '0002_b.up.sql': 'CREATE TABLE x (id int);\nALTER TABLE x ADD COLUMN;' });

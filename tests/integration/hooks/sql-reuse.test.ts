@@ -87,6 +87,36 @@ describe('sql hooks on the pool', () => {
     expect(alive.rows[0].n).toBe(0);
   });
 
+  it('send a one-data-statement hook in the same message as its context, anything else in a message of its own', async () => {
+    await db.pool.query('CREATE TABLE IF NOT EXISTS vac_me (x int)');
+    const own = "SELECT query, current_setting('confiture.hook_context')::jsonb #>> '{project,name}' AS project FROM pg_stat_activity WHERE pid = pg_backend_pid()";
+    const runner = runnerFor(
+      {
+        hooks: [
+          { id: 'one', on: ['before_run'], kind: 'sql', sql: own },
+          // not allowed in a transaction block: two statements in one message would make one
+          { id: 'vacuum', on: ['before_run'], kind: 'sql', sql: 'VACUUM vac_me', dependsOn: ['one'] },
+          { id: 'several', on: ['before_run'], kind: 'sql', sql: `SELECT 1;\n${own}`, dependsOn: ['vacuum'] },
+        ],
+      },
+      { projectDir: project.dir, pool: single, schema: 'confiture' },
+    );
+    // the context travels as a quoted literal: quotes and backslashes must survive
+    const name = "it's a \\ 'shop'";
+    const r = await runner.fire('before_run', ctxFor('before_run', crypto.randomUUID(), { project: { dir: '/tmp/shop', name } }));
+    expect(r.executions.map((e) => [e.hookId, e.outcome, e.error])).toEqual([
+      ['one', 'success', null],
+      ['vacuum', 'success', null],
+      ['several', 'success', null],
+    ]);
+    const one = lastRow(r.executions[0]!.outputExcerpt);
+    expect(one.project).toBe(name);
+    expect(String(one.query)).toMatch(/^SELECT set_config\('confiture\.hook_context', /);
+    expect(String(one.query).endsWith(own)).toBe(true);
+    const several = lastRow(r.executions[2]!.outputExcerpt);
+    expect(several).toEqual({ query: `SELECT 1;\n${own}`, project: name });
+  });
+
   it('per-migration phases record every execution before the run-level phase after them fires', async () => {
     const runner = runnerFor(
       { hooks: [{ id: 'each', on: ['before_migration', 'after_migration'], kind: 'sql', sql: 'SELECT true AS ok' }] },
