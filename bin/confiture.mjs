@@ -8,11 +8,15 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // `confiture lint …` runs a program holding only the lint command (src-main/cli/lint-main.ts): it
-// does not load the other commands' modules (database layer, pg-boss, pino). It runs the WASM
-// parser on V8's baseline compiler only (Liftoff): a lint run is too short for the optimising
-// tier to repay its compile time (about 0.7 s of CPU on 20,000 statements; see bench/lint).
-const lintOnly = process.argv[2] === 'lint';
-if (lintOnly) (await import('node:v8')).setFlagsFromString('--liftoff-only');
+// does not load the other commands' modules (database layer, pg-boss, pino).
+// Short-lived commands run the WASM parser on V8's baseline compiler only (Liftoff; a WASM-only
+// flag, JavaScript is unaffected): a run is too short for the optimising tier to repay its
+// compile time — about 0.7 s of CPU on a 20,000-statement lint (bench/lint), 0.3 s of background
+// CPU competing with the server in every cold `migrate up` (bench/apply/parser-tiering.ts), and
+// nothing gained at 20,000 files. The long-lived desk and fleet workers keep V8's default tiering.
+const command = process.argv[2];
+const lintOnly = command === 'lint';
+if (!['serve', 'worker', 'rollout'].includes(command ?? '')) (await import('node:v8')).setFlagsFromString('--liftoff-only');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const entry = path.join(here, '..', 'src-main', 'cli', lintOnly ? 'lint-main.ts' : 'index.ts');
 const built = path.join(here, '..', 'dist', 'cli', lintOnly ? 'confiture-lint.mjs' : 'confiture.mjs');
