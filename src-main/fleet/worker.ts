@@ -128,6 +128,10 @@ async function processTarget(o: WorkerOptions, workerId: string, job: TargetJob)
         connectionLabel: target.label,
         appVersion: o.ctx.version,
         approvalAnchor: ctl.pool,
+        // the SLO listener's own check of this run feeds the wave's SLO gate (evaluated once)
+        onSloCheck: (check) => {
+          sloViolations = check.violations.length;
+        },
       });
       const report = await runMigrations(project, target, {
         listeners: standard.listeners,
@@ -145,14 +149,17 @@ async function processTarget(o: WorkerOptions, workerId: string, job: TargetJob)
       applied = report.migrations.filter((m) => m.outcome === 'applied').map((m) => m.version);
       if (report.ok) state = 'applied';
       else error = report.error ? { code: report.error.code, message: report.error.message } : { code: 'migration_failed', message: report.outcome };
-      if (report.migrations.length > 0) {
+      if (report.migrations.length === 0) sloViolations = 0;
+      else if (sloViolations === null) {
+        // the listener's check failed (it never fails a run, only logs): the gate must not read that
+        // as "no violation", so evaluate here, where a failure fails the target
         const client = await target.connect();
         try {
           sloViolations = (await evaluateRun(client, project, report.runId)).violations.length;
         } finally {
           await client.end().catch(() => undefined);
         }
-      } else sloViolations = 0;
+      }
     } catch (e) {
       // another worker holds this target's run lock (a job that expired while still running): let the engine retry later
       if (e instanceof ConfitureError && e.code === 'lock_held') {
