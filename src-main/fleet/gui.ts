@@ -195,11 +195,25 @@ export async function fleetStart(ctx: AppContext, dir: string, opts: { env: stri
   const e = await fleetFor(ctx, project);
   const plan = await planRollout(project, { env: opts.env, ...(opts.targets ? { select: opts.targets } : {}), openEmbedded: e.f.openEmbedded });
   const want = opts.workers ?? 0;
-  if (want > 0 && (!e.worker || e.worker.slots < want)) {
-    await e.worker?.w.stop();
-    e.worker = { w: await startWorker({ ctl: e.f.ctl, project, ctx, concurrency: want, pollingIntervalSeconds: 0.5, id: `confiture-app:${process.pid}` }), slots: want };
-  }
+  if (want > 0 && (!e.worker || e.worker.slots < want)) await setAppWorkers(ctx, project, e, want);
   return { rolloutId: await startRollout(e.f.ctl, plan) };
+}
+
+async function setAppWorkers(ctx: AppContext, project: Project, e: Entry & { f: Fleet }, slots: number): Promise<void> {
+  if (e.worker && e.worker.slots === slots) return;
+  // stop() lets the slots' in-flight targets finish; the job engine hands the rest to other workers
+  await e.worker?.w.stop();
+  e.worker = null;
+  if (slots > 0) e.worker = { w: await startWorker({ ctl: e.f.ctl, project, ctx, concurrency: slots, pollingIntervalSeconds: 0.5, id: `confiture-app:${process.pid}` }), slots };
+  log.info({ project: project.name, slots }, 'worker slots in the app');
+}
+
+/** Stops (0) or (re)starts the app's worker slots for the project's fleet. */
+export async function fleetWorkers(ctx: AppContext, dir: string, slots: number): Promise<{ appWorkers: number }> {
+  const project = openValidProject(dir);
+  const e = await fleetFor(ctx, project);
+  await setAppWorkers(ctx, project, e, slots);
+  return { appWorkers: e.worker?.slots ?? 0 };
 }
 
 export async function fleetControl(ctx: AppContext, dir: string, id: string, action: FleetAction, overrideGate = false): Promise<FleetRolloutStatus> {

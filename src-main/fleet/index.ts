@@ -13,7 +13,7 @@ import { connectionOf, interpolateEnv } from './targets';
 
 export * from './rollout';
 export { startWorker } from './worker';
-export { fleetOverview, fleetStatus, fleetStart, fleetControl, closeFleetSessions, statusView } from './gui';
+export { fleetOverview, fleetStatus, fleetStart, fleetWorkers, fleetControl, closeFleetSessions, statusView } from './gui';
 export type { WorkerOptions, RunningWorker } from './worker';
 export { resolveEnvironment, rolloutConfigFor, parseSelector, matchesSelector, interpolateEnv } from './targets';
 export type { FleetTarget } from './targets';

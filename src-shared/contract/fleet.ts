@@ -26,6 +26,11 @@ export const fleetProcedures = {
       .strict(),
   ),
   /** pause, resume (optionally accepting a failed gate) or abort, like the CLI */
+  /**
+   * sets how many worker slots run inside the app: 0 stops them (in-flight targets finish first;
+   * the job engine keeps the rest for `confiture worker` processes), n > 0 (re)starts n slots
+   */
+  'fleet/workers': procedure<{ appWorkers: number }>()(z.object({ dir, slots: z.number().int().min(0).max(16) }).strict()),
   'fleet/control': procedure<FleetRolloutStatus>()(
     z.object({ dir, rolloutId, action: z.enum(['pause', 'resume', 'abort']), overrideGate: z.boolean().optional() }).strict(),
   ),

@@ -175,6 +175,13 @@ test('fleet: empty states, a rollout started and watched to applied, pause / res
   await expect(page.getByTestId(`fleet-target-t0${N}`)).toHaveCSS('outline-style', 'solid');
   await shot(page, 'fleet-07-grid-keyboard');
 
+  // ---- the app's worker slots stop on request (the job engine keeps work for `confiture worker`)
+  await expect(page.getByTestId('fleet-control-line')).toContainText('4 worker slots in this app');
+  await page.getByRole('button', { name: /Stop worker slots/ }).click();
+  await expect(page.getByTestId('fleet-control-line')).toContainText('no worker slots in this app');
+  await expect(page.getByRole('button', { name: /Stop worker slots/ })).toHaveCount(0);
+  await shot(page, 'fleet-08-workers-stopped');
+
   // every target really has both migrations, once (checked on the server when we have one)
   if (process.env.DATABASE_URL) {
     for (const db of serverDbs.slice(1)) {

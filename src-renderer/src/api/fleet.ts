@@ -44,6 +44,15 @@ export function useStartRollout() {
   });
 }
 
+/** Stops (0) or starts worker slots inside the app. */
+export function useAppWorkers() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { dir: string; slots: number }) => client.api.fleet.workers(input),
+    onSuccess: (_r, input) => void qc.invalidateQueries({ queryKey: fleetKeys.overview(input.dir) }),
+  });
+}
+
 export function useRolloutAction() {
   const qc = useQueryClient();
   return useMutation({

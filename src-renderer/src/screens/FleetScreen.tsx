@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { FLEET_TARGET_STATES, type FleetAction, type FleetEnvironment, type FleetRolloutStatus, type FleetRolloutSummary, type FleetTarget, type FleetTargetState, type FleetWave } from '../../../src-shared/domain/fleet';
 import { useQueryClient } from '@tanstack/react-query';
-import { fleetKeys, useFleetOverview, useFleetStatus, useRolloutAction, useStartRollout } from '../api/fleet';
+import { fleetKeys, useAppWorkers, useFleetOverview, useFleetStatus, useRolloutAction, useStartRollout } from '../api/fleet';
 import { ConfirmDialog } from '../components/runner/ConfirmDialog';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { useUi } from '../state/ui';
@@ -21,6 +21,25 @@ const ms = (v: number | null) => (v === null ? '—' : v < 1000 ? `${Math.round(
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }) : '—');
 const countsText = (c: Partial<Record<FleetTargetState, number>>, total: number) =>
   `${c.applied ?? 0} of ${total} applied${c.failed ? `, ${c.failed} failed` : ''}${(c.running ?? 0) + (c.queued ?? 0) ? `, ${(c.running ?? 0) + (c.queued ?? 0)} in progress` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+
+/** Stops the app's worker slots: their in-flight targets finish, the rest wait for `confiture worker` processes. */
+function StopWorkers({ dir }: { dir: string }) {
+  const stop = useAppWorkers();
+  return (
+    <>
+      <button
+        type="button"
+        className="chip"
+        onClick={() => stop.mutate({ dir, slots: 0 })}
+        disabled={stop.isPending}
+        title="Targets already running finish; the rest wait for confiture worker processes (or start slots again with the next rollout)"
+      >
+        {stop.isPending ? 'Stopping worker slots…' : '■ Stop worker slots'}
+      </button>
+      {stop.isError ? <span className="bad-text small" role="alert">Could not stop the worker slots: {(stop.error as Error).message}</span> : null}
+    </>
+  );
+}
 
 function RolloutBadge({ state }: { state: FleetRolloutSummary['state'] }) {
   return <span className={`badge fleet-rollout-${state}`}>{ROLLOUT_TEXT[state]}</span>;
@@ -451,10 +470,11 @@ export function FleetScreen() {
             <button type="button" className="chip" onClick={() => void overview.refetch()} disabled={overview.isFetching}>
               ↻ Refresh
             </button>
-            <span className="muted small">
+            <span className="muted small" data-testid="fleet-control-line">
               control: <code>{data.control}</code>
-              {data.appWorkers ? ` · ${data.appWorkers} worker slot(s) in this app` : ''}
+              {data.appWorkers ? ` · ${data.appWorkers} worker slot${data.appWorkers === 1 ? '' : 's'} in this app` : ' · no worker slots in this app'}
             </span>
+            {data.appWorkers ? <StopWorkers dir={projectDir!} /> : null}
           </div>
           {env ? <TargetsOfEnv env={env} open={rollouts.length === 0} /> : null}
           {rollouts.length === 0 ? (
