@@ -382,6 +382,13 @@ write hooks that check for a field before using it.
 | \`http\` | \`format: json\`: the body \`{ event, hookId, attempt, summary, context }\`; \`slack\`: a Block Kit message; \`pagerduty\`: an Events API v2 event | HTTP 2xx (for \`json\`, unless the body is \`{"ok": false, …}\`) | other statuses; 5xx, 429 and network errors are retried |
 | \`module\` | the first argument of the exported function | returns nothing or an object without \`ok: false\` | throws, or returns \`{ ok: false, reason }\` |
 
+A \`sql\` hook not \`inTransaction\` runs on a pooled connection that is reset (\`DISCARD ALL\`) after
+each firing. When its SQL is exactly one \`SELECT\`, \`INSERT\`, \`UPDATE\`, \`DELETE\` or \`MERGE\`, the
+context is set in the same message as the statement (\`SELECT set_config('confiture.hook_context', …);\`
+then the hook): one round trip instead of two, and the two run as one implicit transaction block. Any
+other SQL (\`VACUUM\`, \`CALL\`, \`DO\`, \`SET\`, several statements) is sent in a message of its own after
+the context, as it always was.
+
 Variables a \`command\` hook sees (\`contextEnv\` in \`src-main/hooks/kinds/command.ts\`), besides an
 allow-listed environment (\`PATH\`, \`HOME\`, \`LANG\`, …) and the variables its \`env:\` asks for by name:
 
