@@ -137,6 +137,7 @@ async function main() {
   const baseMedian = new Map(base.queries.map((q) => [q.query, median(q.samplesMs)]));
   const chosenFor = (rep: number) => new Set(QUERIES.slice((rep * SLOWED_PER_CAPTURE) % QUERIES.length).concat(QUERIES).slice(0, SLOWED_PER_CAPTURE).map((q) => q.name));
   const burnFor = (chosen: Set<string>, s: number) => new Map([...chosen].map((n) => [n, s * baseMedian.get(n)! * 1000]));
+  const burnForAB = (chosen: Set<string>, s: number) => new Map([...chosen].map((n) => [n, s * median(abBefore.get(n) ?? [baseMedian.get(n)!]) * 1000]));
 
   const two: ModeResult = { falseAlarm: { flagged: 0, compared: 0, rate: 0, comparisonsFailing: 0, comparisons: 0, verdicts: {} }, power: {}, secondsPerComparison: 0 };
   const inter: ModeResult = { falseAlarm: { flagged: 0, compared: 0, rate: 0, comparisonsFailing: 0, comparisons: 0, verdicts: {} }, power: {}, secondsPerComparison: 0 };
@@ -147,15 +148,19 @@ async function main() {
 
   // (a) A/A, both modes, alternating so they see the same hours of the machine
   const recaps: Baseline[] = [];
+  /** the before side's wall times of each query in the A/A interleaved runs: the base of that mode's slowdown */
+  const abBefore = new Map<string, number[]>();
   for (let i = 0; i < REPEATS; i++) {
     let t = performance.now();
     recaps.push(await take(`recap${i}`));
     twoSeconds += (performance.now() - t) / 1000;
     twoCaptures++;
     t = performance.now();
-    const c = compareAB(await ab(), config);
+    const aa = await ab();
+    const c = compareAB(aa, config);
     abSeconds += (performance.now() - t) / 1000;
     abRuns++;
+    for (const k of aa.cases) abBefore.set(k.query, [...(abBefore.get(k.query) ?? []), ...k.pairs.map((p) => p.a)]);
     inter.falseAlarm.comparisons++;
     inter.falseAlarm.compared += c.queries.length;
     inter.falseAlarm.flagged += c.summary.regression + c.summary.improvement;
@@ -204,8 +209,10 @@ async function main() {
           if (q.verdict === 'regression' || q.verdict === 'improvement') r2.otherFlagged++;
         }
       }
-      // interleaved: the same burn on B only
-      await setBurn(B, burn);
+      // interleaved: the same queries slowed on B only, by s × their median as this mode measures them
+      // (an A/B pair runs slower than a capture's run — the connections alternate — so a burn sized on
+      // the capture's median would inject less than s here)
+      await setBurn(B, burnForAB(chosen, s));
       t = performance.now();
       const ci = compareAB(await ab(), config);
       abSeconds += (performance.now() - t) / 1000;

@@ -159,6 +159,22 @@ const SNAPSHOT_LANES = 3;
 
 /** Takes the snapshot. With a pg.Pool the queries run concurrently on a few (3) connections. */
 export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promise<CatalogSnapshot> {
+  return (await startCatalogSnapshot(db, opts)).complete();
+}
+
+/** A snapshot whose catalog part is read and whose traffic window is still open. */
+export interface PendingSnapshot {
+  /** everything but the traffic (`traffic.windowMs` 0 until the window closes) */
+  catalog: CatalogSnapshot;
+  /** waits for the rest of the traffic window, reads the counters again: the whole snapshot */
+  complete(): Promise<CatalogSnapshot>;
+}
+
+/**
+ * Reads the catalog and opens the traffic window; the caller may work meanwhile (the review lints
+ * while the window runs: lint needs the catalog, not the traffic) and then `complete()`s it.
+ */
+export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): Promise<PendingSnapshot> {
   const t0 = performance.now();
   const windowMs = opts.windowMs ?? 1000;
   const schemas = opts.schemas && opts.schemas.length ? opts.schemas : null;
@@ -238,16 +254,15 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
     if (table && !table.dependentFunctions.includes(f.func)) table.dependentFunctions.push(f.func);
   }
 
-  let traffic: TableTraffic[] = [];
-  let measuredWindow = 0;
-  if (windowMs > 0) {
+  const measureTraffic = async (): Promise<CatalogSnapshot['traffic']> => {
+    if (windowMs <= 0) return { windowMs: 0, tables: [] };
     const elapsed = performance.now() - s1At;
     if (elapsed < windowMs) await sleep(windowMs - elapsed);
     const stats2 = await q<StatsRow>(STATS_SQL, [schemas]);
-    measuredWindow = performance.now() - s1At;
+    const measuredWindow = performance.now() - s1At;
     const before = new Map(stats1.map((s) => [s.oid, s]));
     const secs = measuredWindow / 1000;
-    traffic = stats2.flatMap((s) => {
+    const traffic = stats2.flatMap((s) => {
       const a = before.get(s.oid);
       const t = byOid.get(s.oid);
       if (!a || !t) return [];
@@ -264,7 +279,8 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
       };
       return row.readsPerSec + row.writesPerSec > 0 ? [row] : [];
     });
-  }
+    return { windowMs: measuredWindow, tables: traffic };
+  };
 
   const longTransactions: LongTransaction[] = longTx.map((l) => ({
     pid: l.pid,
@@ -276,7 +292,7 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
     query: l.query,
   }));
   const s = server[0]!;
-  return {
+  const catalog: CatalogSnapshot = {
     takenAt: new Date().toISOString(),
     tookMs: performance.now() - t0,
     database: s.db,
@@ -285,7 +301,7 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
     tables: list,
     indexes: indexes.map((i) => ({ schema: i.schema, name: i.name, table: i.table, sizeBytes: i.size, unique: i.uniq, primary: i.prim, valid: i.valid, def: i.def })),
     foreignKeys: fks.map((f) => ({ name: f.name, table: f.table, references: f.references, validated: f.validated, columns: f.columns, referencedColumns: f.ref_columns, indexed: f.indexed })),
-    traffic: { windowMs: measuredWindow, tables: traffic },
+    traffic: { windowMs: 0, tables: [] },
     longTransactions,
     connections: conns[0] ?? { active: 0, total: 0, max: 100 },
     functions,
@@ -294,6 +310,13 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
     domains,
     viewColumns,
     viewSources,
+  };
+  return {
+    catalog,
+    complete: async () => {
+      const traffic = await measureTraffic();
+      return { ...catalog, traffic, takenAt: new Date().toISOString(), tookMs: performance.now() - t0 };
+    },
   };
 }
 

@@ -38,7 +38,7 @@ import { runModuleHook } from './kinds/module';
 import { runSqlHook } from './kinds/sql';
 import type { AttemptInput, AttemptResult } from './kinds/types';
 import { excerpt, HookConfigError, SecretBag } from './secrets';
-import { ensureHookTables, insertExecution, readBreakers, saveBreaker } from './store';
+import { ensureHookTables, insertExecution, readBreakers, saveBreaker, saveRecording } from './store';
 
 export interface HookRunnerOptions {
   /** the `hooks` section of the project config */
@@ -180,6 +180,28 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
    */
   let writes: Promise<void> = Promise.resolve();
   const flushWrites = () => writes;
+  /** deferred recording not yet sent: the latest state of each breaker, the executions in order */
+  const queuedBreakers = new Map<string, BreakerRecord>();
+  const queuedExecutions: HookExecution[] = [];
+  let drainQueued = false;
+  /** Queues one drain of the deferred recording: one statement (saveRecording) for all that is queued when it runs. */
+  function scheduleDrain(): void {
+    if (drainQueued) return;
+    drainQueued = true;
+    // setImmediate: what the same firing queues next (its execution after its breaker) joins this drain
+    writes = writes.then(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      drainQueued = false;
+      const b = [...queuedBreakers.values()];
+      const ex = queuedExecutions.splice(0);
+      queuedBreakers.clear();
+      try {
+        await saveRecording(pool!, schema, b, ex);
+      } catch (e) {
+        log.warn({ err: (e as Error).message, executions: ex.length, breakers: b.length }, 'hook recording failed');
+      }
+    });
+  }
 
   const breakerOf = (id: string) => breakers.get(id) ?? closedBreaker(id);
 
@@ -230,6 +252,10 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
   async function persistBreaker(rec: BreakerRecord, warnings: string[], defer: boolean): Promise<void> {
     breakers.set(rec.hookId, rec);
     if (!recording || recordingBroken) return;
+    if (defer) {
+      queuedBreakers.set(rec.hookId, rec);
+      return scheduleDrain();
+    }
     await write(() => saveBreaker(pool!, schema, rec), (e) => `breaker of ${rec.hookId} not saved: ${e.message}`, warnings, defer);
   }
 
@@ -245,6 +271,10 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       // a display callback must not break the run
     }
     if (!recording || recordingBroken) return;
+    if (defer) {
+      queuedExecutions.push(e);
+      return scheduleDrain();
+    }
     await write(() => insertExecution(pool!, schema, e), (err) => `execution of ${e.hookId} not recorded: ${secrets.redact(err.message)}`, warnings, defer);
   }
 

@@ -141,6 +141,51 @@ export async function readBreakers(db: Queryable, schema: string): Promise<Break
   }));
 }
 
+/**
+ * One round trip and one commit for what a firing records: the latest state of each breaker it
+ * changed and its executions, in order (`ORDER BY` the ordinal keeps `id` in firing order). The
+ * engine's per-migration phases queue their recording (see `writes` in runner.ts); a queue
+ * drained this way costs one statement instead of one per row.
+ */
+export async function saveRecording(db: Queryable, schema: string, breakers: BreakerRecord[], executions: HookExecution[]): Promise<void> {
+  if (breakers.length === 0 && executions.length === 0) return;
+  const s = quoteIdent(schema);
+  const d = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  const b = breakers.map((x) => ({ hook_id: x.hookId, state: x.state, consecutive_failures: x.consecutiveFailures, opened_at: d(x.openedAt), last_failure_at: d(x.lastFailureAt), last_success_at: d(x.lastSuccessAt) }));
+  const e = executions.map((x) => ({
+    run_id: x.runId,
+    phase: x.phase,
+    hook_id: x.hookId,
+    kind: x.kind,
+    attempt: x.attempt,
+    started_at: x.startedAt,
+    finished_at: x.finishedAt,
+    duration_ms: x.durationMs,
+    outcome: x.outcome,
+    final: x.final,
+    output_excerpt: x.outputExcerpt,
+    error: x.error,
+  }));
+  await db.query(
+    `WITH b AS (
+       INSERT INTO ${s}.hook_breakers (hook_id, state, consecutive_failures, opened_at, last_failure_at, last_success_at, updated_at)
+       SELECT hook_id, state, consecutive_failures, opened_at, last_failure_at, last_success_at, clock_timestamp()
+         FROM jsonb_to_recordset($1::jsonb) AS x(hook_id text, state text, consecutive_failures int, opened_at timestamptz, last_failure_at timestamptz, last_success_at timestamptz)
+       ON CONFLICT (hook_id) DO UPDATE SET state = EXCLUDED.state, consecutive_failures = EXCLUDED.consecutive_failures,
+         opened_at = EXCLUDED.opened_at, last_failure_at = EXCLUDED.last_failure_at, last_success_at = EXCLUDED.last_success_at,
+         updated_at = EXCLUDED.updated_at
+     )
+     INSERT INTO ${s}.hook_executions
+       (run_id, phase, hook_id, kind, attempt, started_at, finished_at, duration_ms, outcome, final, output_excerpt, error)
+     SELECT run_id, phase, hook_id, kind, attempt, started_at, finished_at, duration_ms, outcome, final, output_excerpt, error
+       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (run_id text, phase text, hook_id text, kind text, attempt int, started_at timestamptz,
+            finished_at timestamptz, duration_ms double precision, outcome text, final boolean, output_excerpt text, error text))
+            WITH ORDINALITY AS x(run_id, phase, hook_id, kind, attempt, started_at, finished_at, duration_ms, outcome, final, output_excerpt, error, n)
+      ORDER BY n`,
+    [JSON.stringify(b), JSON.stringify(e)],
+  );
+}
+
 export async function saveBreaker(db: Queryable, schema: string, b: BreakerRecord): Promise<void> {
   const d = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   await db.query(

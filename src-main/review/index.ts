@@ -6,7 +6,7 @@
  */
 import type { CatalogSnapshot } from '../../src-shared/domain/catalog';
 import type { Finding as RiskFinding, RiskReport } from '../../src-shared/domain/risk';
-import { snapshotCatalog } from '../catalog';
+import { type snapshotCatalog, startCatalogSnapshot } from '../catalog';
 import { lintProject, type LintCatalog, type LintCatalogTable } from '../lint';
 import type { Project } from '../project';
 import { riskReportForProject } from '../risk';
@@ -64,8 +64,11 @@ export interface ReviewOptions {
 
 /** Risk report with lint findings and a catalog snapshot taken once for both. */
 export async function reviewProject(project: Project, db: Q | null, opts: ReviewOptions = {}): Promise<RiskReport> {
-  const catalog = opts.catalog ?? (db ? await snapshotCatalog(db, { windowMs: project.config.risk.snapshotWindow, longTransactionMs: project.config.risk.longTransaction }) : null);
-  const findings = await findingsByVersion(project, { catalog, ...(catalog ? { pgVersion: catalog.server.versionNum } : {}) } /* versionNum: 180004 → 18 */);
+  // lint reads the catalog, not the traffic: it runs while the snapshot's traffic window is open
+  const pending = opts.catalog || !db ? null : await startCatalogSnapshot(db, { windowMs: project.config.risk.snapshotWindow, longTransactionMs: project.config.risk.longTransaction });
+  const forLint = opts.catalog ?? pending?.catalog ?? null;
+  const findings = await findingsByVersion(project, { catalog: forLint, ...(forLint ? { pgVersion: forLint.server.versionNum } : {}) } /* versionNum: 180004 → 18 */);
+  const catalog = opts.catalog ?? (pending ? await pending.complete() : null);
   return riskReportForProject(project, db, {
     ...(opts.to ? { to: opts.to } : {}),
     ...(opts.versions ? { versions: opts.versions } : {}),

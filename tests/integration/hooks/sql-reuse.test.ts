@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readExecutions } from '../../../src-main/hooks';
+import { readBreakers, readExecutions } from '../../../src-main/hooks';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
 import { ctxFor, runnerFor } from './harness';
@@ -132,5 +132,32 @@ describe('sql hooks on the pool', () => {
     expect(recorded).toHaveLength(40);
     expect(recorded.every((e) => e.outcome === 'success')).toBe(true);
     expect(recorded.filter((e) => e.phase === 'before_migration')).toHaveLength(20);
+    // in firing order: before, after, before, after …
+    expect(recorded.map((e) => e.phase)).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 'before_migration' : 'after_migration')));
+  });
+
+  it('deferred recording keeps each attempt and the breaker state of the last firing', async () => {
+    const runner = runnerFor(
+      {
+        hooks: [
+          { id: 'deferred-ok', on: ['before_migration'], kind: 'sql', sql: 'SELECT true AS ok' },
+          { id: 'deferred-bad', on: ['after_migration'], kind: 'sql', sql: "SELECT false AS ok, 'nope' AS reason", policy: 'warn', breaker: { failureThreshold: 50, coolDownMs: 60000 } },
+        ],
+      },
+      { projectDir: project.dir, pool: db.pool, schema: 'confiture' },
+    );
+    const runId = crypto.randomUUID();
+    for (let i = 0; i < 5; i++) {
+      await runner.listener(ctxFor('before_migration', runId));
+      await runner.listener(ctxFor('after_migration', runId));
+    }
+    await runner.listener(ctxFor('after_run', runId));
+    const recorded = await readExecutions(db.pool, 'confiture', runId);
+    expect(recorded.map((e) => `${e.hookId}:${e.outcome}`)).toEqual(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? 'deferred-ok:success' : 'deferred-bad:failure')));
+    expect(recorded.filter((e) => e.hookId === 'deferred-bad').every((e) => e.error === 'nope' && e.final)).toBe(true);
+    const breakers = await readBreakers(db.pool, 'confiture');
+    expect(breakers.find((b) => b.hookId === 'deferred-ok')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+    expect(breakers.find((b) => b.hookId === 'deferred-ok')!.lastSuccessAt).not.toBeNull();
+    expect(breakers.find((b) => b.hookId === 'deferred-bad')).toMatchObject({ state: 'closed', consecutiveFailures: 5 });
   });
 });
