@@ -1,6 +1,6 @@
 // Makes sure the outside tools some tests run exist: the Prometheus project's own exposition-format
-// parsers (python3-prometheus-client: text format 0.0.4 and OpenMetrics) for the metrics tests, and
-// zsh and fish for the completion tests. As root on Debian the packages are installed (as Chromium
+// parsers (python3-prometheus-client: text format 0.0.4 and OpenMetrics) for the metrics tests,
+// zsh and fish for the completion tests, and psql (postgresql-client) for the runnable docs. As root on Debian the packages are installed (as Chromium
 // is for the e2e tests); otherwise the tests say what is missing.
 import { execSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +11,8 @@ const checks = {
   'python3-prometheus-client': () => fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import prometheus_client.parser, prometheus_client.openmetrics.parser'], { stdio: 'ignore' }).status === 0,
   zsh: () => spawnSync('zsh', ['-c', 'true'], { stdio: 'ignore' }).status === 0,
   fish: () => spawnSync('fish', ['-c', 'true'], { stdio: 'ignore' }).status === 0,
+  // the runnable docs call psql (drift, multi-tenant and masking guides): the client only, no server
+  'postgresql-client': () => spawnSync('psql', ['--version'], { stdio: 'ignore' }).status === 0,
 };
 
 export function missingValidators() {

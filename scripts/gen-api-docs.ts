@@ -690,6 +690,11 @@ ${stats.map((f) => `### \`${f.name}\`\n\n\`\`\`ts\n${f.signature}\n\`\`\`\n\n${f
   workload, which is reported as \`environment\`; a migration that really slows *every* query the
   same way shows there, not as per-query regressions, and \`perf compare\` still exits 1 on a common
   slowdown.
+- **Without a drift estimate the work outranks the timings.** With fewer than 8 compared queries
+  (or \`perf.driftCorrection: false\`) a timing-only move between two captures is \`inconclusive\`;
+  a move is kept only when the plan, its buffers or its rows changed — and not when the buffers
+  moved ≥ 2× the other way (fewer buffers but slower timings is a loaded machine during one
+  capture, not a regression). \`confiture perf ab\` decides those.
 - **Practical significance is yours to set.** \`threshold\` (default 10 %) is the smallest change
   that matters; a statistically detectable change below it is \`unchanged\`. An interval that
   straddles the threshold is \`inconclusive\`, with the number of runs per side that would decide.

@@ -75,6 +75,9 @@ async function prepareSide(client: pg.Client, config: PerfConfig): Promise<{ ver
   const info = await client.query<{ version: string; num: string; db: string }>(
     "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num, current_database() AS db",
   );
+  // both sides start from the same session state: a connection handed in after other work (a capture
+  // sets track_io_timing, a caller may have set work_mem or jit) would time its side differently
+  await client.query('RESET ALL');
   await client.query(`SET application_name = 'confiture-perf-ab'`);
   await client.query(`SET statement_timeout = ${Number(config.statementTimeout) | 0}`);
   const r = info.rows[0]!;

@@ -175,6 +175,16 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
         `with no estimate of the capture-to-capture drift (${(opts.driftCorrection ?? true) ? `fewer than ${MIN_QUERIES_FOR_DRIFT} compared queries` : 'perf.driftCorrection: false'}) ` +
         'a timing-only move between two captures cannot be told from the machine: use `confiture perf ab` (interleaved) to decide';
     }
+    const against = (verdict === 'regression' && evidence.direction === 'less') || (verdict === 'improvement' && evidence.direction === 'more');
+    if (!environment.applied && against) {
+      // the plan now touches ≥ 2× fewer (more) buffers while the timings say slower (faster): without a
+      // drift estimate the timings are the weaker witness (a loaded machine during one capture)
+      verdict = 'inconclusive';
+      runsNeeded = null;
+      reason =
+        `timings moved ${v.reason}, but the work moved the other way (${evidence.summary}); ` +
+        'with no estimate of the capture-to-capture drift the timings cannot overrule that: use `confiture perf ab` (interleaved) to decide';
+    }
     summary[verdict]++;
     const diff = planDiffOf(r.a, r.b);
     const qc: QueryComparison = {

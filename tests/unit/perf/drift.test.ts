@@ -120,6 +120,28 @@ describe('drift correction: the common shift of the workload', () => {
     expect(comparisonFails(cmp)).toBe(true);
   });
 
+  it('with fewer than 8 queries, a timing move against the direction of the work is inconclusive', () => {
+    const rng = mulberry32(9);
+    const a = baselineOf('a', [
+      { id: 'q0', samples: lognormal(rng, 30, 2, 0.05), explain: explainOf('Bitmap Heap Scan', 'orders', 400, 20), rows: 20 },
+      { id: 'q1', samples: lognormal(rng, 30, 2, 0.05), explain: explainOf('Index Scan', 'orders', 4, 20, 'orders_idx'), rows: 20 },
+    ]);
+    const b = baselineOf('b', [
+      // a new index: 20× fewer buffers, but the capture ran on a loaded machine (×9 slower timings)
+      { id: 'q0', samples: lognormal(rng, 30, 18, 0.05), explain: explainOf('Index Scan', 'orders', 20, 20, 'orders_cust_created_idx'), rows: 20 },
+      // the index lost: 20× the buffers and faster timings (a calm machine): not an improvement either
+      { id: 'q1', samples: lognormal(rng, 30, 1, 0.05), explain: explainOf('Seq Scan', 'orders', 400, 20), rows: 20 },
+    ]);
+    const cmp = compareBaselines(a, b, OPTS);
+    const by = new Map(cmp.queries.map((q) => [q.id, q]));
+    expect(by.get('q0')!.evidence).toMatchObject({ certain: true, planChanged: true, direction: 'less' });
+    expect(by.get('q0')!.verdict).toBe('inconclusive');
+    expect(by.get('q0')!.reason).toMatch(/the work moved the other way.*perf ab/);
+    expect(by.get('q1')!.evidence).toMatchObject({ certain: true, direction: 'more' });
+    expect(by.get('q1')!.verdict).toBe('inconclusive');
+    // the same timings with the work in the same direction keep their verdict (q0 of the test above)
+  });
+
   it('estimates the common shift robustly when a minority of queries changed a lot', () => {
     const rng = mulberry32(9);
     const logs = [...Array.from({ length: 40 }, () => Math.log(1.1) + 0.02 * (rng() - 0.5)), ...Array.from({ length: 10 }, () => Math.log(3))];
