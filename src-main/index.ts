@@ -12,18 +12,31 @@ import {
   navigationGuard,
   permissionCheckHandler,
   permissionRequestHandler,
+  projectDirFromArgv,
+  projectDirOf,
   webviewGuard,
   windowOpenHandler,
   withCsp,
 } from './desktop';
 import electronUpdater from 'electron-updater';
 
+// one app: a second launch (Open with…, a project folder on the command line) hands its project to
+// the first one (second-instance below) and quits
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
+
 let engine: UtilityProcess | null = null;
+/** a project named before the engine was up (macOS sends open-file before ready) */
+let pendingProject: string | null = null;
 const windows = new Set<BrowserWindow>();
 let quitting = false;
 
 function startEngine(): UtilityProcess {
   const child = utilityProcess.fork(path.join(import.meta.dirname, 'worker.js'), [], { serviceName: 'confiture-engine', stdio: 'inherit' });
+  // the engine made it the session's project: open windows load it (a reload is the one navigation allowed)
+  child.on('message', (m: { type?: string; dir?: string | null }) => {
+    if (m?.type === 'project-opened' && m.dir) for (const w of windows) w.webContents.reload();
+  });
   child.on('exit', (code) => {
     engine = null;
     if (quitting) return;
@@ -40,6 +53,13 @@ function connectWindow(win: BrowserWindow): void {
   const { port1, port2 } = new MessageChannelMain();
   engine.postMessage({ type: 'window-port' }, [port1]);
   win.webContents.postMessage('engine-port', null, [port2]);
+}
+
+/** Hands a path to the engine; it opens the project if the path names one (projectDirOf, checked again there). */
+function openProject(dir: string | null): void {
+  if (!dir) return;
+  if (engine) engine.postMessage({ type: 'open-project', dir });
+  else pendingProject = dir;
 }
 
 /** The page every window loads; the only place a window may navigate to (a reload). */
@@ -67,12 +87,16 @@ function createWindow(): void {
 }
 
 void app.whenReady().then(() => {
+  if (!primary) return;
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler(permissionRequestHandler);
   ses.setPermissionCheckHandler(permissionCheckHandler);
   ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders) }));
   app.on('web-contents-created', (_event, contents) => guardContents(contents));
   engine = startEngine();
+  // before the first window connects: its first session/get already sees the project
+  openProject(pendingProject ?? projectDirFromArgv(process.argv));
+  pendingProject = null;
   createWindow();
   // packaged builds check the releases of electron-builder.yml `publish` (CONFITURE_NO_UPDATE=1: never)
   if (app.isPackaged && process.env.CONFITURE_NO_UPDATE !== '1') {
@@ -81,6 +105,20 @@ void app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
+});
+
+app.on('second-instance', (_event, argv, workingDirectory) => {
+  openProject(projectDirFromArgv(argv, workingDirectory));
+  const w = [...windows][0];
+  if (w) {
+    if (w.isMinimized()) w.restore();
+    w.focus();
+  }
+});
+// macOS: a confiture.yaml opened with the app (Finder, `open -a`), also before ready
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  openProject(projectDirOf(file));
 });
 
 app.on('window-all-closed', () => {

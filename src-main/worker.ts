@@ -4,6 +4,7 @@
  * `process.parentPort` is provided by Electron, this file never imports `electron`.
  */
 import { createContext } from './context';
+import { openProjectFromDesktop } from './desk';
 import { createRouter } from './ipc/router';
 import { servePort, type PortLike } from './ipc/port-server';
 import { childLogger } from './logging';
@@ -28,6 +29,10 @@ parentPort.on('message', (e) => {
   const data = e.data as { type?: string } | undefined;
   if (data?.type === 'window-port' && e.ports[0]) {
     servePort(e.ports[0], router);
+  } else if (data?.type === 'open-project') {
+    // a confiture.yaml opened with the app, or a project folder on its command line
+    const dir = openProjectFromDesktop(ctx, (data as { dir?: unknown }).dir);
+    parentPort.postMessage({ type: 'project-opened', dir });
   } else if (data?.type === 'shutdown') {
     void ctx.close().finally(() => {
       parentPort.postMessage({ type: 'shutdown-done' });

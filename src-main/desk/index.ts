@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BlockerAction, BlockerInfo, BlockerIntervention, DeskSession, InterventionEntry, PsqlAccess } from '../../src-shared/domain/desk';
 import type { AppContext } from '../context';
+import { projectDirOf } from '../desktop/open-project';
 import { ConfitureError } from '../errors';
 import { sessionIdentity, type ActivityRow } from '../engine/monitor';
 import { childLogger } from '../logging';
@@ -30,6 +31,20 @@ export function setSession(ctx: AppContext, patch: Partial<DeskSession>): DeskSe
   if (patch.screen !== undefined) next.screen = patch.screen;
   sessions.set(ctx, next);
   return next;
+}
+
+/**
+ * A project handed to the desktop app from outside (file association, a folder on the command
+ * line, a second instance): checked again here — the engine trusts no path — and made the
+ * session's project, so every window opens it on its next load. Returns the folder, or null when
+ * the path names no project (nothing changes).
+ */
+export function openProjectFromDesktop(ctx: AppContext, dir: unknown): string | null {
+  if (typeof dir !== 'string') return null;
+  const found = projectDirOf(dir);
+  if (!found) return null;
+  setSession(ctx, { projectDir: found });
+  return found;
 }
 
 /** Checks the embedded server; when it is gone, its connections are closed (they can only fail). */

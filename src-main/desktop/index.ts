@@ -97,3 +97,5 @@ export function withCsp(headers: Record<string, string[] | string> | undefined):
   out['Content-Security-Policy'] = [CSP]; // eng-disable CSP_GLOBAL_CHECK
   return out;
 }
+
+export { PROJECT_FILES, projectDirFromArgv, projectDirOf } from './open-project';
