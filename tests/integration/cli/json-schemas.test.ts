@@ -1,7 +1,8 @@
 /**
  * Every `--format json` document of the CLI, produced by real commands on a real database, is
  * valid against its published schema in docs/schemas (read from disk: what users download) and
- * starts with "schemaVersion".
+ * starts with "schemaVersion" (see ./documents.ts). Drift, baseline, down draft and the fleet's
+ * rollout documents: json-schemas-drift-fleet.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,13 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
-import { errorsOf, validatorFor } from '../../helpers/schemas';
-import { confiture, repo, type CliRun } from './run-cli';
+import { expectDocument } from './documents';
+import { confiture, repo } from './run-cli';
 
 // every case runs several CLI processes: minutes on a loaded 2-core machine
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-const schemasDir = path.join(repo, 'docs', 'schemas');
 const demo = path.join(repo, 'resources', 'demo', 'migrations');
 
 let db: TestDatabase;
@@ -44,16 +44,6 @@ queries:
     params:
       - { name: one, values: [1] }
 `;
-
-function expectDocument(name: string, r: CliRun, code = 0): Record<string, unknown> {
-  expect(r.code, `${name}: ${r.stderr}`).toBe(code);
-  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-  expect(Object.keys(doc)[0]).toBe('schemaVersion');
-  expect(doc.schemaVersion).toBe(1);
-  const validate = validatorFor(JSON.parse(fs.readFileSync(path.join(schemasDir, `${name}.json`), 'utf8')) as object);
-  expect(validate(doc), `${name}: ${errorsOf(validate)}`).toBe(true);
-  return doc;
-}
 
 const cli = (args: string[]) => confiture(args, { dataDir });
 
