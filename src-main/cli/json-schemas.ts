@@ -7,6 +7,7 @@
  * removing one or changing its meaning raises it (src-main/cli/output.ts JSON_SCHEMA_VERSION).
  */
 import { z } from 'zod';
+import { SLI_NAMES, SLO_RUN_KINDS } from '../../src-shared/domain/slo';
 import { JSON_SCHEMA_VERSION } from './output';
 
 const obj = z.looseObject;
@@ -93,9 +94,35 @@ const RehearsedStatement = obj({
   error: z.string().optional(),
 });
 
+const BreakerStateValue = obj({
+  hookId: z.string(),
+  state: z.enum(['closed', 'open', 'half_open']),
+  consecutiveFailures: z.number().int().min(0),
+  failureThreshold: z.number().int(),
+  coolDownMs: z.number(),
+  openedAt: nullable(iso),
+  retryAt: nullable(iso).describe('when an open breaker lets the next probe through'),
+  lastFailureAt: nullable(iso),
+  lastSuccessAt: nullable(iso),
+});
+
 const LockSession = obj({ pid: z.number().int(), user: nullable(z.string()), applicationName: nullable(z.string()), state: nullable(z.string()), query: nullable(z.string()), relation: nullable(z.string()), mode: nullable(z.string()), waitingMs: nullable(z.number()) });
 
-const SloEvent = obj({ runId: z.string(), at: iso, runKind: z.string(), version: nullable(z.string()), statementIndex: nullable(z.number().int()), durationMs: nullable(z.number()), detail: nullable(z.string()) });
+const SliName = z.enum(SLI_NAMES);
+const SloRunKind = z.enum(SLO_RUN_KINDS);
+const SloEvent = obj({
+  runId: z.string(),
+  at: iso.describe('when the event ended'),
+  runKind: z.string(),
+  version: nullable(z.string()),
+  direction: nullable(z.string()),
+  statementIndex: nullable(z.number().int()),
+  line: nullable(z.number().int()).describe('line of the statement in its file'),
+  statementKind: nullable(z.string()),
+  durationMs: nullable(z.number()),
+  attempts: nullable(z.number().int()),
+  detail: nullable(z.string()).describe('what went wrong, in words'),
+});
 
 const Interval = z.tuple([z.number(), z.number()]);
 
@@ -117,7 +144,7 @@ const RiskMigration = obj({
       locks: z.array(LockTaken),
       rewrites: z.boolean(),
       scans: z.boolean(),
-      blocks: obj({ reads: z.boolean(), writes: z.boolean() }),
+      blocks: obj({ reads: z.boolean(), writes: z.boolean(), ddl: z.boolean().describe('other DDL, VACUUM, ANALYZE, CREATE INDEX CONCURRENTLY wait') }),
       durationMs: obj({ estimate: z.number(), low: z.number(), high: z.number(), basis: z.string() }),
       blockingWindowMs: obj({ estimate: z.number(), low: z.number(), high: z.number(), basis: z.string() }),
       safeAlternative: nullable(z.string()),
@@ -130,13 +157,143 @@ const RiskMigration = obj({
   approval: obj({ required: z.boolean(), state: z.enum(['approved', 'rejected', 'missing', 'stale', 'revoked']), reason: z.string() }).describe('whether the project requires a sign-off above risk.requireApprovalAbove, and whether one is recorded'),
 });
 
-const MetricFamily = obj({
-  name: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/),
-  help: z.string(),
-  type: z.enum(['counter', 'gauge', 'histogram']),
-  unit: z.string().optional(),
-  samples: z.array(obj({ labels: z.record(z.string(), z.string()) })),
+const PerfVerdict = z.enum(['regression', 'improvement', 'unchanged', 'inconclusive']);
+const WorkEvidence = obj({
+  available: z.boolean().describe('both sides had a plan with buffer counts'),
+  planChanged: z.boolean(),
+  planSummary: nullable(z.string()),
+  buffers: z.tuple([nullable(z.number()), nullable(z.number())]).describe('shared buffers hit + read of the whole plan: before, after'),
+  buffersRatio: nullable(z.number()),
+  rows: z.tuple([nullable(z.number()), nullable(z.number())]),
+  rowsChanged: z.boolean(),
+  certain: z.boolean().describe('plan shape changed, shared buffers moved ≥ 2×, or rows changed'),
+  direction: nullable(z.enum(['more', 'less'])),
+  summary: z.string(),
 });
+
+const MetricLabels = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string());
+const metricFamily = { name: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/), help: z.string(), unit: z.string().optional() };
+const MetricFamily = z.union([
+  obj({ ...metricFamily, type: z.enum(['counter', 'gauge']), samples: z.array(obj({ labels: MetricLabels, value: z.number() })) }),
+  obj({
+    ...metricFamily,
+    type: z.literal('histogram'),
+    samples: z.array(
+      obj({
+        labels: MetricLabels,
+        buckets: z.array(obj({ le: z.number(), count: z.number().int().min(0) })).describe('upper bounds (ascending, without +Inf) with the cumulative count of observations ≤ each'),
+        count: z.number().int().min(0),
+        sum: z.number(),
+      }),
+    ),
+  }),
+]);
+
+/** One difference between the live catalog and the one the migrations produce (src-main/drift/catalog.ts). */
+const CatalogProps = z.record(z.string(), z.union([z.string(), z.boolean(), z.null()]));
+const DriftDifference = obj({
+  kind: z.enum(['table', 'column', 'constraint', 'index', 'view', 'function', 'trigger', 'type', 'sequence', 'grant']),
+  object: z.string().describe('the object, qualified: public.orders, public.orders.status, public.touch(), SELECT on public.orders to PUBLIC'),
+  change: z.enum(['missing', 'extra', 'changed']).describe('missing: the migrations create it, the live database lacks it; extra: the other way; changed: both have it, different'),
+  message: z.string().describe("a DBA's sentence"),
+  expected: nullable(CatalogProps).describe('its properties as the migrations produce them (null when extra)'),
+  actual: nullable(CatalogProps).describe('its properties in the live database (null when missing)'),
+  sql: z.string().describe('SQL that makes the live database match the migrations (review it: extra means DROP)'),
+});
+
+const FLEET_TARGET_STATES = ['pending', 'queued', 'running', 'applied', 'failed', 'skipped'] as const;
+const TargetCounts = z.partialRecord(z.enum(FLEET_TARGET_STATES), z.number().int().min(1)).describe('targets per state; states with none are left out');
+const Labels = z.record(z.string(), z.string());
+
+/** The effective fleet.rollout settings (src-main/fleet/config.ts RolloutConfig): durations in ms. */
+const RolloutConfigValue = obj({
+  waves: z.array(
+    obj({
+      name: z.string().optional(),
+      size: z.union([z.number().int().min(1), z.string().regex(/^\d+(\.\d+)?\s*%$/), z.literal('rest')]).describe('a number of targets, a share of the fleet ("5%") or "rest"'),
+      concurrency: z.number().int().min(1).optional(),
+    }),
+  ),
+  concurrency: z.number().int().min(1).describe('default concurrency of a wave'),
+  perHost: z.number().int().min(1).describe('at most this many targets of one host at once'),
+  errorBudget: z.number().int().min(1).describe('failed targets that stop the rollout'),
+  gates: obj({
+    canaryBlockingFactor: z.number(),
+    canaryBlockingSlack: z.number().describe('ms'),
+    sloViolations: z.number().int().min(0),
+    command: z.array(z.string()).optional(),
+    soak: z.number().describe('ms'),
+  }),
+});
+
+const RolloutPlanValue = obj({
+  project: z.string(),
+  env: z.string(),
+  selector: nullable(z.string()).describe('--targets label selector'),
+  targetVersion: nullable(z.string()).describe('the last migration applied (null: no migration)'),
+  versions: z.array(z.string()).describe('the migrations the rollout applies'),
+  config: RolloutConfigValue,
+  waves: z.array(
+    obj({
+      wave: z.number().int().min(1),
+      name: z.string(),
+      concurrency: z.number().int().min(1),
+      targets: z.array(obj({ name: z.string(), labels: Labels, host: z.string().describe('for the per-host limit'), connection: z.string().describe('the connection, without its password') })),
+    }),
+  ),
+});
+
+const RolloutStatusValue = {
+  rollout: obj({
+    id: z.string().describe('the rollout id (a UUID)'),
+    project: z.string(),
+    env: z.string(),
+    state: z.enum(['running', 'paused', 'stopped', 'aborted', 'completed']),
+    currentWave: z.number().int().min(1),
+    failures: z.number().int().min(0),
+    stopReason: nullable(z.string()),
+    targetVersion: nullable(z.string()),
+    createdAt: iso,
+    finishedAt: nullable(iso),
+  }),
+  counts: TargetCounts,
+  waves: z.array(
+    obj({
+      wave: z.number().int().min(1),
+      name: z.string(),
+      size: z.number().int().min(0),
+      concurrency: z.number().int().min(1),
+      state: z.enum(['pending', 'running', 'soaking', 'passed', 'failed']),
+      counts: TargetCounts,
+      startedAt: nullable(iso),
+      finishedAt: nullable(iso),
+      gate: nullable(
+        obj({
+          ok: z.boolean(),
+          checks: z.array(obj({ gate: z.enum(['canary_blocking', 'slo', 'command', 'soak', 'failures']), ok: z.boolean(), detail: z.string() })),
+          at: iso,
+          overridden: z.boolean().optional().describe('a failed gate let through by `rollout resume --override-gate`'),
+        }),
+      ).describe('the gates evaluated after the wave (null until then)'),
+    }),
+  ),
+  targets: z.array(
+    obj({
+      name: z.string(),
+      wave: z.number().int().min(1),
+      state: z.enum(FLEET_TARGET_STATES),
+      attempts: z.number().int().min(0),
+      host: z.string(),
+      labels: Labels,
+      applied: z.array(z.string()).describe('the migrations applied on the target by this rollout'),
+      durationMs: nullable(z.number()),
+      predictedBlockingMs: nullable(z.number()),
+      measuredBlockingMs: nullable(z.number()),
+      sloViolations: nullable(z.number().int()),
+      error: nullable(obj({ code: z.string(), message: z.string() })),
+    }),
+  ),
+};
 
 /** Each document: its file name under docs/schemas, what prints it, and its schema. */
 export const CLI_DOCUMENTS = {
@@ -166,7 +323,7 @@ export const CLI_DOCUMENTS = {
       blockers: z.array(LockSession).optional().describe('sessions that blocked the run'),
       error: ErrorValue.optional(),
       hooks: z.array(HookExecution),
-      slo: obj({ runId: z.string(), objectives: z.array(obj({ id: z.string(), sli: z.string(), total: z.number().int(), bad: z.number().int() })), violations: z.array(SloEvent) }).optional(),
+      slo: obj({ runId: z.string(), objectives: z.array(obj({ id: z.string(), sli: SliName, total: z.number().int(), bad: z.number().int() })), violations: z.array(SloEvent.extend({ objectiveId: z.string(), sli: SliName })) }).optional(),
     }),
   },
   lint: {
@@ -187,13 +344,26 @@ export const CLI_DOCUMENTS = {
       conflictPolicy: z.enum(['error', 'warn', 'prefer-first', 'prefer-last']),
       failOn: severity,
       pgVersion: z.number().int(),
+      pgVersionSource: obj({ kind: z.enum(['library', 'project', 'default', 'cli']), label: z.string() }).describe('where pgVersion comes from'),
       rules: z.array(obj({ id: z.string(), version: z.string(), enabled: z.boolean(), severity, options: z.record(z.string(), z.unknown()), trail: z.array(obj({ setting: z.string(), value: z.string(), source: obj({ kind: z.string(), label: z.string() }) })) })),
       warnings: z.array(z.string()),
     }),
   },
   locks: {
     commands: ['locks'],
-    schema: document({ statements: z.array(obj({ index: z.number().int(), kind: z.string(), locks: z.array(LockTaken), rewrites: z.boolean(), scans: z.boolean(), blocks: obj({ reads: z.boolean(), writes: z.boolean() }) })) }),
+    schema: document({
+      statements: z.array(
+        obj({
+          index: z.number().int(),
+          kind: z.string(),
+          locks: z.array(LockTaken.extend({ unresolved: z.literal(true).optional().describe('the relation could not be resolved (no catalog, or not found in it)') })),
+          rewrites: z.union([z.boolean(), z.literal('unknown')]).describe('"unknown" when the answer needs a catalog the analysis did not have (see unknown)'),
+          scans: z.union([z.boolean(), z.literal('unknown')]),
+          blocks: obj({ reads: z.boolean(), writes: z.boolean() }),
+          unknown: z.array(obj({ fact: z.enum(['rewrite', 'scan', 'locks']), reason: z.string() })).optional().describe('the verdicts left open, with what would decide them'),
+        }),
+      ),
+    }),
   },
   risk: {
     commands: ['risk'],
@@ -203,7 +373,7 @@ export const CLI_DOCUMENTS = {
       pgVersion: z.number().int(),
       maxRisk: nullable(z.number()),
       exceeded: z.array(z.string()),
-      calibration: nullable(obj({ samples: z.number().int(), inside: z.number().int() })),
+      calibration: nullable(obj({ samples: z.number().int(), inside: z.number().int(), coverage: nullable(z.number()).describe('inside / samples (null without samples)') })),
       throughput: z.string(),
       migrations: z.array(RiskMigration),
     }),
@@ -223,7 +393,7 @@ export const CLI_DOCUMENTS = {
   'hooks-list': {
     commands: ['hooks list'],
     schema: document({
-      hooks: z.array(obj({ id: z.string(), kind: z.string(), on: z.array(z.string()), priority: z.number(), policy: z.string(), timeoutMs: z.number(), retries: z.number().int(), dependsOn: z.array(z.string()), enabled: z.boolean(), target: z.string() })),
+      hooks: z.array(obj({ id: z.string(), kind: z.string(), on: z.array(z.string()), priority: z.number(), policy: z.string(), timeoutMs: z.number(), retries: z.number().int(), dependsOn: z.array(z.string()), enabled: z.boolean(), target: z.string(), breaker: nullable(BreakerStateValue).describe('its circuit breaker (null when the breakers are not known: see breakersKnown)') })),
       phases: z.array(obj({ phase: z.string(), strategy: z.string(), maxConcurrency: z.number().int(), timeoutMs: z.number(), hooks: z.array(z.string()) })),
       breakersKnown: z.boolean(),
     }),
@@ -241,11 +411,13 @@ export const CLI_DOCUMENTS = {
       objectives: z.array(
         obj({
           id: z.string(),
-          sli: z.enum(['run_success_rate', 'migration_duration_ms', 'statement_duration_ms', 'lock_retry_rate', 'hook_failure_rate']),
+          description: z.string(),
+          sli: SliName,
           objective: z.number(),
           window: z.string(),
           windowMs: z.number(),
           thresholdMs: nullable(z.number()),
+          kinds: z.array(SloRunKind).describe('the run kinds the objective counts'),
           total: z.number().int(),
           good: z.number().int(),
           bad: z.number().int(),
@@ -253,7 +425,7 @@ export const CLI_DOCUMENTS = {
           allowedBad: z.number(),
           budgetConsumed: nullable(z.number()),
           budgetRemaining: nullable(z.number()),
-          burnRate: obj({ short: nullable(z.number()), long: nullable(z.number()), shortWindow: z.string(), fastBurn: z.boolean(), fastBurnRate: z.number() }),
+          burnRate: obj({ short: nullable(z.number()), long: nullable(z.number()), shortWindow: z.string(), shortTotal: z.number().int(), shortBad: z.number().int(), fastBurn: z.boolean(), fastBurnRate: z.number() }),
           status: z.enum(['ok', 'at_risk', 'violated', 'no_data']),
           reason: z.string(),
           violations: z.array(SloEvent),
@@ -265,16 +437,48 @@ export const CLI_DOCUMENTS = {
   },
   'perf-capture': {
     commands: ['perf capture'],
-    schema: document({ id: z.string(), file: z.string(), queries: z.number().int(), errors: z.array(obj({ id: z.string(), error: z.string() })), overhead: obj({ wallMs: z.number(), timedMs: z.number(), dutyCycle: z.number(), overheadPct: z.number() }), notes: z.array(z.string()) }),
+    schema: document({ id: z.string(), file: z.string(), queries: z.number().int(), errors: z.array(obj({ id: z.string(), error: z.string() })), overhead: obj({ wallMs: z.number(), timedMs: z.number(), warmupMs: z.number(), explainMs: z.number(), bookkeepingMs: z.number(), throttleMs: z.number(), dutyCycle: z.number(), overheadPct: z.number() }), notes: z.array(z.string()) }),
   },
   'perf-compare': {
     commands: ['perf compare'],
     schema: document({
-      baseline: obj({ id: z.string(), name: z.string() }),
-      current: obj({ id: z.string(), name: z.string() }),
-      method: obj({ alpha: z.number(), threshold: z.number() }),
-      environment: obj({ ratio: z.number(), verdict: z.enum(['shifted', 'stable', 'unknown']), applied: z.boolean(), note: z.string() }),
-      queries: z.array(obj({ id: z.string(), baselineMedianMs: z.number(), currentMedianMs: z.number(), ratio: z.number(), ci: Interval, adjustedRatio: z.number(), adjustedCi: Interval, verdict: z.enum(['regression', 'improvement', 'unchanged', 'inconclusive']), planChanged: z.boolean() })),
+      baseline: obj({ id: z.string(), name: z.string(), createdAt: iso }),
+      current: obj({ id: z.string(), name: z.string(), createdAt: iso }),
+      method: obj({ statistic: z.string(), interval: z.string(), test: z.string(), correction: z.string(), drift: z.string().describe('how the common shift of the workload was handled'), alpha: z.number(), threshold: z.number(), seed: z.number().int(), resamples: z.number().int() }),
+      environment: obj({
+        ratio: z.number().describe('median over queries of current/baseline ratios (1 = no common shift)'),
+        ci: nullable(Interval).describe('bootstrap (over queries) interval of ratio; null when too few queries'),
+        verdict: z.enum(['shifted', 'stable', 'unknown']),
+        direction: nullable(z.enum(['slower', 'faster'])),
+        applied: z.boolean().describe('per-query verdicts were judged relative to ratio'),
+        queries: z.number().int(),
+        minQueries: z.number().int(),
+        note: z.string(),
+      }).describe('the common shift of the whole workload between the two captures'),
+      queries: z.array(
+        obj({
+          id: z.string(),
+          query: z.string(),
+          paramSet: z.string(),
+          baselineMedianMs: z.number(),
+          currentMedianMs: z.number(),
+          ratio: z.number(),
+          ci: Interval,
+          ciLevel: z.number(),
+          adjustedRatio: z.number(),
+          adjustedCi: Interval,
+          verdict: PerfVerdict,
+          pValue: z.number(),
+          qValue: z.number(),
+          runsNeeded: nullable(z.number().int()),
+          planChanged: z.boolean(),
+          planSummary: nullable(z.string()),
+          evidence: WorkEvidence.optional(),
+          reason: z.string(),
+          blamedMigration: nullable(z.string()).optional().describe('the migration(s) most likely responsible (compared around a migration run)'),
+          message: z.string().optional(),
+        }),
+      ),
       unmatched: z.array(obj({ id: z.string(), reason: z.string() })),
       summary: obj({ regression: z.number().int(), improvement: z.number().int(), unchanged: z.number().int(), inconclusive: z.number().int() }),
       warnings: z.array(z.string()),
@@ -304,18 +508,7 @@ export const CLI_DOCUMENTS = {
           pValue: z.number(),
           qValue: z.number(),
           runsNeeded: nullable(z.number().int()),
-          evidence: obj({
-            available: z.boolean(),
-            planChanged: z.boolean(),
-            planSummary: nullable(z.string()),
-            buffers: z.tuple([nullable(z.number()), nullable(z.number())]),
-            buffersRatio: nullable(z.number()),
-            rows: z.tuple([nullable(z.number()), nullable(z.number())]),
-            rowsChanged: z.boolean(),
-            certain: z.boolean().describe('plan shape changed, shared buffers moved ≥ 2×, or rows changed'),
-            direction: nullable(z.enum(['more', 'less'])),
-            summary: z.string(),
-          }),
+          evidence: WorkEvidence,
           reason: z.string(),
           message: z.string().optional(),
         }),
@@ -348,6 +541,51 @@ export const CLI_DOCUMENTS = {
   metrics: {
     commands: ['metrics --format json'],
     schema: document({ project: z.string(), connection: z.string(), metrics: z.array(MetricFamily) }),
+  },
+  drift: {
+    commands: ['drift'],
+    schema: document({
+      connection: z.string(),
+      versions: z.array(z.string()).describe('the migrations the live schema is compared with'),
+      differences: z.array(DriftDifference),
+      liveServer: z.string().describe('server_version of the live database'),
+      scratchServer: z.string().describe('server_version of the scratch server the migrations were applied on'),
+      note: nullable(z.string()).describe('set when the two servers are of different major versions'),
+    }),
+  },
+  baseline: {
+    commands: ['baseline'],
+    schema: document({
+      connection: z.string(),
+      version: z.string().describe('--version'),
+      refused: z.boolean().describe('the live schema differs from the migrations: nothing recorded'),
+      recorded: z.array(z.string()).describe('the migrations recorded as applied without running them'),
+      alreadyApplied: z.array(z.string()),
+      differences: z.array(DriftDifference),
+    }),
+  },
+  'down-draft': {
+    commands: ['down draft'],
+    schema: document({
+      version: z.string(),
+      name: z.string(),
+      hasDown: z.boolean().describe('the migration already has a .down.sql'),
+      sql: z.string().describe('the drafted down migration, starting with a -- DRAFT comment'),
+      steps: z.array(obj({ line: z.number().int().min(1).describe('line of the up statement'), up: z.string(), down: nullable(z.string()).describe('the reversing SQL (null: irreversible)'), note: nullable(z.string()) })),
+      irreversible: z.array(obj({ line: z.number().int().min(1), statement: z.string(), reason: z.string() })),
+    }),
+  },
+  'rollout-plan': {
+    commands: ['rollout plan'],
+    schema: document(RolloutPlanValue.shape),
+  },
+  'rollout-start': {
+    commands: ['rollout start'],
+    schema: document({ rolloutId: z.string().describe('the rollout id (a UUID); printed without --wait or --workers (with them: the rollout-status document)'), plan: RolloutPlanValue }),
+  },
+  'rollout-status': {
+    commands: ['rollout status', 'rollout start --wait', 'rollout start --workers N', 'rollout pause', 'rollout resume', 'rollout abort'],
+    schema: document(RolloutStatusValue),
   },
 } satisfies Record<string, { commands: string[]; schema: z.ZodType }>;
 

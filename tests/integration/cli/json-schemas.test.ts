@@ -1,7 +1,8 @@
 /**
  * Every `--format json` document of the CLI, produced by real commands on a real database, is
  * valid against its published schema in docs/schemas (read from disk: what users download) and
- * starts with "schemaVersion".
+ * starts with "schemaVersion" (see ./documents.ts). Drift, baseline, down draft and the fleet's
+ * rollout documents: json-schemas-drift-fleet.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,13 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
-import { errorsOf, validatorFor } from '../../helpers/schemas';
-import { confiture, repo, type CliRun } from './run-cli';
+import { expectDocument } from './documents';
+import { confiture, repo } from './run-cli';
 
 // every case runs several CLI processes: minutes on a loaded 2-core machine
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-const schemasDir = path.join(repo, 'docs', 'schemas');
 const demo = path.join(repo, 'resources', 'demo', 'migrations');
 
 let db: TestDatabase;
@@ -44,16 +44,6 @@ queries:
     params:
       - { name: one, values: [1] }
 `;
-
-function expectDocument(name: string, r: CliRun, code = 0): Record<string, unknown> {
-  expect(r.code, `${name}: ${r.stderr}`).toBe(code);
-  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-  expect(Object.keys(doc)[0]).toBe('schemaVersion');
-  expect(doc.schemaVersion).toBe(1);
-  const validate = validatorFor(JSON.parse(fs.readFileSync(path.join(schemasDir, `${name}.json`), 'utf8')) as object);
-  expect(validate(doc), `${name}: ${errorsOf(validate)}`).toBe(true);
-  return doc;
-}
 
 const cli = (args: string[]) => confiture(args, { dataDir });
 
@@ -85,6 +75,11 @@ describe('--format json documents validate against docs/schemas', () => {
     expect((expectDocument('lint-rules', rules).rules as unknown[]).length).toBeGreaterThan(50);
     expectDocument('lint-config', eff);
     expectDocument('locks', locks);
+    // without a catalog a type change's rewrite is an open verdict: "rewrites": "unknown" with the reason
+    const retype = path.join(project.dir, 'retype.sql');
+    fs.writeFileSync(retype, 'ALTER TABLE shop.orders ALTER COLUMN status TYPE varchar(40);\n');
+    const open = expectDocument('locks', await cli(['locks', retype, '--format', 'json']));
+    expect((open.statements as { rewrites: unknown; unknown?: { fact: string }[] }[])[0]).toMatchObject({ rewrites: 'unknown', unknown: expect.arrayContaining([expect.objectContaining({ fact: 'rewrite' })]) });
   });
 
   it('status, migrate dry-run, up, status and down on a real database', async () => {
@@ -96,6 +91,19 @@ describe('--format json documents validate against docs/schemas', () => {
     expectDocument('migrate-status', await cli(['migrate', 'status', '-p', project.dir, '--db', db.url, '--format', 'json']));
     expectDocument('migrate-run', await cli(['migrate', 'down', '-p', project.dir, '--db', db.url, '--steps', '1', '--format', 'json']));
     expectDocument('migrate-run', await cli(['migrate', 'up', '-p', project.dir, '--db', db.url, '--to', '0003', '--format', 'json']));
+  });
+
+  it('a failed migrate up (exit 4): the run report with its error', async () => {
+    const failing = makeProject({ '0001_divide.up.sql': 'CREATE TABLE t (id int);\nSELECT 1 / 0;\n' }, 'name: schemas-failing\nrisk: { requireApprovalAbove: null }\n');
+    const target = await createTestDatabase('cf_schemas_fail');
+    try {
+      const run = expectDocument('migrate-run', await cli(['migrate', 'up', '-p', failing.dir, '--db', target.url, '--format', 'json']), 4);
+      expect(run).toMatchObject({ ok: false, outcome: 'failure', error: { code: expect.any(String), message: expect.stringMatching(/division by zero/) } });
+      expect((run.migrations as { outcome: string; statements: { outcome: string; error?: string }[] }[])[0]).toMatchObject({ outcome: 'failed', statements: expect.arrayContaining([expect.objectContaining({ outcome: 'failure', error: expect.any(String) })]) });
+    } finally {
+      failing.remove();
+      await target.drop();
+    }
   });
 
   it('risk (with approvals still needed) and approve', async () => {
@@ -120,12 +128,16 @@ describe('--format json documents validate against docs/schemas', () => {
     expectDocument('metrics', metrics);
   });
 
-  it('perf capture, compare and list', async () => {
+  it('perf capture, compare, list and ab', async () => {
     expectDocument('perf-capture', await cli(['perf', 'capture', '--name', 'a', '-p', project.dir, '--db', db.url, '--format', 'json']));
     expectDocument('perf-capture', await cli(['perf', 'capture', '--name', 'b', '-p', project.dir, '--db', db.url, '--format', 'json']));
     const cmp = await cli(['perf', 'compare', 'a', 'b', '-p', project.dir, '--format', 'json']);
     expectDocument('perf-compare', cmp, cmp.code === 1 ? 1 : 0);
     expectDocument('perf-list', await cli(['perf', 'list', '-p', project.dir, '--format', 'json']));
+    // an A/A check: the workload interleaved on --db and a clone of it
+    const ab = await cli(['perf', 'ab', '-p', project.dir, '--db', db.url, '--runs', '6', '--warmup', '1', '--seed', '7', '--format', 'json']);
+    const abDoc = expectDocument('perf-ab', ab, ab.code === 1 ? 1 : 0);
+    expect((abDoc.queries as unknown[]).length).toBeGreaterThan(0);
     // needs the pg_stat_statements extension: its document when the server has it, the error document otherwise
     const imp = await cli(['perf', 'import-statements', '-p', project.dir, '--db', db.url, '--format', 'json']);
     expectDocument(imp.code === 0 ? 'perf-import-statements' : 'error', imp, imp.code === 0 ? 0 : 2);

@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderSchemas, SCHEMAS_DIR } from '../../../scripts/gen-json-schemas';
+import { allCommands, commandPath } from '../../../src-main/cli/help';
+import { buildProgram } from '../../../src-main/cli/index';
+import { CLI_DOCUMENTS } from '../../../src-main/cli/json-schemas';
 import { riskMarkdown, type RiskMarkdownInput } from '../../../src-main/cli/markdown';
 import { composeRuleSet, lintPaths, mdText, toCodeQuality, toMarkdown, type LintReport } from '../../../src-main/lint';
 import type { MigrationRisk } from '../../../src-shared/domain/risk';
@@ -32,6 +35,18 @@ describe('docs/schemas', () => {
     const files = renderSchemas();
     expect(fs.readdirSync(SCHEMAS_DIR).sort()).toEqual([...files.keys()].sort());
     for (const [name, text] of files) expect(fs.readFileSync(path.join(SCHEMAS_DIR, name), 'utf8'), name).toBe(text);
+  });
+
+  it('has a schema for every command that takes --format json', () => {
+    // commands whose --format json prints no document of its own (only the error document)
+    const noDocument: Record<string, string> = { worker: 'runs until stopped; prints progress on stderr' };
+    const printedBy = Object.values(CLI_DOCUMENTS).flatMap((d) => d.commands);
+    const takesJson = allCommands(buildProgram(() => undefined))
+      .filter((c) => c.options.some((o) => o.long === '--format' && /\bjson\b/.test(o.description)))
+      .map(commandPath);
+    expect(takesJson).toEqual(expect.arrayContaining(['drift', 'baseline', 'down draft', 'rollout plan', 'rollout start', 'rollout status', 'rollout abort', 'status', 'lint']));
+    const missing = takesJson.filter((p) => !(p in noDocument) && !printedBy.some((c) => c === p || c.startsWith(`${p} `)));
+    expect(missing, 'add a schema to src-main/cli/json-schemas.ts CLI_DOCUMENTS').toEqual([]);
   });
 });
 
