@@ -364,8 +364,8 @@ waits for); \`lint\` counts files. \`confiture completion bash|zsh|fish\` prints
 | exit code | meaning |
 |---|---|
 | 0 | ok |
-| 1 | policy failure (lint findings at \`failOn\`, risk above \`maxRisk\`, a gate said no, a perf regression, an SLO violated, a failed hook) |
-| 2 | usage, configuration or input error (bad option, confiture.yaml, unparseable SQL, drift, unknown version) |
+| 1 | policy failure (lint findings at \`failOn\`, risk above \`maxRisk\`, a gate said no, a perf regression, an SLO violated, a failed hook, \`drift\` found the live schema differs, \`baseline\` refused) |
+| 2 | usage, configuration or input error (bad option, confiture.yaml, unparseable SQL, an applied migration's file changed since (checksum drift), unknown version) |
 | 3 | database error (connection, permissions, SQL) |
 | 4 | migration failed and was rolled back (or the run was aborted) |
 | 5 | another run holds the run lock |

@@ -128,7 +128,20 @@ async function main() {
   );
 
   const take = async (name: string): Promise<Baseline> => capture({ client: A, workload, name, config, connectionLabel: 'bench', confitureVersion: 'bench' });
-  const ab = async () => captureAB({ before: A, after: B, labels: { before: 'bench_perf', after: 'bench_perf_b' }, workload, config });
+  // each A/B run on two fresh sessions, as `confiture perf ab` runs (a backend that just ran a whole
+  // capture times the same query ~10 % slower than a fresh one: seen as one-sided A/A false alarms)
+  const ab = async () => {
+    const a = new pg.Client({ connectionString: at('bench_perf') });
+    const b = new pg.Client({ connectionString: at('bench_perf_b') });
+    await a.connect();
+    await b.connect();
+    try {
+      return await captureAB({ before: a, after: b, labels: { before: 'bench_perf', after: 'bench_perf_b' }, workload, config });
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  };
 
   // calibration: the baseline of the two-capture mode gives each query's median
   await setBurn(A, new Map());
@@ -166,6 +179,10 @@ async function main() {
     inter.falseAlarm.flagged += c.summary.regression + c.summary.improvement;
     if (c.fails) inter.falseAlarm.comparisonsFailing++;
     for (const q of c.queries) inter.falseAlarm.verdicts[q.verdict] = (inter.falseAlarm.verdicts[q.verdict] ?? 0) + 1;
+    // what a false alarm looked like: which query, which way, by how much (a systematic side shows here)
+    for (const q of c.queries.filter((x) => x.verdict === 'regression' || x.verdict === 'improvement')) {
+      console.log(`  A/A interleaved #${i + 1}: ${q.id} ${q.verdict} ×${q.ratio.toFixed(3)} [${q.ci[0].toFixed(3)}, ${q.ci[1].toFixed(3)}]`);
+    }
     inter.falseAlarm.verdicts.certain = (inter.falseAlarm.verdicts.certain ?? 0) + c.summary.certain;
   }
   const pairs: [Baseline, Baseline][] = [...recaps.map((r): [Baseline, Baseline] => [base, r]), ...recaps.slice(1).map((r, i): [Baseline, Baseline] => [recaps[i]!, r])];

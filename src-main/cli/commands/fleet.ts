@@ -151,8 +151,9 @@ async function watch(fleet: Fleet, id: string, format: string): Promise<RolloutS
   }
 }
 
+/** 0 while the rollout goes on or completed; 4 when it stopped short (a failed target, or aborted). */
 export function exitFor(s: RolloutStatus): number {
-  return s.rollout.state === 'completed' || s.rollout.state === 'running' || s.rollout.state === 'paused' ? EXIT.ok : s.rollout.state === 'aborted' ? 4 : 4;
+  return s.rollout.state === 'completed' || s.rollout.state === 'running' || s.rollout.state === 'paused' ? EXIT.ok : 4;
 }
 
 export function registerFleet(program: Command, setExit: (code: number) => void): void {
