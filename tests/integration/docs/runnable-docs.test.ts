@@ -48,6 +48,10 @@ const receives: Record<string, (reqs: ReceivedRequest[]) => void> = {
   'docs/integrations/cloudwatch.md': (reqs) => {
     expect(reqs.filter((r) => r.path === '/otlp/v1/traces' && r.method === 'POST').length).toBeGreaterThan(0);
   },
+  'docs/guides/observability.md': (reqs) => {
+    // the down run and the up run: one trace each
+    expect(reqs.filter((r) => r.path === '/otlp/v1/traces' && r.method === 'POST').length).toBeGreaterThanOrEqual(2);
+  },
 };
 
 // each document runs several CLI processes (minutes on a loaded 2-core machine); documents run

@@ -75,8 +75,12 @@ describe('runnable blocks', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('exist in every guide that shows commands a reader types (README, integrations, industry, examples)', () => {
-    const mustRun = files.filter((f) => f === 'README.md' || /^docs\/(integrations|industry)\//.test(f) || /^examples\/[^/]+\/README\.md$/.test(f));
+  // guides still being converted (issue 16 point 6); remove a guide from here once it has its blocks
+  const GUIDES_WITHOUT_BLOCKS_YET = new Set(['docs/guides/ci.md', 'docs/guides/desk.md']);
+  it('exist in every guide that shows commands a reader types (README, guides, integrations, industry, examples)', () => {
+    const mustRun = files.filter(
+      (f) => f === 'README.md' || /^docs\/(guides|integrations|industry)\//.test(f) || /^examples\/[^/]+\/README\.md$/.test(f),
+    ).filter((f) => !GUIDES_WITHOUT_BLOCKS_YET.has(f));
     const without = mustRun.filter((f) => !docs.get(f)!.fences.some((x) => x.runnable && SHELL.has(x.lang)));
     expect(without).toEqual([]);
   });
