@@ -257,7 +257,8 @@ export interface DecideResult {
   record: ApprovalRecord;
   entry: AuditEntry;
   /** when the decision repaired a broken chain: the first entry it dropped, and where the tampered files went */
-  repaired: { from: number; archive: string } | null;
+  /** the audit entries dropped from `from` on (0: the chain was intact, only approval files were rebuilt) */
+  repaired: { from: number; dropped: number; archive: string } | null;
 }
 
 function recordOf(e: AuditEntry): ApprovalRecord {
@@ -265,7 +266,7 @@ function recordOf(e: AuditEntry): ApprovalRecord {
 }
 
 /** Keeps the trusted head of the log, archives the tampered files, rebuilds the approval files from the log. */
-function repairApprovals(projectDir: string, v: AuditVerification): { from: number; archive: string } {
+function repairApprovals(projectDir: string, v: AuditVerification): { from: number; dropped: number; archive: string } {
   const dir = approvalsDir(projectDir);
   const archive = path.join(dir, `tampered-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   fs.mkdirSync(archive, { recursive: true });
@@ -283,7 +284,7 @@ function repairApprovals(projectDir: string, v: AuditVerification): { from: numb
     byVersion.set(e.version, f);
   }
   for (const [version, f] of byVersion) writeFileAtomic(approvalPath(projectDir, version), JSON.stringify(f, null, 2) + '\n');
-  return { from: keep + 1, archive };
+  return { from: keep + 1, dropped: entries.length - keep, archive };
 }
 
 /**
@@ -457,7 +458,10 @@ export function approvalGate(opts: ApprovalGateOptions): LifecycleListener {
     return {
       proceed: false,
       by: 'approval',
-      reason: `Migration ${version} is ${risk.level} risk (score ${formatScore(risk.score)}) and the project requires an approval above "${threshold}": ${state.reason}. Run \`confiture risk --to ${version}\` and \`confiture approve ${version} --by NAME --comment "…"${broken ? ' --repair' : ''}\`.`,
+      // a revoked approval's reason already names the re-approval with --repair: say it once
+      reason: `Migration ${version} is ${risk.level} risk (score ${formatScore(risk.score)}) and the project requires an approval above "${threshold}": ${state.reason}. ${
+        state.state === 'revoked' ? `Review it with \`confiture risk --to ${version}\` first.` : `Run \`confiture risk --to ${version}\` and \`confiture approve ${version} --by NAME --comment "…"${broken ? ' --repair' : ''}\`.`
+      }`,
     };
   };
 }

@@ -60,8 +60,15 @@ export function registerApprove(program: Command, setExit: (code: number) => voi
             audit: { ok: audit.ok, entries: audit.entries },
           });
         } else {
-          if (rec.repaired) process.stdout.write(`repaired the audit log: entries from ${rec.repaired.from} on dropped (every approval after the break stays revoked until re-approved); tampered files kept in ${rec.repaired.archive}\n`);
-          process.stdout.write(`${record.decision} ${m.version} ${m.name} at risk ${risk.level} (${formatScore(risk.score)}) by ${record.by}${rec.anchored ? '' : ' (not anchored)'}\nstate: ${state.state} — ${state.reason}\naudit log: ${audit.entries} ${audit.entries === 1 ? 'entry' : 'entries'}, chain ${audit.ok ? 'intact' : 'BROKEN'}${audit.anchor?.checked ? `, ${audit.anchor.anchored} anchored in ${audit.anchor.database}` : ''}\n`);
+          if (rec.repaired) {
+            const r = rec.repaired;
+            const what =
+              r.dropped > 0
+                ? `audit entries ${r.from}${r.dropped > 1 ? `–${r.from + r.dropped - 1}` : ''} dropped (every approval after the break stays revoked until re-approved)`
+                : 'the audit chain was intact; the approval files were rebuilt from it';
+            process.stdout.write(`repaired: ${what}; tampered files kept in ${r.archive}\n`);
+          }
+          process.stdout.write(`${record.decision} ${m.version} ${m.name} at risk ${risk.level} (${formatScore(risk.score)}${risk.floors.length ? `; level raised by a floor: ${risk.floors.join('; ')}` : ''}) by ${record.by}${rec.anchored ? '' : ' (not anchored)'}\nstate: ${state.state} — ${state.reason}\naudit log: ${audit.entries} ${audit.entries === 1 ? 'entry' : 'entries'}, chain ${audit.ok ? 'intact' : 'BROKEN'}${audit.anchor?.checked ? `, ${audit.anchor.anchored} anchored in ${audit.anchor.database}` : ''}\n`);
         }
         setExit(0);
       } catch (e) {
