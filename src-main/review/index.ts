@@ -6,10 +6,10 @@
  */
 import type { CatalogSnapshot } from '../../src-shared/domain/catalog';
 import type { Finding as RiskFinding, RiskReport } from '../../src-shared/domain/risk';
-import { snapshotCatalog } from '../catalog';
+import type { snapshotCatalog } from '../catalog';
 import { lintProject, type LintCatalog, type LintCatalogTable } from '../lint';
 import type { Project } from '../project';
-import { riskReportForProject } from '../risk';
+import { loadRiskData, riskReportFromData, type riskReportForProject } from '../risk';
 
 type Q = Parameters<typeof snapshotCatalog>[0] & Parameters<typeof riskReportForProject>[1];
 
@@ -62,15 +62,20 @@ export interface ReviewOptions {
   catalog?: CatalogSnapshot;
 }
 
-/** Risk report with lint findings and a catalog snapshot taken once for both. */
+/**
+ * Risk report with lint findings and a catalog snapshot taken once for both. Every database read
+ * (snapshot, pending versions, rehearsals, throughput, history) comes first, then the CPU work
+ * (lint, parsing, the model): at 5,000 migrations that work is seconds, and a read queued behind
+ * it could time out waiting for a pool connection.
+ */
 export async function reviewProject(project: Project, db: Q | null, opts: ReviewOptions = {}): Promise<RiskReport> {
-  const catalog = opts.catalog ?? (db ? await snapshotCatalog(db, { windowMs: project.config.risk.snapshotWindow, longTransactionMs: project.config.risk.longTransaction }) : null);
-  const findings = await findingsByVersion(project, { catalog, ...(catalog ? { pgVersion: catalog.server.versionNum } : {}) } /* versionNum: 180004 → 18 */);
-  return riskReportForProject(project, db, {
+  const data = await loadRiskData(project, db, {
     ...(opts.to ? { to: opts.to } : {}),
     ...(opts.versions ? { versions: opts.versions } : {}),
-    ...(catalog ? { catalog } : {}),
+    ...(opts.catalog ? { catalog: opts.catalog } : {}),
     ...(db ? {} : { offline: true }),
-    findings,
   });
+  const catalog = data.catalog;
+  const findings = await findingsByVersion(project, { catalog, ...(catalog ? { pgVersion: catalog.server.versionNum } : {}) } /* versionNum: 180004 → 18 */);
+  return riskReportFromData(project, data, findings);
 }
