@@ -13,6 +13,9 @@
  *   npx tsx bench/gui/run.ts                        # embedded PostgreSQL
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/gui/run.ts
  *   npx tsx bench/gui/run.ts --migrations 1000
+ *   npx tsx bench/gui/run.ts --only risk --trace /tmp   # + a Chromium trace of the scroll, summarised
+ *   node --cpu-prof --cpu-prof-dir=/tmp --import tsx bench/gui/run.ts   # the bridge's CPU profile
+ *   npx tsx bench/gui/run.ts --screenshots DIR           # a screenshot of each screen after its scroll
  *
  * Targets: data shown < 1 s after the response; no dropped frames while scrolling.
  */
@@ -50,12 +53,13 @@ function generateProject(n: number): { dir: string; schema: string } {
 
 /** Installed before the app: when each API response arrives, when a selector first appears, and long tasks. */
 const INSTRUMENT = `
-  window.__bench = { responses: {}, shown: {}, longtasks: [] };
+  window.__bench = { requests: {}, responses: {}, shown: {}, longtasks: [] };
   const origFetch = window.fetch.bind(window);
   window.fetch = async (...args) => {
-    const res = await origFetch(...args);
     const url = String(args[0] && args[0].url || args[0]);
     const m = /\\/api\\/call\\/([^?]+)/.exec(url);
+    if (m) window.__bench.requests[decodeURIComponent(m[1])] = performance.now();
+    const res = await origFetch(...args);
     if (m) window.__bench.responses[decodeURIComponent(m[1])] = performance.now();
     return res;
   };
@@ -136,10 +140,11 @@ async function measureScreen(page: Page, open: () => Promise<void>, call: string
     await page.screenshot({ path: path.join(os.tmpdir(), `bench-gui-${screen}.png`) });
     throw e;
   }
-  const dataShownMs = await page.evaluate(([c, sel]) => {
-    const b = (window as unknown as { __bench: { shown: Record<string, number>; responses: Record<string, number> } }).__bench;
-    return b.shown[sel!]! - b.responses[c!]!;
+  const { dataShownMs, callMs } = await page.evaluate(([c, sel]) => {
+    const b = (window as unknown as { __bench: { shown: Record<string, number>; requests: Record<string, number>; responses: Record<string, number> } }).__bench;
+    return { dataShownMs: b.shown[sel!]! - b.responses[c!]!, callMs: b.responses[c!]! - (b.requests[c!] ?? b.responses[c!]!) };
   }, [call, rowSel]);
+  console.error(`${screen}: ${call} answered ${Math.round(callMs)} ms after the request (the engine's time and the headers)`);
   await page.waitForTimeout(1500); // let the screen settle (secondary queries) before scrolling
 
   const profile = process.argv.includes('--profile');
@@ -148,7 +153,16 @@ async function measureScreen(page: Page, open: () => Promise<void>, call: string
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.start');
   }
+  // --trace: a Chromium performance trace of the scroll, summarised (main-thread time by event)
+  const traceArg = process.argv.indexOf('--trace');
+  const browser = traceArg > 0 ? page.context().browser() : null;
+  const traceFile = traceArg > 0 ? path.join(process.argv[traceArg + 1] ?? os.tmpdir(), `bench-gui-${screen}.trace.json`) : null;
+  if (browser && traceFile) await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
   const scroll = (await page.evaluate(`(${SCROLL})(${JSON.stringify(scrollSel)})`)) as { frames: number; median: number; p95: number; dropped: number; longTasks: number; longTaskMs: number; rows: number; scrollPx: number };
+  if (browser && traceFile) {
+    await browser.stopTracing();
+    summariseTrace(traceFile, screen);
+  }
   if (cdp) {
     const { profile: prof } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
     const byId = new Map(prof.nodes.map((nd) => [nd.id, nd]));
@@ -160,6 +174,13 @@ async function measureScreen(page: Page, open: () => Promise<void>, call: string
     });
     console.error(`profile of ${screen} while scrolling (self ms):`);
     for (const [k, ms] of [...self].sort((a, c) => c[1] - a[1]).slice(0, 15)) console.error(`  ${ms.toFixed(0).padStart(6)}  ${k}`);
+  }
+  const shots = process.argv.indexOf('--screenshots');
+  if (shots > 0) {
+    // the list scrolled back to the top, as a user opening the screen sees it
+    await page.evaluate((sel) => document.querySelector(sel)?.scrollTo({ top: 0 }), scrollSel);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(process.argv[shots + 1] ?? os.tmpdir(), `bench-gui-${screen.toLowerCase()}-${N}.png`) });
   }
   return {
     screen,
@@ -174,6 +195,27 @@ async function measureScreen(page: Page, open: () => Promise<void>, call: string
     domRows: scroll.rows,
     scrollPx: scroll.scrollPx,
   };
+}
+
+/** Main-thread time of the page's renderer by trace event (self time: children subtracted), the top 12. */
+function summariseTrace(file: string, screen: string): void {
+  interface Ev { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string } }
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: Ev[] } | Ev[];
+  const events = Array.isArray(raw) ? raw : raw.traceEvents;
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return;
+  const complete = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const self = new Map<string, number>();
+  const stack: Ev[] = [];
+  for (const e of complete) {
+    while (stack.length && stack[stack.length - 1]!.ts + stack[stack.length - 1]!.dur! <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur!);
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur!);
+    stack.push(e);
+  }
+  console.error(`trace of ${screen} while scrolling (${file}), main-thread self ms:`);
+  for (const [k, us] of [...self].sort((a, c) => c[1] - a[1]).slice(0, 12)) console.error(`  ${(us / 1000).toFixed(0).padStart(6)}  ${k}`);
 }
 
 async function main(): Promise<void> {

@@ -49,12 +49,35 @@ export function openValidProject(dir: string): Project {
   return p;
 }
 
+type Migration = Project['migrations'][number];
+
+/** Per migrations list: canonical version → its first migration with that version, and where it sat. */
+const versionIndexes = new WeakMap<readonly Migration[], Map<string, { m: Migration; at: number }>>();
+
+/**
+ * The migration of a canonical version, through an index built once per migrations list. A linear
+ * search here made every per-migration caller (approval/list, the review, the preflight) quadratic:
+ * 5,000 migrations cost 25 M canonicalVersion calls, seconds of blocked event loop. A hit is
+ * checked against the list itself and a miss rebuilds the index (a miss is an error path), so a
+ * list changed after a lookup is answered from its current content.
+ */
+function versionIndex(list: readonly Migration[], canon: string): Migration | undefined {
+  const hit = versionIndexes.get(list)?.get(canon);
+  if (hit && list[hit.at] === hit.m) return hit.m;
+  const index = new Map<string, { m: Migration; at: number }>();
+  list.forEach((m, at) => {
+    const k = canonicalVersion(m.version);
+    if (!index.has(k)) index.set(k, { m, at });
+  });
+  versionIndexes.set(list, index);
+  return index.get(canon)?.m;
+}
+
 export function findMigration(project: Project, version: string) {
   if (!/^\d+(\.\d+)*$/.test(version)) {
     throw new ConfitureError('invalid_input', `"${version.slice(0, 64)}" is not a migration version: digits, optionally separated by dots (e.g. 0007 or 1.2)`, { field: 'version' });
   }
-  const canon = canonicalVersion(version);
-  const m = project.migrations.find((x) => canonicalVersion(x.version) === canon);
+  const m = versionIndex(project.migrations, canonicalVersion(version));
   if (!m) throw new ConfitureError('not_found', `No migration with version ${version} in ${project.migrationsDir}`, { field: 'version' });
   return m;
 }

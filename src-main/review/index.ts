@@ -9,7 +9,7 @@ import type { Finding as RiskFinding, RiskReport } from '../../src-shared/domain
 import { type snapshotCatalog, startCatalogSnapshot } from '../catalog';
 import { lintProject, type LintCatalog, type LintCatalogTable } from '../lint';
 import type { Project } from '../project';
-import { riskReportForProject } from '../risk';
+import { loadRiskData, riskReportFromData, type riskReportForProject } from '../risk';
 
 type Q = Parameters<typeof snapshotCatalog>[0] & Parameters<typeof riskReportForProject>[1];
 
@@ -62,18 +62,24 @@ export interface ReviewOptions {
   catalog?: CatalogSnapshot;
 }
 
-/** Risk report with lint findings and a catalog snapshot taken once for both. */
+/**
+ * Risk report with lint findings and a catalog snapshot taken once for both. Lint runs inside the
+ * snapshot's traffic window (it needs the catalog, not the traffic); every other database read
+ * (pending versions, rehearsals, throughput, history) comes before the model's CPU work (parsing,
+ * scoring): at 5,000 migrations that work is seconds, and a read queued behind it could time out
+ * waiting for a pool connection. Lint yields to the event loop every 100 files.
+ */
 export async function reviewProject(project: Project, db: Q | null, opts: ReviewOptions = {}): Promise<RiskReport> {
   // lint reads the catalog, not the traffic: it runs while the snapshot's traffic window is open
   const pending = opts.catalog || !db ? null : await startCatalogSnapshot(db, { windowMs: project.config.risk.snapshotWindow, longTransactionMs: project.config.risk.longTransaction });
   const forLint = opts.catalog ?? pending?.catalog ?? null;
   const findings = await findingsByVersion(project, { catalog: forLint, ...(forLint ? { pgVersion: forLint.server.versionNum } : {}) } /* versionNum: 180004 → 18 */);
   const catalog = opts.catalog ?? (pending ? await pending.complete() : null);
-  return riskReportForProject(project, db, {
+  const data = await loadRiskData(project, db, {
     ...(opts.to ? { to: opts.to } : {}),
     ...(opts.versions ? { versions: opts.versions } : {}),
     ...(catalog ? { catalog } : {}),
     ...(db ? {} : { offline: true }),
-    findings,
   });
+  return riskReportFromData(project, data, findings);
 }

@@ -61,11 +61,22 @@ export async function migrationInputs(project: Project, versions: string[]): Pro
   return out;
 }
 
+/** What the risk model reads from the database (and the versions to assess): read before any CPU work. */
+export interface RiskData {
+  versions: string[];
+  catalog: CatalogSnapshot | null;
+  rehearsals: Awaited<ReturnType<typeof loadRehearsals>> | null;
+  throughput: Awaited<ReturnType<typeof loadThroughput>> | null;
+  history: Awaited<ReturnType<typeof loadHistory>> | null;
+}
+
 /**
- * The risk report of a project against a database: pending migrations (up to `to`), a catalog
+ * The database reads of a risk report: the versions to assess (pending up to `to`), a catalog
  * snapshot (traffic window from `risk.snapshotWindow`), stored rehearsals, throughput and history.
+ * Done first and all together, so the CPU work after (parsing, lint, the model) cannot starve a
+ * pool connect of the event loop halfway through.
  */
-export async function riskReportForProject(project: Project, db: Q | null, opts: ProjectRiskOptions = {}): Promise<RiskReport> {
+export async function loadRiskData(project: Project, db: Q | null, opts: Omit<ProjectRiskOptions, 'findings'> = {}): Promise<RiskData> {
   const cfg = project.config.risk;
   let versions: string[];
   if (opts.versions) versions = opts.versions;
@@ -77,31 +88,47 @@ export async function riskReportForProject(project: Project, db: Q | null, opts:
     if (!project.migrations.some((m) => compareVersions(m.version, opts.to!) === 0)) throw new ConfitureError('not_found', `No migration with version ${opts.to}`, { field: 'to' });
     versions = versions.filter((v) => compareVersions(v, opts.to!) <= 0);
   }
-  const inputs = await migrationInputs(project, versions);
   let catalog = opts.catalog ?? null;
   let rehearsals = null;
   let throughput = null;
   let history = null;
   if (db && !opts.offline) {
     catalog ??= await snapshotCatalog(db, { windowMs: cfg.snapshotWindow, longTransactionMs: cfg.longTransaction });
-    const checksums = Object.fromEntries(inputs.map((m) => [m.version, m.checksum]));
+    const want = new Set(versions);
+    const checksums = Object.fromEntries(project.migrations.filter((m) => want.has(m.version)).map((m) => [m.version, m.checksum]));
     // one after the other: `db` may be a single client (a fleet worker's target), where queries
     // piled up at once are deprecated by pg (and printed a warning per target)
     rehearsals = await loadRehearsals(db, project.trackingSchema, checksums);
     throughput = await loadThroughput(db, project.trackingSchema);
     history = await loadHistory(db, project.trackingSchema);
   }
+  return { versions, catalog, rehearsals, throughput, history };
+}
+
+/** The risk report from data already read (no database access): parses the migrations and runs the model. */
+export async function riskReportFromData(project: Project, data: RiskData, findings: Record<string, Finding[]> | null = null): Promise<RiskReport> {
+  const cfg = project.config.risk;
+  const inputs = await migrationInputs(project, data.versions);
   const report = assessRisk({
     migrations: inputs,
-    catalog,
-    rehearsals,
-    throughput,
-    history,
-    findings: opts.findings ?? null,
+    catalog: data.catalog,
+    rehearsals: data.rehearsals,
+    throughput: data.throughput,
+    history: data.history,
+    findings,
     lockTimeoutMs: project.config.engine.lockTimeout,
     weights: cfg.weights,
     maxRisk: cfg.maxRisk,
   });
   // the project's approval threshold travels with the report: a screen tells "not required" from "not approved"
   return { ...report, requireApprovalAbove: cfg.requireApprovalAbove };
+}
+
+/**
+ * The risk report of a project against a database: pending migrations (up to `to`), a catalog
+ * snapshot (traffic window from `risk.snapshotWindow`), stored rehearsals, throughput and history.
+ */
+export async function riskReportForProject(project: Project, db: Q | null, opts: ProjectRiskOptions = {}): Promise<RiskReport> {
+  const { findings, ...load } = opts;
+  return riskReportFromData(project, await loadRiskData(project, db, load), findings ?? null);
 }

@@ -1,6 +1,7 @@
 /**
  * The lock monitor while a run waits on a real lock (issue 13 point 4): the Wait column of both
- * session tables is on screen, without horizontal scrolling, at 1280×800 and 1440×900.
+ * session tables is on screen, without horizontal scrolling, at 1280×800 and 1440×900, and no
+ * word in their cells is cut in two across lines.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -95,6 +96,32 @@ test('lock monitor: the wait column shows without horizontal scroll at 1280×800
           tables: Math.max(...tables.map((t) => t.scrollWidth - (t.parentElement?.clientWidth ?? t.clientWidth))),
         };
       });
+      // no word cut in two across lines (a lock mode, an application name), and a value cut short
+      // by "…" carries the whole of it on hover
+      const cells = await page.evaluate(() => {
+        const cut: string[] = [];
+        const untitled: string[] = [];
+        for (const td of document.querySelectorAll('[data-testid="lock-monitor"] table tbody td')) {
+          const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            for (const m of (n.textContent ?? '').matchAll(/\S+/g)) {
+              const r = document.createRange();
+              r.setStart(n, m.index);
+              r.setEnd(n, m.index + m[0].length);
+              const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+              if (tops.size > 1) cut.push(m[0]);
+            }
+          }
+        }
+        for (const el of document.querySelectorAll('[data-testid="lock-monitor"] table tbody .clip, [data-testid="lock-monitor"] table tbody .query-excerpt')) {
+          if (el.scrollWidth > el.clientWidth + 1 && !(el as HTMLElement).title) untitled.push(el.textContent ?? '');
+        }
+        return { cut, untitled };
+      });
+      expect(cells.cut).toEqual([]);
+      expect(cells.untitled).toEqual([]);
+      // the lock modes are there to be checked, whole
+      expect((await monitor.locator('table tbody').allInnerTexts()).join('\n')).toMatch(/\bAccess(Share|Exclusive)Lock\b/);
       expect(overflow.page).toBeLessThanOrEqual(1);
       expect(overflow.side).toBeLessThanOrEqual(1);
       expect(overflow.tables).toBeLessThanOrEqual(1);

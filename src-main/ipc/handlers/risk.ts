@@ -7,19 +7,27 @@ import { ConfitureError } from '../../errors';
 import { findMigration, openValidProject } from '../../project';
 import { loadCalibrationPoints, riskReportForProject } from '../../risk';
 import { reviewProject } from '../../review';
+import type { RiskReport } from '../../../src-shared/domain/risk';
 
 type RiskProcedure = 'risk/report' | 'risk/calibration' | 'risk/catalog' | 'locks/analyze' | 'approval/decide' | 'approval/list' | 'approval/audit' | 'approval/preflight';
 
+/** The Risk screen's report: each statement's factor breakdown left out (the screen draws the migration's). */
+function forScreen(report: RiskReport, detail: 'full' | 'screen' | undefined): RiskReport {
+  if (detail !== 'screen') return report;
+  return { ...report, migrations: report.migrations.map((m) => ({ ...m, statements: m.statements.map((s) => ({ ...s, factors: [] })) })) };
+}
+
 export const riskHandlers: Pick<Handlers, RiskProcedure> = {
-  'risk/report': async ({ dir, connectionId, to, versions, findings }, ctx) => {
+  'risk/report': async ({ dir, connectionId, to, versions, findings, detail }, ctx) => {
     const project = openValidProject(dir);
     const pool = connectionId ? ctx.connections.pool(connectionId) : null;
     // findings given by the caller win; otherwise the rule library runs with the same catalog snapshot
-    if (findings) return riskReportForProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}), offline: !pool, findings });
+    if (findings) return forScreen(await riskReportForProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}), offline: !pool, findings }), detail);
     // the one computation the badge, the charts, the Approve button and the recorded approval share
     const report = await reviewProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}) });
+    // remembered whole: an approval records the full assessment the screen's hash names
     rememberRisk(report);
-    return report;
+    return forScreen(report, detail);
   },
   'risk/calibration': async ({ dir, connectionId, limit }, ctx) => loadCalibrationPoints(ctx.connections.pool(connectionId), openValidProject(dir).trackingSchema, limit ?? 500),
   'risk/catalog': async ({ connectionId, windowMs, schemas }, ctx) =>

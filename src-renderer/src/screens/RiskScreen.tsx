@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { approvalRequired, type ApprovalState, type MigrationRisk, type RiskLevel, type StatementRisk } from '../../../src-shared/domain/risk';
 import { useApprovals, useAuditLog, useDecide, useRiskReport } from '../api/risk';
@@ -26,7 +26,7 @@ export function RiskBadge({ level, score }: { level: RiskLevel; score?: number }
   );
 }
 
-function FactorChart({ m }: { m: MigrationRisk }) {
+const FactorChart = memo(function FactorChart({ m }: { m: MigrationRisk }) {
   const data = [...m.factors]
     .sort((a, b) => b.contribution - a.contribution)
     .map((f) => {
@@ -68,10 +68,10 @@ function FactorChart({ m }: { m: MigrationRisk }) {
       <figcaption className="muted small">Bars: points each factor adds; whiskers: its plausible range given missing inputs. Shaded: the score's confidence interval.</figcaption>
     </figure>
   );
-}
+});
 
-/** Locks over time: in one transaction each lock is held from its statement until COMMIT. */
-function LockTimeline({ m }: { m: MigrationRisk }) {
+/** Locks over time: in one transaction each lock is held from its statement until COMMIT. Memoised, like the chart and the facts: the screen re-renders when the approvals arrive, the migration shown has not changed. */
+const LockTimeline = memo(function LockTimeline({ m }: { m: MigrationRisk }) {
   const transactional = m.inputs.transactional;
   let t = 0;
   const rows: { s: StatementRisk; start: number; end: number }[] = [];
@@ -124,9 +124,9 @@ function LockTimeline({ m }: { m: MigrationRisk }) {
       </tbody>
     </table>
   );
-}
+});
 
-function Facts({ m }: { m: MigrationRisk }) {
+const Facts = memo(function Facts({ m }: { m: MigrationRisk }) {
   if (!m.inputs.catalog) return <p className="muted">No catalog snapshot (offline): sizes, traffic and dependencies are unknown, so the intervals are wide.</p>;
   if (m.facts.length === 0) return <p className="muted">Touches no existing table.</p>;
   return (
@@ -167,7 +167,7 @@ function Facts({ m }: { m: MigrationRisk }) {
       </tbody>
     </table>
   );
-}
+});
 
 function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectionId: string | null; m: MigrationRisk; state: ApprovalState | undefined }) {
   const [by, setBy] = useState('');
@@ -269,6 +269,28 @@ export function ApprovalBadge({ state, required = true }: { state: ApprovalState
   return <span className={`badge ${cls}`}>{state === 'missing' ? 'not approved' : state}</span>;
 }
 
+/**
+ * True once a frame has been painted after `ready` turned true: the Risk screen commits its table
+ * first and the selected migration's details (charts, lock timeline, facts, approval) after that
+ * paint, so the list shows as soon as the report arrives even when the charts are slow to lay out.
+ */
+function useAfterPaint(ready: boolean): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    if (!ready || painted) return;
+    let timer: number | undefined;
+    // the rAF callback runs just before the paint; a task queued from it runs after
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setPainted(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [ready, painted]);
+  return painted;
+}
+
 export function RiskScreen() {
   const dir = useUi((s) => s.projectDir);
   const connectionId = useUi((s) => s.connectionId);
@@ -276,6 +298,7 @@ export function RiskScreen() {
   const approvals = useApprovals(dir, connectionId);
   const [selected, setSelected] = useState<string | null>(null);
   const [order, setOrder] = useState<'risk' | 'plan'>('risk');
+  const detailsShown = useAfterPaint(!!report.data);
   const migrations = useMemo(() => {
     const ms = [...(report.data?.migrations ?? [])];
     // worst first; ties keep the plan order (versions ascending)
@@ -406,68 +429,78 @@ export function RiskScreen() {
               )}
             </table>
             </div>
-            <h3>
-              {current.version} {current.name} <RiskBadge level={current.level} score={current.score} />
-            </h3>
-            {current.floors.length ? <p className="warning small">{current.floors.join('; ')}</p> : null}
-            <FactorChart m={current} />
-            <table className="grid compact" aria-label="Factors">
-              <thead>
-                <tr>
-                  <th scope="col">Factor</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Weight</th>
-                  <th scope="col">Points</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                {current.factors.map((f) => (
-                  <tr key={f.name}>
-                    <td>{f.name}</td>
-                    <td>
-                      {f.value}
-                      {f.high > f.low ? <span className="muted small"> [{f.low}–{f.high}]</span> : null}
-                    </td>
-                    <td>{f.weight}</td>
-                    <td>{f.contribution}</td>
-                    <td className="small">{f.explanation}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <h3>Measured vs predicted (last rehearsal)</h3>
-            <MeasuredVsPredicted m={current} />
-            <h3>Lock timeline</h3>
-            <LockTimeline m={current} />
-            <h3>Catalog facts that drove the score</h3>
-            <Facts m={current} />
-            <h3>Calibration: predicted vs measured, past applies</h3>
-            <CalibrationPlot dir={dir} connectionId={connectionId} />
-            <p className="muted small">
-              Inputs: {current.inputs.catalog ? 'catalog' : 'no catalog'} · {current.inputs.rehearsed ? 'rehearsed' : 'never rehearsed'} · throughput {current.inputs.throughput} ·{' '}
-              {current.inputs.historySamples} past applies · lock_timeout {current.inputs.lockTimeoutMs ? fmtMs(current.inputs.lockTimeoutMs) : 'none'}
-              {report.data.calibration?.samples ? ` · calibration ${report.data.calibration.inside}/${report.data.calibration.samples} inside the 90 % interval` : ''}
-            </p>
+            {detailsShown ? (
+              <>
+                <h3>
+                  {current.version} {current.name} <RiskBadge level={current.level} score={current.score} />
+                </h3>
+                {current.floors.length ? <p className="warning small">{current.floors.join('; ')}</p> : null}
+                <FactorChart m={current} />
+                <table className="grid compact" aria-label="Factors">
+                  <thead>
+                    <tr>
+                      <th scope="col">Factor</th>
+                      <th scope="col">Value</th>
+                      <th scope="col">Weight</th>
+                      <th scope="col">Points</th>
+                      <th scope="col">Why</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {current.factors.map((f) => (
+                      <tr key={f.name}>
+                        <td>{f.name}</td>
+                        <td>
+                          {f.value}
+                          {f.high > f.low ? <span className="muted small"> [{f.low}–{f.high}]</span> : null}
+                        </td>
+                        <td>{f.weight}</td>
+                        <td>{f.contribution}</td>
+                        <td className="small">{f.explanation}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <h3>Measured vs predicted (last rehearsal)</h3>
+                <MeasuredVsPredicted m={current} />
+                <h3>Lock timeline</h3>
+                <LockTimeline m={current} />
+                <h3>Catalog facts that drove the score</h3>
+                <Facts m={current} />
+                <h3>Calibration: predicted vs measured, past applies</h3>
+                <CalibrationPlot dir={dir} connectionId={connectionId} />
+                <p className="muted small">
+                  Inputs: {current.inputs.catalog ? 'catalog' : 'no catalog'} · {current.inputs.rehearsed ? 'rehearsed' : 'never rehearsed'} · throughput {current.inputs.throughput} ·{' '}
+                  {current.inputs.historySamples} past applies · lock_timeout {current.inputs.lockTimeoutMs ? fmtMs(current.inputs.lockTimeoutMs) : 'none'}
+                  {report.data.calibration?.samples ? ` · calibration ${report.data.calibration.inside}/${report.data.calibration.samples} inside the 90 % interval` : ''}
+                </p>
+              </>
+            ) : (
+              <Loading label="Drawing the details…" />
+            )}
           </div>
           <aside className="split-side" aria-label={`Statements and approval of ${current.version}`}>
-            <ApprovalPanel dir={dir} connectionId={connectionId} m={current} state={approvalByVersion.get(current.version)} />
-            <h3 className="section-title">Statements ({current.statements.length})</h3>
-            <ol className="list">
-              {current.statements.map((s) => (
-                <li key={s.index} style={{ display: 'block' }}>
-                  <div>
-                    <RiskBadge level={s.level} score={s.score} /> <code>{s.kind}</code> <span className="muted small">line {s.line}</span>
-                  </div>
-                  <pre className="sql small">{s.sql}</pre>
-                  <div className="small">
-                    {s.rewrites ? 'rewrites · ' : ''}
-                    {s.scans ? 'scans · ' : ''}~{fmtMs(s.durationMs.estimate)}
-                  </div>
-                  {s.safeAlternative && (s.blocks.reads || s.blocks.writes) ? <div className="small ok">Safer: {s.safeAlternative}</div> : null}
-                </li>
-              ))}
-            </ol>
+            {detailsShown ? (
+              <>
+                <ApprovalPanel dir={dir} connectionId={connectionId} m={current} state={approvalByVersion.get(current.version)} />
+                <h3 className="section-title">Statements ({current.statements.length})</h3>
+                <ol className="list">
+                  {current.statements.map((s) => (
+                    <li key={s.index} style={{ display: 'block' }}>
+                      <div>
+                        <RiskBadge level={s.level} score={s.score} /> <code>{s.kind}</code> <span className="muted small">line {s.line}</span>
+                      </div>
+                      <pre className="sql small">{s.sql}</pre>
+                      <div className="small">
+                        {s.rewrites ? 'rewrites · ' : ''}
+                        {s.scans ? 'scans · ' : ''}~{fmtMs(s.durationMs.estimate)}
+                      </div>
+                      {s.safeAlternative && (s.blocks.reads || s.blocks.writes) ? <div className="small ok">Safer: {s.safeAlternative}</div> : null}
+                    </li>
+                  ))}
+                </ol>
+              </>
+            ) : null}
           </aside>
         </div>
       ) : null}

@@ -126,15 +126,20 @@ export function RunnerScreen() {
     [run, control],
   );
 
-  const toggleBreakpoint = (version: string, index: number) => {
-    const key = bpKey({ version, index });
-    const next = new Set(breakpoints);
-    if (next.has(key)) next.delete(key);
-    else next.add(key);
-    const list = [...next];
-    setDraftBreakpoints(list);
-    if (live && run) setBps.mutate({ runId: run.runId, breakpoints: list.map(parseBpKey) as StatementKey[] });
-  };
+  // stable across renders that change nothing it reads: the plan's migration blocks are memoised
+  const { mutate: sendBreakpoints } = setBps;
+  const toggleBreakpoint = useCallback(
+    (version: string, index: number) => {
+      const key = bpKey({ version, index });
+      const next = new Set(breakpoints);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      const list = [...next];
+      setDraftBreakpoints(list);
+      if (live && run) sendBreakpoints({ runId: run.runId, breakpoints: list.map(parseBpKey) as StatementKey[] });
+    },
+    [breakpoints, live, run, setDraftBreakpoints, sendBreakpoints],
+  );
 
   // debugger keys
   useEffect(() => {

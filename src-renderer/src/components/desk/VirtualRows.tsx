@@ -5,7 +5,7 @@
  *
  * The scroll container is the `scrollRef` element (give it a max-height and overflow: auto).
  */
-import { useEffect, useRef, type ReactNode, type RefObject, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, type ReactNode, type RefObject, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 
 export interface VirtualRowsProps<T> {
@@ -66,27 +66,9 @@ export function VirtualRows<T>({ rows, scrollRef, activeIndex, onActivate, rowKe
           <td colSpan={columns} style={{ height: padTop }} />
         </tr>
       ) : null}
-      {items.map((it) => {
-        const row = rows[it.index]!;
-        return (
-          <tr
-            key={rowKey(row)}
-            id={`${idPrefix}${it.index}`}
-            aria-rowindex={it.index + 2}
-            tabIndex={it.index === active ? 0 : -1}
-            onClick={() => onActivate(it.index)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' || e.key === ' ') {
-                e.preventDefault();
-                onActivate(it.index);
-              }
-            }}
-            {...(rowProps?.(row, it.index) ?? {})}
-          >
-            {cells(row, it.index)}
-          </tr>
-        );
-      })}
+      {items.map((it) => (
+        <VirtualRow key={rowKey(rows[it.index]!)} row={rows[it.index]!} index={it.index} active={it.index === active} id={`${idPrefix}${it.index}`} onActivate={onActivate} cells={cells} rowProps={rowProps} />
+      ))}
       {padBottom > 0 ? (
         <tr aria-hidden="true" className="vpad">
           <td colSpan={columns} style={{ height: padBottom }} />
@@ -95,3 +77,39 @@ export function VirtualRows<T>({ rows, scrollRef, activeIndex, onActivate, rowKe
     </tbody>
   );
 }
+
+interface VirtualRowProps<T> {
+  row: T;
+  index: number;
+  active: boolean;
+  id: string;
+  onActivate(index: number): void;
+  cells(row: T, index: number): ReactNode;
+  rowProps?: ((row: T, index: number) => Record<string, unknown>) | undefined;
+}
+
+/**
+ * One row, memoised: a scroll re-renders the window (the virtualizer's state changes), and the
+ * rows already in view keep their props (same row, same callbacks from a parent that did not
+ * re-render), so only the rows scrolled into view render. A parent re-render (selection, new
+ * data) passes new callbacks and so renders every row in view, as it must.
+ */
+const VirtualRow = memo(function VirtualRow<T>({ row, index, active, id, onActivate, cells, rowProps }: VirtualRowProps<T>) {
+  return (
+    <tr
+      id={id}
+      aria-rowindex={index + 2}
+      tabIndex={active ? 0 : -1}
+      onClick={() => onActivate(index)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onActivate(index);
+        }
+      }}
+      {...(rowProps?.(row, index) ?? {})}
+    >
+      {cells(row, index)}
+    </tr>
+  );
+}) as <T>(props: VirtualRowProps<T>) => ReactNode;

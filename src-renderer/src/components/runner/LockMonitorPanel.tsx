@@ -10,64 +10,80 @@ import { useUi } from '../../state/ui';
 import { BlockerDialog } from '../desk/BlockerDialog';
 import { firstLine, formatMs, lockLevel, lockTitle, sortLocks } from './format';
 
+/**
+ * A session the lock monitor lists. Three columns fit the 380 px side panel at 1280×800 without a
+ * word cut in two: pid, the session with the lock it holds or wants (the mode whole, on its own
+ * line; names too long for the column end in "…" with the whole value on hover; the state whole,
+ * wrapping between words), and the wait.
+ */
 function SessionTable({ sessions, label, waitLabel, onInterrupt }: { sessions: LockSession[]; label: string; waitLabel: string; onInterrupt?: (pid: number) => void }) {
   return (
     <table className="grid compact session-table" aria-label={label}>
       <colgroup>
         <col className="c-pid" />
         <col />
-        <col className="c-lock" />
         <col className="c-wait" />
       </colgroup>
       <thead>
         <tr>
           <th scope="col">pid</th>
-          <th scope="col">Application · state</th>
-          <th scope="col">Lock</th>
+          <th scope="col">Session · lock</th>
           <th scope="col" className="num">
             {waitLabel}
           </th>
         </tr>
       </thead>
       <tbody>
-        {sessions.map((s) => (
-          <tr key={s.pid}>
-            <td>
-              <code>{s.pid}</code>
-              {onInterrupt ? (
-                <button type="button" className="small-btn" onClick={() => onInterrupt(s.pid)} aria-label={`Cancel or terminate session ${s.pid}`} data-testid="interrupt-blocker">
-                  Interrupt…
-                </button>
-              ) : null}
-            </td>
-            <td>
-              <div>
-                {s.applicationName || <span className="muted">(no application_name)</span>}
-                {s.user ? <span className="muted small"> · {s.user}</span> : null}
-                {s.clientAddr ? <span className="muted small"> · {s.clientAddr}</span> : null}
-              </div>
-              <div className="muted small">{s.state ?? '—'}</div>
-              {s.query ? (
-                <code className="query-excerpt" title={s.query}>
-                  {firstLine(s.query, 70)}
-                </code>
-              ) : null}
-            </td>
-            <td className="small">
-              {s.mode ? (
-                <span className={`lock-${lockLevel(s.mode.split(',')[0]!.trim())}`} title={lockTitle(s.mode.split(',')[0]!.trim())}>
-                  {s.mode}
-                </span>
-              ) : (
-                '—'
-              )}
-              {s.relation ? <div className="muted">{s.relation}</div> : null}
-            </td>
-            <td className="num" title={s.waitingMs !== null ? `${s.waitingMs} ms` : undefined}>
-              {formatMs(s.waitingMs)}
-            </td>
-          </tr>
-        ))}
+        {sessions.map((s) => {
+          const who = [s.user, s.clientAddr].filter((x): x is string => !!x);
+          const modes = s.mode ? s.mode.split(',').map((m) => m.trim()).filter(Boolean) : [];
+          return (
+            <tr key={s.pid}>
+              <td>
+                <code>{s.pid}</code>
+                {onInterrupt ? (
+                  <button type="button" className="small-btn" onClick={() => onInterrupt(s.pid)} aria-label={`Cancel or terminate session ${s.pid}`} data-testid="interrupt-blocker">
+                    Interrupt…
+                  </button>
+                ) : null}
+              </td>
+              <td>
+                <div className="clip" title={s.applicationName || undefined}>
+                  {s.applicationName || <span className="muted">(no application_name)</span>}
+                </div>
+                {who.length ? (
+                  <div className="muted small clip" title={who.join(' · ')}>
+                    {who.join(' · ')}
+                  </div>
+                ) : null}
+                {/* "idle in transaction" matters: whole, wrapping between its words */}
+                <div className="muted small">{s.state ?? '—'}</div>
+                {modes.length > 0 ? (
+                  <div className="small session-lock">
+                    {modes.map((mode) => (
+                      <span key={mode} className={`clip lock-${lockLevel(mode)}`} title={lockTitle(mode)}>
+                        {mode}
+                      </span>
+                    ))}
+                    {s.relation ? (
+                      <span className="clip muted" title={s.relation}>
+                        on {s.relation}
+                      </span>
+                    ) : null}
+                  </div>
+                ) : null}
+                {s.query ? (
+                  <code className="query-excerpt" title={s.query}>
+                    {firstLine(s.query, 70)}
+                  </code>
+                ) : null}
+              </td>
+              <td className="num" title={s.waitingMs !== null ? `${s.waitingMs} ms` : undefined}>
+                {formatMs(s.waitingMs)}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

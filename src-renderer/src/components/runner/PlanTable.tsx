@@ -5,7 +5,7 @@
  * Each statement shows its status in the current run, timing, rows, the locks it took and
  * rewrites (dry-run), and a breakpoint toggle.
  */
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { HeldLock, LockTaken, RehearsedStatement } from '../../../../src-shared/domain/lifecycle';
 import type { MigrationResult, PlannedMigration, PlannedStatement, RunSnapshot, StatementResult } from '../../../../src-shared/domain/runner';
@@ -153,8 +153,12 @@ interface BlockProps {
   index?: number;
 }
 
-/** One migration of the plan: its head, BEGIN (or the autocommit note), its statements, COMMIT. */
-function MigrationBlock({ m, run, results, rehearsal, liveLocks, breakpoints, onToggleBreakpoint, breakpointsActive, pos, measureRef, index }: BlockProps) {
+/**
+ * One migration of the plan: its head, BEGIN (or the autocommit note), its statements, COMMIT.
+ * Memoised: scrolling a windowed plan re-renders the window, and the blocks already in view
+ * (same migration, same run state) are not rendered again, only those scrolled into view.
+ */
+const MigrationBlock = memo(function MigrationBlock({ m, run, results, rehearsal, liveLocks, breakpoints, onToggleBreakpoint, breakpointsActive, pos, measureRef, index }: BlockProps) {
   const mres = results.get(m.version);
   const tx = m.transaction === 'transaction';
   return (
@@ -270,7 +274,7 @@ function MigrationBlock({ m, run, results, rehearsal, liveLocks, breakpoints, on
       </tr>
     </tbody>
   );
-}
+});
 
 /** Plans longer than this are windowed: only the migrations in view are in the DOM. */
 export const WINDOW_ABOVE = 150;
@@ -307,7 +311,8 @@ function PlanHead() {
 
 export function PlanTable(props: PlanTableProps) {
   const { migrations, run } = props;
-  const results = new Map((run?.migrations ?? []).map((r) => [r.version, r]));
+  const runMigrations = run?.migrations;
+  const results = useMemo(() => new Map((runMigrations ?? []).map((r) => [r.version, r])), [runMigrations]);
   const pos = run?.position ? `${run.position.version}:${run.position.index}` : null;
   const shared = { run, results, rehearsal: props.rehearsal, liveLocks: props.liveLocks, breakpoints: props.breakpoints, onToggleBreakpoint: props.onToggleBreakpoint, breakpointsActive: props.breakpointsActive, pos };
   if (migrations.length > WINDOW_ABOVE) return <WindowedPlan migrations={migrations} shared={shared} />;
