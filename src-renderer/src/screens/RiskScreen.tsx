@@ -35,13 +35,17 @@ const FactorChart = memo(function FactorChart({ m }: { m: MigrationRisk }) {
       return { name: f.name, contribution: f.contribution, err: [Math.max(0, f.contribution - lo), Math.max(0, hi - f.contribution)] as [number, number], explanation: f.explanation };
     });
   return (
-    <figure aria-label={`Risk breakdown of ${m.version}: score ${formatScore(m.score)}, interval ${m.interval[0]} to ${m.interval[1]}`}>
+    <figure aria-label={`Risk breakdown of ${m.version}: score ${formatScore(m.score)}, interval ${formatScore(m.interval[0])} to ${formatScore(m.interval[1])}`}>
+      {/* the interval in words above the chart: inside it, its label ran into the bar's value label */}
+      <div className="muted small">
+        score {formatScore(m.score)} · interval {formatScore(m.interval[0])}–{formatScore(m.interval[1])} (shaded)
+      </div>
       <div style={{ width: '100%', height: 70 }}>
         <ResponsiveContainer>
           <BarChart layout="vertical" data={[{ name: 'score', score: m.score }]} margin={{ left: 10, right: 20, top: 5, bottom: 5 }}>
             <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} />
             <YAxis type="category" dataKey="name" width={130} />
-            <ReferenceArea x1={m.interval[0]} x2={m.interval[1]} fill="#7a2e4f" fillOpacity={0.15} label={{ value: `interval ${m.interval[0]}–${m.interval[1]}`, position: 'insideTop', fontSize: 11 }} />
+            <ReferenceArea x1={m.interval[0]} x2={m.interval[1]} fill="#7a2e4f" fillOpacity={0.15} />
             {[25, 50, 75].map((x) => (
               <ReferenceLine key={x} x={x} stroke="#adb5bd" strokeDasharray="3 3" />
             ))}
@@ -322,7 +326,7 @@ export function RiskScreen() {
       <td>
         <RiskBadge level={m.level} score={m.score} />{' '}
         <span className="muted small">
-          [{m.interval[0]}–{m.interval[1]}]
+          [{formatScore(m.interval[0])}–{formatScore(m.interval[1])}]
         </span>
       </td>
       <td className="small" title={`90 % interval: ${fmtMs(m.blockingWindowMs.low)} – ${fmtMs(m.blockingWindowMs.high)}`}>
