@@ -94,6 +94,10 @@ async function main(): Promise<void> {
   u.pathname = `/${dbName}`;
   const url = u.toString();
   const pool = new pg.Pool({ connectionString: url, max: 3 });
+  // DROP DATABASE … WITH (FORCE) at the end terminates any connection still open: without a
+  // listener that idle-client error crashed the process after the summary (exit 1, and an embedded
+  // server's temp directory left behind)
+  pool.on('error', () => undefined);
   const samples: Sample[] = [];
   try {
     const version = (await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
