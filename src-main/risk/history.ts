@@ -131,13 +131,16 @@ export async function loadRehearsals(db: Q, schema: string, checksums?: Record<s
 }
 
 /**
- * Measures this server's throughput (~1–2 s): on a temp table, a sequential scan, an index build
+ * Measures this server's throughput (~2–5 s): on a temp table, a sequential scan, an index build
  * and a table rewrite; on a real (logged) table in the tracking schema with two indexes, an
  * UPDATE of every row — index maintenance, WAL and TOAST included, as a backfill pays them — and
- * a catalog-only ALTER TABLE. Needs a dedicated connection (temp tables are per session).
+ * a catalog-only ALTER TABLE. Each measurement is taken `rounds` times (default 3), interleaved,
+ * and the median kept: on a shared server one measurement caught in a burst of load was off ×3–5
+ * (bench/risk-calibration). Needs a dedicated connection (temp tables are per session).
  */
-export async function measureThroughput(client: pg.ClientBase, opts: { rows?: number; schema?: string; store?: boolean } = {}): Promise<Throughput> {
+export async function measureThroughput(client: pg.ClientBase, opts: { rows?: number; schema?: string; store?: boolean; rounds?: number } = {}): Promise<Throughput> {
   const rows = Math.max(1000, Math.min(opts.rows ?? 200_000, 5_000_000));
+  const rounds = Math.max(1, Math.min(Math.round(opts.rounds ?? 3), 9));
   const name = `confiture_calibration_${process.pid}`;
   const t = quoteIdent(name);
   const dmlSchema = opts.schema ?? 'public';
@@ -148,31 +151,52 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
     await client.query(sql);
     return performance.now() - t0;
   };
+  const median = (xs: number[]) => {
+    const o = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(o.length / 2);
+    return o.length % 2 ? o[m]! : (o[m - 1]! + o[m]!) / 2;
+  };
+  const size = async (fn: string, rel: string) => Number((await client.query<{ b: string }>(`SELECT ${fn}($1::regclass) AS b`, [rel])).rows[0]!.b);
   try {
     await client.query(`CREATE TEMP TABLE ${t} AS SELECT g AS id, md5(g::text) AS pad, (g % 1000)::int AS k FROM generate_series(1, ${rows}) g`);
     await client.query(`ANALYZE ${t}`);
-    const bytes = Number((await client.query<{ b: string }>(`SELECT pg_table_size($1::regclass) AS b`, [`pg_temp.${name}`])).rows[0]!.b);
+    const bytes = await size('pg_table_size', `pg_temp.${name}`);
     await client.query(`SELECT count(*) FROM ${t}`); // warm the cache like a live table would be
-    const scanMs = await time(`SELECT count(*) FROM ${t} WHERE pad LIKE 'zz%'`);
-    // an index on an integer and one on random text (collation compares): their geometric mean
-    const intIndexMs = await time(`CREATE INDEX ON ${t} (k)`);
-    const textIndexMs = await time(`CREATE INDEX ON ${t} (pad)`);
-    const indexMs = Math.sqrt(intIndexMs * textIndexMs);
-    const indexBytes = Number((await client.query<{ b: string }>(`SELECT pg_indexes_size($1::regclass) AS b`, [`pg_temp.${name}`])).rows[0]!.b);
-    const rewriteMs = await time(`ALTER TABLE ${t} ALTER COLUMN k TYPE bigint`);
-    const probes = [await time(`ALTER TABLE ${t} ADD COLUMN confiture_probe int`), await time(`ALTER TABLE ${t} RENAME COLUMN confiture_probe TO confiture_probe2`), await time(`ALTER TABLE ${t} DROP COLUMN confiture_probe2`)];
-    const catalogMs = probes.sort((a, b) => a - b)[1]!;
     // DML: a logged table (WAL), a primary key and a secondary index, full pages (no HOT room)
     if (opts.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}`);
     const dmlRows = Math.max(1000, Math.round(rows / 4));
     await client.query(`CREATE TABLE ${d} (id bigint PRIMARY KEY, k int NOT NULL, v int, pad text)`);
-    await client.query(`INSERT INTO ${d} SELECT g, g % 1000, 0, md5(g::text) FROM generate_series(1, ${dmlRows}) g`);
     await client.query(`CREATE INDEX ON ${d} (k)`);
-    await client.query(`ANALYZE ${d}`);
-    const dmlBytes = Number((await client.query<{ b: string }>(`SELECT pg_total_relation_size($1::regclass) AS b`, [d])).rows[0]!.b);
-    const dmlMs = await time(`UPDATE ${d} SET v = v + 1`);
-    const heapBytes = Number((await client.query<{ b: string }>(`SELECT pg_table_size($1::regclass) AS b`, [d])).rows[0]!.b);
-    const deleteMs = await time(`DELETE FROM ${d}`);
+    const ms = { scan: [] as number[], index: [] as number[], rewrite: [] as number[], catalog: [] as number[], dml: [] as number[], del: [] as number[] };
+    let indexBytes = 0;
+    let dmlBytes = 0;
+    let heapBytes = 0;
+    for (let r = 0; r < rounds; r++) {
+      ms.scan.push(await time(`SELECT count(*) FROM ${t} WHERE pad LIKE 'zz%'`));
+      // an index on an integer and one on random text (collation compares): their geometric mean
+      const intIndexMs = await time(`CREATE INDEX confiture_calibration_k ON ${t} (k)`);
+      const textIndexMs = await time(`CREATE INDEX confiture_calibration_pad ON ${t} (pad)`);
+      ms.index.push(Math.sqrt(intIndexMs * textIndexMs));
+      indexBytes = await size('pg_indexes_size', `pg_temp.${name}`);
+      // int → bigint, then back: each round rewrites the heap and rebuilds both indexes
+      ms.rewrite.push(await time(`ALTER TABLE ${t} ALTER COLUMN k TYPE ${r % 2 === 0 ? 'bigint' : 'int'}`));
+      await client.query(`DROP INDEX pg_temp.confiture_calibration_k, pg_temp.confiture_calibration_pad`);
+      const probes = [await time(`ALTER TABLE ${t} ADD COLUMN confiture_probe int`), await time(`ALTER TABLE ${t} RENAME COLUMN confiture_probe TO confiture_probe2`), await time(`ALTER TABLE ${t} DROP COLUMN confiture_probe2`)];
+      ms.catalog.push(median(probes));
+      await client.query(`TRUNCATE ${d}`);
+      await client.query(`INSERT INTO ${d} SELECT g, g % 1000, 0, md5(g::text) FROM generate_series(1, ${dmlRows}) g`);
+      await client.query(`ANALYZE ${d}`);
+      dmlBytes = await size('pg_total_relation_size', d);
+      ms.dml.push(await time(`UPDATE ${d} SET v = v + 1`));
+      heapBytes = await size('pg_table_size', d);
+      ms.del.push(await time(`DELETE FROM ${d}`));
+    }
+    const scanMs = median(ms.scan);
+    const indexMs = median(ms.index);
+    const rewriteMs = median(ms.rewrite);
+    const catalogMs = median(ms.catalog);
+    const dmlMs = median(ms.dml);
+    const deleteMs = median(ms.del);
     const result: Throughput = {
       seqScan: bytes / Math.max(scanMs, 0.01),
       indexBuild: bytes / Math.max(indexMs, 0.01),

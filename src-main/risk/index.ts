@@ -44,6 +44,8 @@ export interface ProjectRiskOptions {
   /** skip the database entirely (no catalog, no measurements) */
   offline?: boolean;
   findings?: Record<string, Finding[]> | null;
+  /** the transaction predictions before rehearsal assume (default `migration`; `plan`: the dry-run's one transaction) */
+  transactionScope?: 'migration' | 'plan';
 }
 
 /** Parses the project's migrations into the model's input. */
@@ -119,6 +121,7 @@ export async function riskReportFromData(project: Project, data: RiskData, findi
     lockTimeoutMs: project.config.engine.lockTimeout,
     weights: cfg.weights,
     maxRisk: cfg.maxRisk,
+    ...(opts.transactionScope ? { transactionScope: opts.transactionScope } : {}),
   });
   // the project's approval threshold travels with the report: a screen tells "not required" from "not approved"
   return { ...report, requireApprovalAbove: cfg.requireApprovalAbove };

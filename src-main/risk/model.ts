@@ -80,6 +80,13 @@ export interface AssessRiskInput {
   lockTimeoutMs?: number;
   weights?: Partial<Record<FactorName, number>>;
   maxRisk?: number | null;
+  /**
+   * The transaction the predictions before rehearsal assume: `migration` (default: `migrate up`
+   * commits each migration) or `plan` (the whole plan in one transaction, as the engine's dry-run
+   * rehearses it). It decides which earlier statements' writes an UPDATE re-checks foreign keys
+   * for. A rehearsal is always compared with the `plan` prediction.
+   */
+  transactionScope?: 'migration' | 'plan';
 }
 
 export function levelOf(score: number): RiskLevel {
@@ -194,6 +201,33 @@ export { fmtMs, fmtBytes };
 const REWRITE_PER_ROW_FUNCTION = 1.6;
 /** Validating a foreign key joins the table to the referenced one: ≈ 3× a plain scan of it (bench/risk-calibration). */
 const FK_JOIN = 3;
+/**
+ * An UPDATE of rows this transaction wrote itself (a rewrite, an earlier UPDATE) re-checks each
+ * outbound foreign key per row even when the key did not change (PostgreSQL's RI trigger
+ * `RI_FKey_fk_upd_check_required`): one lookup in the referenced table per row and FK. Measured
+ * on PostgreSQL 15 and 18: an UPDATE of every row after a rewrite in the same transaction took
+ * 3.2× the same UPDATE alone with one FK (75k rows, 432 → 1380 ms; the demo's 0022 after 0019:
+ * 3.2×): + 2.2× the UPDATE per FK.
+ */
+const FK_RECHECK = 2.2;
+
+/**
+ * Bytes a scan pays for, at the calibration's row width: a validation scan (CHECK, SET NOT NULL,
+ * a foreign key's join) costs per row, not per byte — the calibration table has narrow rows
+ * (~77 bytes with header and line pointer), and bench/risk-calibration measured tables of ~115-byte
+ * rows scanned 1.5–2.5× faster per byte than the calibrated rate. A table of rows narrower than the
+ * calibration's (or never analyzed) counts its size.
+ */
+const CALIBRATION_ROW_BYTES = 77;
+function scanBytes(t: CatalogTable): number {
+  const rows = t.rowEstimate ?? -1;
+  return rows > 0 ? Math.min(t.sizeBytes, rows * CALIBRATION_ROW_BYTES) : t.sizeBytes;
+}
+
+function outboundForeignKeys(env: Env, display: string): number {
+  const k = keyOfDisplay(display);
+  return env.catalog ? env.catalog.foreignKeys.filter((f) => f.table === k).length : 0;
+}
 
 function indexCount(env: Env, display: string): number {
   const k = keyOfDisplay(display);
@@ -224,12 +258,13 @@ export function dmlShape(node: Record<string, unknown> | undefined): DmlShape {
  * TOAST), the other tables it reads at the scan rate; a WHERE without a join may touch fewer
  * rows: the low end drops to the scan alone.
  */
-function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>, shape: DmlShape = { filtered: false }): BlockingWindow {
+function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>, shape: DmlShape = { filtered: false }, written: ReadonlySet<string> = new Set()): BlockingWindow {
   const tp = env.throughput;
   const measured = tp.source === 'measured';
   // a catalog-only change: milliseconds, dominated by catalog contention and server load, not by
-  // data: the measured probe time, with an honest [0.5 ms, max(4 × probe, 50 ms)] interval
-  const cat = measured && tp.catalogMs !== undefined ? { estimate: Math.max(tp.catalogMs, 0.5), low: 0.5, high: Math.max(tp.catalogMs * 4, 50) } : CATALOG_MS;
+  // data: the measured probe time, with an honest [0.1 ms, max(4 × probe, 50 ms)] interval
+  // (bench/risk-calibration measured COMMENT, ADD/DROP COLUMN, CREATE TRIGGER from 0.2 ms on)
+  const cat = measured && tp.catalogMs !== undefined ? { estimate: Math.max(tp.catalogMs, 0.5), low: 0.1, high: Math.max(tp.catalogMs * 4, 50) } : CATALOG_MS;
   if (s.operation === 'none') return { estimate: 0, low: 0, high: 1, basis: 'none' };
   if (s.operation === 'catalog') return { ...cat, basis: env.catalog ? 'none' : 'no_catalog' };
   // the fixed part of a data-bound statement (parse, plan, catalog update): small next to the data
@@ -263,9 +298,14 @@ function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>
         continue;
       }
       const isRead = !s.tables.includes(t);
-      const b = isRead ? table.sizeBytes : table.sizeBytes + (s.operation === 'rewrite' || (s.operation === 'dml' && !isDelete) ? table.indexBytes : 0);
+      const scanned = isRead || s.operation === 'scan';
+      const b = scanned ? scanBytes(table) : table.sizeBytes + (s.operation === 'rewrite' || (s.operation === 'dml' && !isDelete) ? table.indexBytes : 0);
       let t0 = isRead ? b / tp.seqScan : b / rate;
       if (!isRead && s.operation === 'dml' && !isDelete && env.catalog) t0 *= (1 + Math.max(1, indexCount(env, t))) / 3;
+      // rows written earlier in this transaction: every outbound foreign key is checked again per row
+      if (!isRead && s.operation === 'dml' && !isDelete && written.has(keyOfDisplay(t))) t0 *= 1 + FK_RECHECK * outboundForeignKeys(env, t);
+      // REINDEX TABLE builds every index of the table, one after the other
+      if (!isRead && s.rules.includes('reindex_table')) t0 *= Math.max(1, indexCount(env, t));
       if (s.operation === 'refresh') for (const src of catalogSources(env, table)) t0 += src.sizeBytes / tp.seqScan;
       est += t0;
       high += t0;
@@ -305,13 +345,21 @@ function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>
 }
 
 /** The prediction, replaced by the rehearsal's measurement when there is one. */
-function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatement | undefined, planned: ReadonlySet<string>, shape: DmlShape): { duration: BlockingWindow; predicted: BlockingWindow } {
-  const predicted = predictStatic(env, s, planned, shape);
+function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatement | undefined, planned: ReadonlySet<string>, shape: DmlShape, written: Written): { duration: BlockingWindow; predicted: BlockingWindow } {
   if (rehearsed?.rehearsed && rehearsed.durationMs !== null && !rehearsed.error) {
+    // the dry-run rehearses the whole plan in one transaction: compare with that prediction
+    const predicted = predictStatic(env, s, planned, shape, written.plan);
     const d = Math.max(rehearsed.durationMs, 0.1);
     return { duration: { estimate: d, low: d * 0.67, high: d * 1.5, basis: 'rehearsal' }, predicted };
   }
+  const predicted = predictStatic(env, s, planned, shape, written.scope);
   return { duration: predicted, predicted };
+}
+
+/** Tables (`schema.name`) whose rows were written earlier in the same transaction: in the assumed scope, and in the rehearsal's (the plan). */
+interface Written {
+  scope: ReadonlySet<string>;
+  plan: ReadonlySet<string>;
 }
 
 /**
@@ -364,14 +412,14 @@ interface InheritedLock {
 
 const blocksOf = (mode: LockMode) => ({ reads: mode === 'AccessExclusiveLock', writes: strength(mode) >= strength('ShareLock') });
 
-function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: RehearsedStatement | undefined, findings: Finding[] | null, lockTimeoutMs: number, planned: ReadonlySet<string>, inherited: InheritedLock[] = [], shape: DmlShape = { filtered: false }): { risk: StatementRisk; queue: Interval; destructive: { value: number; why: string } | null; depsTotal: number } {
+function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: RehearsedStatement | undefined, findings: Finding[] | null, lockTimeoutMs: number, planned: ReadonlySet<string>, inherited: InheritedLock[] = [], shape: DmlShape = { filtered: false }, written: Written = { scope: new Set(), plan: new Set() }): { risk: StatementRisk; queue: Interval; destructive: { value: number; why: string } | null; depsTotal: number } {
   const existingLocks = s.locks.filter((l) => l.existing);
   const strongestOwn = existingLocks.reduce<(typeof existingLocks)[number] | null>((a, l) => (!a || strength(l.mode) > strength(a.mode) ? l : a), null);
   const strongestInherited = inherited.reduce<InheritedLock | null>((a, l) => (!a || strength(l.mode) > strength(a.mode) ? l : a), null);
   // a lock taken earlier in the transaction is still held while this statement runs: others keep waiting on it
   const inheritedWins = !!strongestInherited && (!strongestOwn || strength(strongestInherited.mode) > strength(strongestOwn.mode));
   const strongestLock = inheritedWins ? { relation: strongestInherited.relation, mode: strongestInherited.mode } : strongestOwn;
-  const { duration, predicted } = predictDuration(env, s, rehearsed, planned, shape);
+  const { duration, predicted } = predictDuration(env, s, rehearsed, planned, shape, written);
   const inhBlocks = inherited.reduce((a, l) => ({ reads: a.reads || blocksOf(l.mode).reads, writes: a.writes || blocksOf(l.mode).writes }), { reads: false, writes: false });
   const blocks = { ...s.blocks, reads: s.blocks.reads || inhBlocks.reads, writes: s.blocks.writes || inhBlocks.writes };
   const blocksTraffic = blocks.reads || blocks.writes;
@@ -690,7 +738,13 @@ function catalogFacts(env: Env, statements: StatementRisk[]): CatalogFact[] {
   return out;
 }
 
-function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, createdBefore: Set<string>, plan: PlanChecks): MigrationRisk {
+/** Tables whose rows a statement writes (new row versions carrying this transaction's id): rewrites and UPDATEs of existing tables. */
+function writtenBy(s: StatementLocks): string[] {
+  if (s.operation !== 'rewrite' && !(s.operation === 'dml' && s.rules.includes('update'))) return [];
+  return s.tables.map(keyOfDisplay);
+}
+
+function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, createdBefore: Set<string>, plan: PlanChecks, planWritten: Set<string>): MigrationRisk {
   const analysis = analyzeLocks(m.parsed, { pgVersion: env.major, catalog: env.catalog, createdBefore, plan });
   for (const c of analysis.created ?? []) createdBefore.add(c);
   const planned: ReadonlySet<string> = createdBefore;
@@ -701,10 +755,18 @@ function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, cr
   // statements before it and inherits their blocking impact
   const transactional = !m.parsed.hasNonTransactional && !m.parsed.hasTransactionControl;
   const held = new Map<string, InheritedLock>();
+  // rows written earlier in the transaction: this file's (migrate up commits each migration), or
+  // the plan's (the dry-run rehearses it in one transaction; `transactionScope: 'plan'`)
+  const fileWritten = new Set<string>();
+  const written: Written = { scope: input.transactionScope === 'plan' ? planWritten : fileWritten, plan: planWritten };
   const results = analysis.statements.map((s) => {
     const parsedStmt = m.parsed.statements[s.index];
     const inherited = transactional ? [...held.values()].filter((h) => !s.locks.some((l) => l.relation === h.relation && strength(l.mode) >= strength(h.mode))) : [];
-    const r = statementRisk(env, s, parsedStmt?.sql ?? '', rehearsal?.find((x) => x.index === s.index), findings, lockTimeoutMs, planned, inherited, s.operation === 'dml' ? dmlShape(parsedStmt?.node) : undefined);
+    const r = statementRisk(env, s, parsedStmt?.sql ?? '', rehearsal?.find((x) => x.index === s.index), findings, lockTimeoutMs, planned, inherited, s.operation === 'dml' ? dmlShape(parsedStmt?.node) : undefined, { scope: new Set(written.scope), plan: new Set(written.plan) });
+    for (const t of writtenBy(s)) {
+      planWritten.add(t);
+      if (transactional) fileWritten.add(t);
+    }
     for (const l of s.locks) {
       if (!l.existing || SEVERITY[l.mode] === undefined) continue;
       const cur = held.get(l.relation);
@@ -847,7 +909,8 @@ export function assessRisk(input: AssessRiskInput): RiskReport {
   const env = buildEnv(input);
   const createdBefore = new Set<string>();
   const plan = newPlanChecks();
-  const migrations = input.migrations.map((m) => assessMigration(env, m, input, createdBefore, plan));
+  const planWritten = new Set<string>();
+  const migrations = input.migrations.map((m) => assessMigration(env, m, input, createdBefore, plan, planWritten));
   const maxRisk = input.maxRisk ?? null;
   return {
     generatedAt: new Date().toISOString(),

@@ -78,6 +78,10 @@ describe('risk against a real database', () => {
     expect(tp.dml).toBeGreaterThan(0);
     expect(tp.dml!).toBeLessThan(tp.seqScan);
     expect(tp.catalogMs).toBeGreaterThan(0);
+    // each calibration (these 3, and the one after the dry-run above) takes its rounds (median of
+    // 3) and stores one row per operation
+    const stored = await db.pool.query<{ operation: string; n: number }>(`SELECT operation, count(*)::int AS n FROM confiture.risk_throughput GROUP BY operation ORDER BY operation`);
+    expect(stored.rows).toEqual(['catalog', 'dml', 'dml_delete', 'index_build', 'rewrite', 'seq_scan'].map((operation) => ({ operation, n: 4 })));
     // the DML calibration table is dropped
     const left = await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'confiture_calibration_dml_%'`);
     expect(left.rows[0].n).toBe(0);
