@@ -108,7 +108,12 @@ export async function loadRiskData(project: Project, db: Q | null, opts: Omit<Pr
 }
 
 /** The risk report from data already read (no database access): parses the migrations and runs the model. */
-export async function riskReportFromData(project: Project, data: RiskData, findings: Record<string, Finding[]> | null = null): Promise<RiskReport> {
+export async function riskReportFromData(
+  project: Project,
+  data: RiskData,
+  findings: Record<string, Finding[]> | null = null,
+  opts: Pick<ProjectRiskOptions, 'transactionScope'> = {},
+): Promise<RiskReport> {
   const cfg = project.config.risk;
   const inputs = await migrationInputs(project, data.versions);
   const report = assessRisk({
@@ -132,6 +137,6 @@ export async function riskReportFromData(project: Project, data: RiskData, findi
  * snapshot (traffic window from `risk.snapshotWindow`), stored rehearsals, throughput and history.
  */
 export async function riskReportForProject(project: Project, db: Q | null, opts: ProjectRiskOptions = {}): Promise<RiskReport> {
-  const { findings, ...load } = opts;
-  return riskReportFromData(project, await loadRiskData(project, db, load), findings ?? null);
+  const { findings, transactionScope, ...load } = opts;
+  return riskReportFromData(project, await loadRiskData(project, db, load), findings ?? null, transactionScope ? { transactionScope } : {});
 }
