@@ -1,7 +1,8 @@
 /**
  * Lock verdicts against a real server, on real migration histories.
  *
- *   npx tsx bench/locks/run.ts <dir-of-.sql-files> [--db postgres://…] [--pg-version 15]
+ *   npx tsx bench/locks/run.ts <dir-of-.sql-files> [--db postgres://…] [--verbose]
+ *   (without --db or $DATABASE_URL it starts an embedded PostgreSQL 18 of its own)
  *
  * The .sql files are replayed in name order on a scratch database (created and dropped here).
  * Each statement is first traced inside a rolled-back transaction (pg_locks of our backend,
@@ -24,18 +25,14 @@ import { snapshotCatalog } from '../../src-main/catalog';
 import { analyzeLocks, newPlanChecks, strongest, traceStatement, type LockMode } from '../../src-main/locks';
 import { initParser, parseSql } from '../../src-main/parse';
 import type { StatementLocks } from '../../src-shared/domain/locks';
+import { benchServer } from '../server';
 
 const args = process.argv.slice(2);
-const dir = args.find((a) => !a.startsWith('--'));
-const opt = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--db');
 if (!dir) {
-  console.error('usage: npx tsx bench/locks/run.ts <dir-of-.sql-files> [--db postgres://…] [--verbose]');
+  console.error('usage: npx tsx bench/locks/run.ts <dir-of-.sql-files> [--db postgres://…] [--verbose]   (no --db and no DATABASE_URL: an embedded PostgreSQL 18)');
   process.exit(2);
 }
-const adminUrl = opt('db') ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const verbose = args.includes('--verbose');
 // tables, partitioned tables, matviews, foreign tables, views; indexes and sequences (nextval's
 // RowExclusiveLock, a dropped table's owned sequence) are not compared
@@ -72,6 +69,8 @@ function judge(s: StatementLocks, observed: Map<string, LockMode>, existing: Set
 async function main(): Promise<void> {
   await initParser();
   const files = fs.readdirSync(dir!).filter((f) => f.endsWith('.sql')).sort();
+  const bench = await benchServer('locks');
+  const adminUrl = bench.adminUrl;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const name = `bench_locks_${process.pid}`;
@@ -149,6 +148,7 @@ async function main(): Promise<void> {
     await c.end();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
+    await bench.stop();
   }
   const pct = (n: number, d: number) => `${((100 * n) / Math.max(d, 1)).toFixed(1)} %`;
   const line = (t: Tally, what: 'locks' | 'rewrite') => {
