@@ -81,6 +81,8 @@ async function main(): Promise<void> {
   await c.connect();
   const server = (await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v;
   const pool = new pg.Pool({ connectionString: u.toString(), max: 4 });
+  // an idle connection terminated by the server (another session's pg_terminate_backend) is replaced, not fatal
+  pool.on('error', () => undefined);
   const withCat = tally();
   const without = tally();
   const offlinePlan = newPlanChecks();
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
           t.locks[v.locks]++;
           t.rewrite[v.rewrite]++;
           if ((v.locks === 'wrong' || v.rewrite === 'wrong') && (verbose || label === 'catalog')) misses.push(`[${label}] ${f}:${stmt.range.start.line} ${stmt.sql.replace(/\s+/g, ' ').slice(0, 110)} — ${v.detail}`);
+          else if (verbose && (v.locks === 'unknown' || v.rewrite === 'unknown')) misses.push(`[${label}, unknown] ${f}:${stmt.range.start.line} ${stmt.sql.replace(/\s+/g, ' ').slice(0, 110)} — ${v.detail}`);
         }
       }
     }
@@ -161,7 +164,7 @@ async function main(): Promise<void> {
   console.log(`without a catalog: strongest lock per relation ${line(without, 'locks')}`);
   console.log(`                   rewrite flag                 ${line(without, 'rewrite')}`);
   if (misses.length) {
-    console.log(`\nwrong verdicts${verbose ? '' : ' (with a catalog; --verbose for all)'}:`);
+    console.log(`\nwrong verdicts${verbose ? ' and unknowns' : ' (with a catalog; --verbose for all, and the unknowns)'}:`);
     for (const m of misses) console.log(`  ${m}`);
   }
 }

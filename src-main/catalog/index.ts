@@ -36,7 +36,7 @@ const STATS_SQL = `
 
 const TABLES_SQL = `
   SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
-         pg_table_size(c.oid)::float8 AS size, pg_indexes_size(c.oid)::float8 AS index_size,
+         pg_table_size(c.oid)::float8 AS size, pg_indexes_size(c.oid)::float8 AS index_size, pg_relation_size(c.oid)::float8 AS heap_size,
          CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::float8 END AS rows,
          greatest(s.last_analyze, s.last_autoanalyze) AS last_analyze,
          s.n_mod_since_analyze::float8 AS mods, s.n_dead_tup::float8 AS dead,
@@ -189,7 +189,7 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
   const s1At = performance.now();
   const [server, tables, columns, checks, triggers, viewDeps, funcDeps, indexes, fks, longTx, conns, functions, relations, domains, viewColumns, viewSources, statistics] = await Promise.all([
     q<{ num: number; version: string; db: string; settings: Record<string, string> | null }>(SERVER_SQL, [SETTINGS]),
-    q<{ oid: number; schema: string; name: string; relkind: string; size: number; index_size: number; rows: number | null; last_analyze: Date | null; mods: number | null; dead: number | null; parent: string | null; bound: string | null; partkey: string | null }>(TABLES_SQL, [schemas]),
+    q<{ oid: number; schema: string; name: string; relkind: string; size: number; index_size: number; heap_size: number; rows: number | null; last_analyze: Date | null; mods: number | null; dead: number | null; parent: string | null; bound: string | null; partkey: string | null }>(TABLES_SQL, [schemas]),
     q<{ oid: number; name: string; type: string; not_null: boolean; has_default: boolean }>(COLUMNS_SQL, [schemas]),
     q<{ oid: number; name: string; def: string; validated: boolean }>(CHECKS_SQL, [schemas]),
     q<{ oid: number; name: string; func: string }>(TRIGGERS_SQL, [schemas]),
@@ -216,6 +216,7 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
       relkind: t.relkind,
       sizeBytes: t.size,
       indexBytes: t.index_size,
+      heapBytes: t.heap_size,
       rowEstimate: t.rows,
       lastAnalyze: t.last_analyze ? t.last_analyze.toISOString() : null,
       modsSinceAnalyze: t.mods,

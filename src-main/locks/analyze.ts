@@ -94,6 +94,8 @@ interface Ctx {
   serverTimeZone: string | null;
   /** tables an earlier statement of this file may have written rows into; null: any table (a DO block, a function call…) */
   written: Set<string> | null;
+  /** foreign keys (`schema.table.name`) an earlier statement of this file dropped: the catalog still lists them */
+  droppedFks: Set<string>;
 }
 
 interface Resolved {
@@ -333,7 +335,7 @@ interface KnownForeignKey {
 
 /** Foreign keys of a table (catalog and plan): name, its columns, the other table, referenced columns, actions. */
 function foreignKeysOf(ctx: Ctx, table: string): KnownForeignKey[] {
-  const out: KnownForeignKey[] = (ctx.maps?.fksByTable.get(table) ?? []).map((f) => ({ name: f.name, table: f.table, columns: f.columns, references: f.references, referencedColumns: f.referencedColumns ?? null, onDelete: f.onDelete ?? null, onUpdate: f.onUpdate ?? null, deferred: f.deferred ?? null }));
+  const out: KnownForeignKey[] = (ctx.maps?.fksByTable.get(table) ?? []).filter((f) => !ctx.droppedFks.has(`${f.table}.${f.name}`)).map((f) => ({ name: f.name, table: f.table, columns: f.columns, references: f.references, referencedColumns: f.referencedColumns ?? null, onDelete: f.onDelete ?? null, onUpdate: f.onUpdate ?? null, deferred: f.deferred ?? null }));
   for (const f of ctx.plan.foreignKeys) if (f.table === table && !out.some((o) => o.name === f.name)) out.push(planFk(f));
   return out;
 }
@@ -343,7 +345,7 @@ function planFk(f: PlanForeignKey): KnownForeignKey {
 }
 
 function foreignKeysReferencing(ctx: Ctx, table: string): KnownForeignKey[] {
-  const out: KnownForeignKey[] = (ctx.maps?.fksByReferenced.get(table) ?? []).map((f) => ({ name: f.name, table: f.table, columns: f.columns, references: f.references, referencedColumns: f.referencedColumns ?? null, onDelete: f.onDelete ?? null, onUpdate: f.onUpdate ?? null, deferred: f.deferred ?? null }));
+  const out: KnownForeignKey[] = (ctx.maps?.fksByReferenced.get(table) ?? []).filter((f) => !ctx.droppedFks.has(`${f.table}.${f.name}`)).map((f) => ({ name: f.name, table: f.table, columns: f.columns, references: f.references, referencedColumns: f.referencedColumns ?? null, onDelete: f.onDelete ?? null, onUpdate: f.onUpdate ?? null, deferred: f.deferred ?? null }));
   for (const f of ctx.plan.foreignKeys) if (f.references === table && !out.some((o) => o.name === f.name && o.table === f.table)) out.push(planFk(f));
   return out;
 }
@@ -560,7 +562,7 @@ function knownEmpty(ctx: Ctx, table: string): boolean {
   if (!ctx.written || ctx.written.has(table)) return false;
   if (ctx.created.has(table)) return ctx.plan.relations.get(table) === 'r' || ctx.plan.relations.get(table) === 'p';
   const t = ctx.maps?.tables.get(table);
-  return !!t && t.relkind === 'r' && t.sizeBytes === 0;
+  return !!t && t.relkind === 'r' && (t.heapBytes ?? t.sizeBytes) === 0;
 }
 
 const AGGREGATES = new Set(['count', 'sum', 'min', 'max', 'avg', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'bool_and', 'bool_or', 'every', 'bit_and', 'bit_or', 'xmlagg']);
@@ -803,7 +805,11 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
       if (tkey && cmd.name) {
         const cascade = cmd.behavior === 'DROP_CASCADE';
         // dropping a foreign-key column drops the key, and with it its triggers on the referenced table
-        for (const fk of foreignKeysOf(ctx, tkey)) if (fk.columns.includes(cmd.name)) b.lock(fk.references, 'AccessExclusiveLock', 'referenced');
+        for (const fk of foreignKeysOf(ctx, tkey)) {
+          if (!fk.columns.includes(cmd.name)) continue;
+          b.lock(fk.references, 'AccessExclusiveLock', 'referenced');
+          ctx.droppedFks.add(`${tkey}.${fk.name}`);
+        }
         if (cascade) {
           for (const fk of foreignKeysReferencing(ctx, tkey)) if (!fk.referencedColumns || fk.referencedColumns.includes(cmd.name)) b.lock(fk.table, 'AccessExclusiveLock', 'dependent');
           // the views reading this column are dropped with it
@@ -906,8 +912,9 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
       const fk = tkey ? foreignKeysOf(ctx, tkey).find((f) => f.name === cmd.name) : undefined;
       if (fk) {
         b.apply('alter_table.drop_constraint.fk', target, { referenced: [fk.references] });
-        // later DML no longer fires its checks
+        // later statements no longer see it (the catalog snapshot still lists it)
         ctx.plan.foreignKeys = ctx.plan.foreignKeys.filter((f) => !(f.table === tkey && f.name === fk.name));
+        ctx.droppedFks.add(`${tkey}.${fk.name}`);
         return 'alter_table.drop_constraint.fk';
       }
       b.apply('alter_table.drop_constraint', target);
@@ -1448,7 +1455,10 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
           const key = keyOfParts(namesOf((o as { List?: { items?: unknown } }).List?.items));
           if (!key) continue;
           ctx.plan.relations.delete(key);
-          if (n.removeType === 'OBJECT_TABLE') ctx.plan.foreignKeys = ctx.plan.foreignKeys.filter((f) => f.table !== key && (n.behavior !== 'DROP_CASCADE' || f.references !== key));
+          if (n.removeType === 'OBJECT_TABLE') {
+            for (const f of [...foreignKeysOf(ctx, key), ...(n.behavior === 'DROP_CASCADE' ? foreignKeysReferencing(ctx, key) : [])]) ctx.droppedFks.add(`${f.table}.${f.name}`);
+            ctx.plan.foreignKeys = ctx.plan.foreignKeys.filter((f) => f.table !== key && (n.behavior !== 'DROP_CASCADE' || f.references !== key));
+          }
         }
       }
       break;
@@ -1718,6 +1728,7 @@ export function analyzeLocks(file: Pick<ParsedFile, 'statements'>, opts: Analyze
     timeZone: catalog?.settings.TimeZone ?? null,
     serverTimeZone: catalog?.settings.TimeZone ?? null,
     written: new Set(),
+    droppedFks: new Set(),
   };
   const statements = file.statements.map((s) => {
     const before = ctx.notFound.length;

@@ -22,6 +22,8 @@ export interface CatalogTable {
   sizeBytes: number;
   /** all indexes of the table (pg_indexes_size) */
   indexBytes: number;
+  /** the main fork alone (pg_relation_size): 0 means not a single row (TOAST keeps an index page even when empty) */
+  heapBytes?: number;
   /** pg_class.reltuples, null when never analysed/vacuumed */
   rowEstimate: number | null;
   /** latest of last_analyze / last_autoanalyze (ISO), null when never */

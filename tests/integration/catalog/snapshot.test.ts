@@ -63,6 +63,9 @@ describe('catalog snapshot', () => {
     expect(orders.partitionBound).toBeUndefined();
     expect(c.statistics).toEqual([{ schema: 'public', name: 'orders_status_total', table: 'public.orders' }]);
     expect(orders.columns.find((x) => x.name === 'created_at')?.hasDefault).toBe(true);
+    expect(orders.heapBytes).toBeGreaterThan(0);
+    expect(findTable(c, 'audit_log')!.heapBytes).toBe(0); // no row: no heap page, though its TOAST index has one
+    expect(findTable(c, 'audit_log')!.sizeBytes).toBeGreaterThan(0);
     expect(orders.columns.find((x) => x.name === 'note')?.hasDefault).toBe(false);
     expect(statsAreStale(findTable(c, 'stale')!)).toBe(true);
   });

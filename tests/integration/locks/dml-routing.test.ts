@@ -200,6 +200,23 @@ describe('foreign keys: DML locks the other table of a key, against pg_locks', (
     expect(claimed(s)).toEqual({ child: 'RowExclusiveLock' });
   });
 
+  it('a key dropped earlier in the same file no longer locks its table, though the catalog snapshot still lists it', async () => {
+    const file = parseSql('ALTER TABLE child DROP CONSTRAINT child_pid_fkey;\nALTER TABLE child ALTER COLUMN pid TYPE bigint;\nINSERT INTO child VALUES (10, 1)');
+    const [drop, retype, insert] = analyzeLocks(file, { pgVersion: db.serverVersionNum, catalog }).statements;
+    expect(claimed(drop!)).toEqual({ child: 'AccessExclusiveLock', parent: 'AccessExclusiveLock' });
+    expect(claimed(retype!)).toEqual({ child: 'AccessExclusiveLock' });
+    expect(claimed(insert!)).toEqual({ child: 'RowExclusiveLock' });
+    // the server: the same statements run in one transaction (rolled back) — the drop is what locks parent
+    await client.query('BEGIN');
+    try {
+      const t1 = byRelation((await traceStatement(client, 'ALTER TABLE child DROP CONSTRAINT child_pid_fkey')).locks.filter((l) => KINDS.has(l.relkind)));
+      expect(t1).toEqual({ child: 'AccessExclusiveLock', parent: 'AccessExclusiveLock' });
+      await client.query('ALTER TABLE child ALTER COLUMN pid TYPE bigint');
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
   it('without a catalog or plan, a DML statement says its key checks are unknown', () => {
     const s = analyzeLocks(parseSql('INSERT INTO child VALUES (10, 1)'), { pgVersion: db.serverVersionNum }).statements[0]!;
     expect(lockUnknowns(s).map((u) => u.reason).join()).toMatch(/foreign key.*unknown without a catalog/);
