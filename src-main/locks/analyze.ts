@@ -5,7 +5,7 @@
  */
 import type { CatalogIndex, CatalogSnapshot, CatalogTable } from '../../src-shared/domain/catalog';
 import type { LockAnalysis, LockMode, LockRole, OperationClass, RelationLock, StatementLocks, UnknownFact } from '../../src-shared/domain/locks';
-import { parseSql, type ParsedFile, type ParsedStatement } from '../parse';
+import { parsePlpgsqlBody, parseSql, type ParsedFile, type ParsedStatement } from '../parse';
 import { catalogMaps, type CatalogIndexMaps } from './catalog-maps';
 import { canonicalTypeName, parseFormatType, typeChangeVerdict, type TypeRef } from './column-types';
 import { blocksOf, lockModeFromNumber, strength } from './modes';
@@ -1159,6 +1159,34 @@ function analyzeDrop(b: Binder, ctx: Ctx, n: Record<string, unknown>): void {
   }
 }
 
+/**
+ * The SQL statements a DO block (PL/pgSQL) runs, read with libpg-query's PL/pgSQL parser: whether
+ * some sit under a condition, loop or exception handler, and whether it runs dynamic SQL.
+ */
+function doBlockStatements(n: Record<string, unknown>): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean } | null {
+  const opts = (n.args as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }[] | undefined) ?? [];
+  const lang = opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval?.toLowerCase() ?? 'plpgsql';
+  const body = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval;
+  if (lang !== 'plpgsql' || !body) return null;
+  const tree = parsePlpgsqlBody(body);
+  if (!tree) return null;
+  const statements: ParsedStatement[] = [];
+  let conditional = false;
+  let dynamic = false;
+  let unreadable = false;
+  walk(tree, (type, node) => {
+    if (type === 'PLpgSQL_stmt_dynexecute' || type === 'PLpgSQL_stmt_dynfors' || type === 'PLpgSQL_stmt_open') dynamic = true;
+    if (/^PLpgSQL_stmt_(if|case|loop|while|fori|fors|foreach_a|exit)$/.test(type) || (type === 'PLpgSQL_stmt_block' && node.exceptions)) conditional = true;
+    if (type === 'PLpgSQL_stmt_execsql') {
+      const query = (node.sqlstmt as { PLpgSQL_expr?: { query?: string } } | undefined)?.PLpgSQL_expr?.query;
+      const parsed = query ? parseSql(query).statements : [];
+      if (parsed.length === 1) statements.push(parsed[0]!);
+      else unreadable = true;
+    }
+  });
+  return unreadable ? null : { statements, conditional, dynamic };
+}
+
 /** Tables a LANGUAGE sql function body reads (string body or BEGIN ATOMIC), by the real parser. */
 function sqlBodyTables(n: Record<string, unknown>): RangeVarLike[] {
   const opts = (n.options as { DefElem?: { defname?: string; arg?: unknown } }[] | undefined) ?? [];
@@ -1662,10 +1690,31 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       for (const r of rangeVars(n)) b.apply('select', r);
       if (!b.rules.length) b.apply('no_table_lock', null);
       break;
-    case 'DoStmt':
+    case 'DoStmt': {
+      b.apply('no_table_lock', null);
+      const body = doBlockStatements(n);
+      if (!body) {
+        b.unknown('locks', 'a DO block can take any lock; its body is not analysed — rehearse it');
+        break;
+      }
+      // the SQL statements of the block, analysed as if they ran: their locks are the block's
+      const innerRelations = new Set<string>();
+      for (const inner of body.statements) {
+        const r = analyzeStatement(inner, ctx);
+        for (const l of r.locks) if (!l.unresolved) innerRelations.add(l.relation);
+        for (const l of r.locks) b.lockResolved(l.relation, l.existing, l.mode, l.role, l.unresolved === true);
+        for (const t of r.tables) if (!b.tables.includes(t)) b.tables.push(t);
+        b.rewrites ||= r.rewrites;
+        b.scans ||= r.scans;
+        for (const u of r.unknowns ?? []) b.unknown(u.fact, u.reason, r.certainty === 'exact');
+      }
+      if (body.dynamic) b.unknown('locks', 'the DO block runs dynamic SQL (EXECUTE): those statements are not analysed — rehearse it');
+      if (body.conditional) b.unknown('locks', `statements of the DO block under IF, loops or exception handlers run only when their condition holds: their locks${innerRelations.size ? ` (on ${[...innerRelations].join(', ')})` : ''} are claimed`, true);
+      break;
+    }
     case 'CallStmt':
       b.apply('no_table_lock', null);
-      b.unknown('locks', `${stmt.nodeType === 'DoStmt' ? 'a DO block' : 'a procedure'} can take any lock; its body is not analysed — rehearse it`);
+      b.unknown('locks', 'a procedure can take any lock; its body is not analysed — rehearse it');
       break;
     default:
       if (NO_LOCK_NODES.has(stmt.nodeType)) b.apply('no_table_lock', null);

@@ -252,6 +252,20 @@ describe('INSERT into a partitioned table: the partitions its rows are routed to
   });
 });
 
+describe('DO blocks: the SQL statements of the PL/pgSQL body are analysed (libpg-query plpgsql parser)', () => {
+  const cases: [string, Case][] = [
+    ['straight-line statements: their locks, exactly', { sql: "DO $$ BEGIN UPDATE child SET note = 'x'; ALTER TABLE readings ADD COLUMN extra int; END $$", expected: { child: 'RowExclusiveLock', readings: 'AccessExclusiveLock' } }],
+    ['a statement under IF: claimed, and said to depend on the condition', { sql: 'DO $$ BEGIN IF false THEN ALTER TABLE readings ADD COLUMN extra2 int; END IF; END $$', expected: {}, open: true }],
+  ];
+  for (const [name, c] of cases) it(name, async () => check(c, await trace(c.sql)));
+
+  it('dynamic SQL (EXECUTE) stays unknown', () => {
+    const s = analyzeLocks(parseSql("DO $$ BEGIN EXECUTE format('ALTER TABLE %I ADD COLUMN y int', 'readings'); END $$"), { pgVersion: db.serverVersionNum, catalog }).statements[0]!;
+    expect(lockUnknowns(s).map((u) => u.reason).join()).toMatch(/dynamic SQL/);
+    expect(s.certainty).toBe('assumed');
+  });
+});
+
 describe('DROP VIEW … CASCADE locks the views built on it, and the views built on those', () => {
   it('catalog (pg_depend) and plan alike', async () => {
     const sql = 'DROP VIEW parent_view CASCADE';
