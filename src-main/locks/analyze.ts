@@ -10,7 +10,7 @@ import { catalogMaps, type CatalogIndexMaps } from './catalog-maps';
 import { canonicalTypeName, parseFormatType, typeChangeVerdict, type TypeRef } from './column-types';
 import { blocksOf, lockModeFromNumber, strength } from './modes';
 import { defaultConstraintName, newPlanChecks, type PlanChecks, type PlanForeignKey } from './plan';
-import { boundFromSpec, datumOf, keyFromSpec, parsePartitionBound, parsePartitionKey, routeRow, type Datum, type PartitionBound, type RoutingTable } from './partition-route';
+import { boundFromSpec, datumOf, keyFromSpec, parsePartitionBound, parsePartitionKey, prunePartitions, routeRow, type Datum, type KeyPredicate, type PartitionBound, type RoutingTable } from './partition-route';
 import { lockRule, ruleAppliesTo, type LockRule } from './rules';
 import { defaultVolatility, walk } from './volatility';
 
@@ -514,6 +514,34 @@ function routingTableOf(ctx: Ctx, table: string, root: string = table): RoutingT
   }
   // a partition created with PARTITION OF has its parent's columns: read their types from the root
   return { key, partitions, types: key.columns.map((c) => (c ? (columnType(ctx, table, c) ?? columnType(ctx, root, c)) : null)) };
+}
+
+/**
+ * The WHERE clause's restrictions on one key column, AND-ed `col <op> constant` (either side), or
+ * null when the column appears in anything else (OR, IN, functions, parameters…).
+ */
+function keyPredicates(where: unknown, column: string): KeyPredicate[] | null {
+  const top = where as { BoolExpr?: { boolop?: string; args?: unknown[] } } | undefined;
+  const conjuncts = top?.BoolExpr?.boolop === 'AND_EXPR' ? (top.BoolExpr.args ?? []) : [where];
+  const isKey = (x: unknown) => namesOf((x as { ColumnRef?: { fields?: unknown } } | undefined)?.ColumnRef?.fields).at(-1) === column;
+  const flip: Record<string, KeyPredicate['op']> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+  const out: KeyPredicate[] = [];
+  for (const c of conjuncts) {
+    let mentions = false;
+    walk({ root: c }, (type, body) => {
+      if (type === 'ColumnRef' && namesOf(body.fields).at(-1) === column) mentions = true;
+    });
+    if (!mentions) continue;
+    const e = (c as { A_Expr?: { kind?: string; name?: unknown; lexpr?: unknown; rexpr?: unknown } }).A_Expr;
+    const op = e?.kind === 'AEXPR_OP' ? namesOf(e.name) : [];
+    if (!e || op.length !== 1 || !(op[0]! in flip)) return null;
+    const [col, other, o] = isKey(e.lexpr) ? [e.lexpr, e.rexpr, op[0]!] : isKey(e.rexpr) ? [e.rexpr, e.lexpr, flip[op[0]!]!] : [null, null, ''];
+    if (!col) return null;
+    const d = datumOf(other);
+    if (d.kind !== 'const') return null;
+    out.push({ op: o as KeyPredicate['op'], value: d.text });
+  }
+  return out;
 }
 
 const isPartitioned = (ctx: Ctx, table: string) => ctx.maps?.tables.get(table)?.relkind === 'p' || ctx.plan.relations.get(table) === 'p';
@@ -1664,8 +1692,14 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
           for (const p of routed.partitions) b.lock(p, dmlRule.target, 'partition');
           if (routed.open) b.unknown('locks', `which partitions of ${display} get ${dmlRule.target} depends on the rows (${routed.open})${routed.candidates.length ? `: any of ${routed.candidates.map(displayOf).join(', ')}` : ''}`);
         } else if (id !== 'insert' && !n.whereClause) for (const p of parts) b.lock(p, dmlRule.target, 'partition');
-        // UPDATE/DELETE with a WHERE may be pruned to some partitions
-        else b.unknown('locks', `which partitions of ${display} are locked ${dmlRule.target} depends on partition pruning of the WHERE clause: any of ${parts.map(displayOf).join(', ')}`);
+        else {
+          // UPDATE/DELETE with a WHERE: plan-time pruning on constant restrictions of the key
+          const rt = tkey ? routingTableOf(ctx, tkey) : null;
+          const preds = rt?.key.columns.length === 1 && rt.key.columns[0] ? keyPredicates(n.whereClause, rt.key.columns[0]) : null;
+          const pruned = rt && preds && rt.partitions.every((p) => !isPartitioned(ctx, p.name)) ? prunePartitions(rt, preds) : null;
+          if (pruned) for (const p of pruned) b.lock(p, dmlRule.target, 'partition');
+          else b.unknown('locks', `which partitions of ${display} are locked ${dmlRule.target} depends on partition pruning of the WHERE clause: any of ${parts.map(displayOf).join(', ')}`);
+        }
       }
       // a partition written directly: PostgreSQL reads its partition constraint through the parent
       // (ACCESS SHARE), once per session (the relcache keeps it afterwards)

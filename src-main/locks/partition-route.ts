@@ -232,3 +232,82 @@ export function routeRow(table: RoutingTable, values: Map<string, Datum>): Route
   }
   return fallback();
 }
+
+/** A restriction of the WHERE clause on the (single) partition key column: `key <op> constant`. */
+export interface KeyPredicate {
+  op: '=' | '<' | '<=' | '>' | '>=';
+  value: string;
+}
+
+/**
+ * Plan-time partition pruning of UPDATE/DELETE: the partitions whose bounds can hold rows matching
+ * every predicate (PostgreSQL locks exactly those), or null when we do not reproduce it (multi-column
+ * or HASH keys, text ranges, an unsupported type or value).
+ */
+export function prunePartitions(table: RoutingTable, preds: KeyPredicate[]): string[] | null {
+  const { key } = table;
+  if (key.strategy === 'hash' || key.columns.length !== 1 || key.columns[0] === null) return null;
+  const cat = categoryOf(table.types[0] ?? null);
+  if (!cat) return null;
+  const all = table.partitions.map((p) => p.name);
+  if (preds.length === 0) return all;
+  const def = table.partitions.find((p) => p.bound.isDefault)?.name;
+  let lo: { v: string; incl: boolean } | null = null;
+  let hi: { v: string; incl: boolean } | null = null;
+  let eq: string | null = null;
+  for (const p of preds) {
+    if (p.op === '=') {
+      if (eq !== null && compare(eq, p.value, cat, true) !== 0) return null;
+      eq = p.value;
+    } else if (key.strategy === 'list') return null;
+    else if (p.op === '>' || p.op === '>=') {
+      const c = lo ? compare(p.value, lo.v, cat, false) : 1;
+      if (c === null) return null;
+      if (!lo || c > 0 || (c === 0 && p.op === '>')) lo = { v: p.value, incl: p.op === '>=' };
+    } else {
+      const c = hi ? compare(p.value, hi.v, cat, false) : -1;
+      if (c === null) return null;
+      if (!hi || c < 0 || (c === 0 && p.op === '<')) hi = { v: p.value, incl: p.op === '<=' };
+    }
+  }
+  if (key.strategy === 'list') {
+    if (eq === null) return null;
+    for (const p of table.partitions) {
+      if (p.bound.isDefault) continue;
+      for (const v of p.bound.list) {
+        if (v.kind !== 'const') continue;
+        const c = compare(eq, v.text, cat, true);
+        if (c === null) return null;
+        if (c === 0) return [p.name];
+      }
+    }
+    return def ? [def] : [];
+  }
+  if (eq !== null) {
+    lo = { v: eq, incl: true };
+    hi = { v: eq, incl: true };
+  }
+  const out: string[] = [];
+  let within = false;
+  for (const p of table.partitions) {
+    if (p.bound.isDefault) continue;
+    const plo = p.bound.lower[0];
+    const phi = p.bound.upper[0];
+    if (!plo || !phi || p.bound.lower.length !== 1) return null;
+    // the predicate's upper end reaches above the partition's lower bound, its lower end below the upper bound
+    const a = hi && plo.kind === 'const' ? compare(hi.v, plo.text, cat, false) : 1;
+    const b = lo && phi.kind === 'const' ? compare(lo.v, phi.text, cat, false) : -1;
+    if (a === null || b === null) return null;
+    const reachesUp = !hi || plo.kind === 'min' || a > 0 || (a === 0 && hi.incl);
+    const reachesDown = !lo || phi.kind === 'max' || b < 0;
+    if (reachesUp && reachesDown && plo.kind !== 'max' && phi.kind !== 'min') out.push(p.name);
+    // the whole predicate inside this one partition: the default cannot hold a match
+    const c = lo && plo.kind === 'const' ? compare(lo.v, plo.text, cat, false) : null;
+    const d = hi && phi.kind === 'const' ? compare(hi.v, phi.text, cat, false) : null;
+    const loInside = !!lo && (plo.kind === 'min' || (c !== null && c >= 0));
+    const hiInside = !!hi && (phi.kind === 'max' || (d !== null && (d < 0 || (d === 0 && !hi.incl))));
+    if (loInside && hiInside) within = true;
+  }
+  if (def && !within) out.push(def);
+  return out;
+}

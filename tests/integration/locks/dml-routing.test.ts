@@ -134,6 +134,10 @@ const ROUTING_CASES: [string, Case][] = [
   ['a NULL LIST value goes to the partition listing NULL', { sql: 'INSERT INTO l (id) VALUES (1)', expected: { l: 'RowExclusiveLock', l_us: 'RowExclusiveLock' } }],
   ['sub-partitions are routed level by level', { sql: "INSERT INTO s VALUES (1, '2025-06-01 10:00', 2)", expected: { s: 'RowExclusiveLock', s_2025: 'RowExclusiveLock', s_2025_2: 'RowExclusiveLock' } }],
   ['multi-column RANGE bounds compare column by column', { sql: 'INSERT INTO r2 VALUES (10, 4), (10, 5)', expected: { r2: 'RowExclusiveLock', r2_lo: 'RowExclusiveLock', r2_hi: 'RowExclusiveLock' } }],
+  ['UPDATE/DELETE: plan-time pruning on a key range inside one partition (the DEFAULT pruned too)', { sql: "DELETE FROM m WHERE at >= '2025-02-01' AND at < '2025-03-01'", expected: { m: 'RowExclusiveLock', m_1: 'RowExclusiveLock' } }],
+  ['UPDATE/DELETE: an open range keeps the DEFAULT partition', { sql: "DELETE FROM m WHERE at < '2025-06-01'", expected: { m: 'RowExclusiveLock', m_1: 'RowExclusiveLock', m_d: 'RowExclusiveLock' } }],
+  ['UPDATE/DELETE: LIST equality prunes to the partition listing the value', { sql: "UPDATE l SET id = 1 WHERE region = 'uk'", expected: { l: 'RowExclusiveLock', l_eu: 'RowExclusiveLock' } }],
+  ['UPDATE/DELETE: a WHERE not on the key prunes nothing', { sql: 'UPDATE m SET id = 2 WHERE id = 1', expected: { m: 'RowExclusiveLock', m_1: 'RowExclusiveLock', m_2: 'RowExclusiveLock', m_d: 'RowExclusiveLock' } }],
   ['a HASH key: the partition is named as unknown', { sql: 'INSERT INTO h VALUES (1)', expected: { h: 'RowExclusiveLock', h_0: 'RowExclusiveLock' }, open: true }],
   ['INSERT … SELECT FROM: the candidates are named as unknown', { sql: "INSERT INTO m SELECT id, date '2025-03-01' FROM parent WHERE id = 99", expected: { m: 'RowExclusiveLock', parent: 'AccessShareLock' }, open: true }],
 ];

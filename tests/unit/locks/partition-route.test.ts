@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initParser } from '../../../src-main/parse';
-import { parsePartitionBound, parsePartitionKey, routeRow, type Datum, type RoutingTable } from '../../../src-main/locks/partition-route';
+import { parsePartitionBound, parsePartitionKey, prunePartitions, routeRow, type Datum, type RoutingTable } from '../../../src-main/locks/partition-route';
 import { parseFormatType } from '../../../src-main/locks';
 
 beforeAll(async () => {
@@ -78,5 +78,31 @@ describe('routeRow', () => {
     expect(routeRow(byDate(), row({ at: { kind: 'unknown' } }))).toHaveProperty('open');
     expect(routeRow(byDate(), row({ at: c('now') }))).toHaveProperty('open');
     expect(routeRow(table('RANGE (at)', ['timestamp with time zone'], [['d', "FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2026-01-01 00:00:00+00')"]]), row({ at: c('2025-06-01') }))).toHaveProperty('open');
+  });
+});
+
+describe('prunePartitions (UPDATE/DELETE … WHERE on the key)', () => {
+  const t = () => table('RANGE (at)', ['date'], [
+    ['m_2025', "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"],
+    ['m_2026', "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"],
+    ['m_other', 'DEFAULT'],
+  ]);
+
+  it('keeps the partitions a range can reach, and the DEFAULT unless the range sits inside one partition', () => {
+    expect(prunePartitions(t(), [{ op: '>=', value: '2025-02-01' }, { op: '<', value: '2025-03-01' }])).toEqual(['m_2025']);
+    expect(prunePartitions(t(), [{ op: '<', value: '2025-06-01' }])).toEqual(['m_2025', 'm_other']);
+    expect(prunePartitions(t(), [{ op: '>=', value: '2026-01-01' }, { op: '<', value: '2026-01-02' }])).toEqual(['m_2026']);
+    expect(prunePartitions(t(), [{ op: '<', value: '2026-01-01' }, { op: '>', value: '2025-12-31' }])).toEqual(['m_2025']);
+    expect(prunePartitions(t(), [{ op: '=', value: '2026-05-05' }])).toEqual(['m_2026']);
+    expect(prunePartitions(t(), [])).toEqual(['m_2025', 'm_2026', 'm_other']);
+  });
+
+  it('LIST equality; anything else is left open', () => {
+    const l = table('LIST (region)', ['text'], [['eu', "FOR VALUES IN ('fr', 'de')"], ['us', "FOR VALUES IN ('us')"]]);
+    expect(prunePartitions(l, [{ op: '=', value: 'de' }])).toEqual(['eu']);
+    expect(prunePartitions(l, [{ op: '=', value: 'jp' }])).toEqual([]);
+    expect(prunePartitions(l, [{ op: '<', value: 'm' }])).toBeNull();
+    expect(prunePartitions(table('RANGE (name)', ['text'], [['a_m', "FOR VALUES FROM ('a') TO ('m')"]]), [{ op: '<', value: 'c' }])).toBeNull();
+    expect(prunePartitions(table('HASH (id)', ['integer'], [['h0', 'FOR VALUES WITH (modulus 2, remainder 0)']]), [{ op: '=', value: '1' }])).toBeNull();
   });
 });
