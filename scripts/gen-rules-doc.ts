@@ -55,7 +55,7 @@ export function renderCoverage(): string[] {
   return [
     '## Lock knowledge coverage',
     '',
-    `The lock table (\`src-main/locks\`, ${LOCK_RULES.length} rows) is the only lock knowledge: lint messages, timeout and foreign-key rules, the risk model, \`confiture locks\` and the screens all ask it. ${traced} examples (one or more per row) \`tests/integration/locks\` runs on PostgreSQL 15 and 18 in a rolled-back transaction, comparing pg_locks (every relation), relfilenode (rewrites) and sequential-scan counters with the analysis. See docs/reference/locks.md.`,
+    `The lock table (\`src-main/locks\`, ${LOCK_RULES.length} rows) is the only lock knowledge: lint messages, timeout and foreign-key rules, the risk model, \`confiture locks\` and the screens all ask it. ${traced} examples (one or more per row) \`tests/integration/locks\` runs on PostgreSQL 15 and 18 in a rolled-back transaction, comparing pg_locks (every relation), relfilenode (rewrites) and sequential-scan counters with the analysis. Locks DML takes on other relations — the foreign-key checks and cascades on referenced and referencing tables, the partitions an INSERT is routed to — are pinned the same way by \`tests/integration/locks/dml-routing.test.ts\`. See docs/reference/locks.md.`,
     '',
     '| kinds | verified against the server | known to the parser | coverage |',
     '|---|---|---|---|',

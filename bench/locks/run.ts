@@ -1,7 +1,8 @@
 /**
  * Lock verdicts against a real server, on real migration histories.
  *
- *   npx tsx bench/locks/run.ts <dir-of-.sql-files> [--db postgres://…] [--pg-version 15]
+ *   npx tsx bench/locks/run.ts <dir-of-.sql-files> [--db postgres://…] [--verbose]
+ *   (without --db or $DATABASE_URL it starts an embedded PostgreSQL 18 of its own)
  *
  * The .sql files are replayed in name order on a scratch database (created and dropped here).
  * Each statement is first traced inside a rolled-back transaction (pg_locks of our backend,
@@ -24,18 +25,14 @@ import { snapshotCatalog } from '../../src-main/catalog';
 import { analyzeLocks, newPlanChecks, strongest, traceStatement, type LockMode } from '../../src-main/locks';
 import { initParser, parseSql } from '../../src-main/parse';
 import type { StatementLocks } from '../../src-shared/domain/locks';
+import { benchServer } from '../server';
 
 const args = process.argv.slice(2);
-const dir = args.find((a) => !a.startsWith('--'));
-const opt = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--db');
 if (!dir) {
-  console.error('usage: npx tsx bench/locks/run.ts <dir-of-.sql-files> [--db postgres://…] [--verbose]');
+  console.error('usage: npx tsx bench/locks/run.ts <dir-of-.sql-files> [--db postgres://…] [--verbose]   (no --db and no DATABASE_URL: an embedded PostgreSQL 18)');
   process.exit(2);
 }
-const adminUrl = opt('db') ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const verbose = args.includes('--verbose');
 // tables, partitioned tables, matviews, foreign tables, views; indexes and sequences (nextval's
 // RowExclusiveLock, a dropped table's owned sequence) are not compared
@@ -72,6 +69,8 @@ function judge(s: StatementLocks, observed: Map<string, LockMode>, existing: Set
 async function main(): Promise<void> {
   await initParser();
   const files = fs.readdirSync(dir!).filter((f) => f.endsWith('.sql')).sort();
+  const bench = await benchServer('locks');
+  const adminUrl = bench.adminUrl;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const name = `bench_locks_${process.pid}`;
@@ -82,6 +81,8 @@ async function main(): Promise<void> {
   await c.connect();
   const server = (await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v;
   const pool = new pg.Pool({ connectionString: u.toString(), max: 4 });
+  // an idle connection terminated by the server (another session's pg_terminate_backend) is replaced, not fatal
+  pool.on('error', () => undefined);
   const withCat = tally();
   const without = tally();
   const offlinePlan = newPlanChecks();
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
           t.locks[v.locks]++;
           t.rewrite[v.rewrite]++;
           if ((v.locks === 'wrong' || v.rewrite === 'wrong') && (verbose || label === 'catalog')) misses.push(`[${label}] ${f}:${stmt.range.start.line} ${stmt.sql.replace(/\s+/g, ' ').slice(0, 110)} — ${v.detail}`);
+          else if (verbose && (v.locks === 'unknown' || v.rewrite === 'unknown')) misses.push(`[${label}, unknown] ${f}:${stmt.range.start.line} ${stmt.sql.replace(/\s+/g, ' ').slice(0, 110)} — ${v.detail}`);
         }
       }
     }
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
     await c.end();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
+    await bench.stop();
   }
   const pct = (n: number, d: number) => `${((100 * n) / Math.max(d, 1)).toFixed(1)} %`;
   const line = (t: Tally, what: 'locks' | 'rewrite') => {
@@ -161,7 +164,7 @@ async function main(): Promise<void> {
   console.log(`without a catalog: strongest lock per relation ${line(without, 'locks')}`);
   console.log(`                   rewrite flag                 ${line(without, 'rewrite')}`);
   if (misses.length) {
-    console.log(`\nwrong verdicts${verbose ? '' : ' (with a catalog; --verbose for all)'}:`);
+    console.log(`\nwrong verdicts${verbose ? ' and unknowns' : ' (with a catalog; --verbose for all, and the unknowns)'}:`);
     for (const m of misses) console.log(`  ${m}`);
   }
 }

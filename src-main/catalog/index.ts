@@ -36,18 +36,20 @@ const STATS_SQL = `
 
 const TABLES_SQL = `
   SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
-         pg_table_size(c.oid)::float8 AS size, pg_indexes_size(c.oid)::float8 AS index_size,
+         pg_table_size(c.oid)::float8 AS size, pg_indexes_size(c.oid)::float8 AS index_size, pg_relation_size(c.oid)::float8 AS heap_size,
          CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::float8 END AS rows,
          greatest(s.last_analyze, s.last_autoanalyze) AS last_analyze,
          s.n_mod_since_analyze::float8 AS mods, s.n_dead_tup::float8 AS dead,
          (SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
-            WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1) AS parent
+            WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1) AS parent,
+         CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS bound,
+         CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
   WHERE c.relkind IN ('r', 'p', 'm', 'f') AND ${SYSTEM} ${SCHEMA_FILTER}`;
 
 const COLUMNS_SQL = `
-  SELECT a.attrelid::int AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
+  SELECT a.attrelid::int AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, a.atthasdef AS has_default
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm', 'f') AND ${SYSTEM} ${SCHEMA_FILTER}
   ORDER BY a.attrelid, a.attnum`;
@@ -103,7 +105,8 @@ const FKS_SQL = `
          ARRAY(SELECT a.attname::text FROM unnest(co.conkey) k JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k)::text[] AS columns,
          ARRAY(SELECT a.attname::text FROM unnest(co.confkey) k JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k)::text[] AS ref_columns,
          EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = co.conrelid AND x.indisvalid AND x.indpred IS NULL
-                 AND (x.indkey::int2[])[0:cardinality(co.conkey) - 1] @> co.conkey AND (x.indkey::int2[])[0:cardinality(co.conkey) - 1] <@ co.conkey) AS indexed
+                 AND (x.indkey::int2[])[0:cardinality(co.conkey) - 1] @> co.conkey AND (x.indkey::int2[])[0:cardinality(co.conkey) - 1] <@ co.conkey) AS indexed,
+         co.confdeltype::text AS on_delete, co.confupdtype::text AS on_update, co.condeferred AS deferred
   FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_class rc ON rc.oid = co.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
   WHERE co.contype = 'f' AND ${SYSTEM} ${SCHEMA_FILTER}`;
@@ -118,6 +121,13 @@ const RELATIONS_SQL = `
   SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('v', 'S') AND ${SYSTEM} ${SCHEMA_FILTER}`;
+
+// extended statistics objects and their table (DROP STATISTICS locks the table)
+const STATISTICS_SQL = `
+  SELECT n.nspname AS schema, s.stxname AS name, tn.nspname || '.' || c.relname AS table
+  FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
+  JOIN pg_class c ON c.oid = s.stxrelid JOIN pg_namespace tn ON tn.oid = c.relnamespace
+  WHERE ${SYSTEM} ${SCHEMA_FILTER}`;
 
 const DOMAINS_SQL = `
   SELECT n.nspname AS schema, t.typname AS name,
@@ -193,16 +203,16 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
 
   const stats1 = windowMs > 0 ? await q<StatsRow>(STATS_SQL, [schemas]) : [];
   const s1At = performance.now();
-  const [server, tables, columns, checks, triggers, viewDeps, funcDeps, indexes, fks, longTx, conns, functions, relations, domains, viewColumns, viewSources] = await Promise.all([
+  const [server, tables, columns, checks, triggers, viewDeps, funcDeps, indexes, fks, longTx, conns, functions, relations, domains, viewColumns, viewSources, statistics] = await Promise.all([
     q<{ num: number; version: string; db: string; settings: Record<string, string> | null }>(SERVER_SQL, [SETTINGS]),
-    q<{ oid: number; schema: string; name: string; relkind: string; size: number; index_size: number; rows: number | null; last_analyze: Date | null; mods: number | null; dead: number | null; parent: string | null }>(TABLES_SQL, [schemas]),
-    q<{ oid: number; name: string; type: string; not_null: boolean }>(COLUMNS_SQL, [schemas]),
+    q<{ oid: number; schema: string; name: string; relkind: string; size: number; index_size: number; heap_size: number; rows: number | null; last_analyze: Date | null; mods: number | null; dead: number | null; parent: string | null; bound: string | null; partkey: string | null }>(TABLES_SQL, [schemas]),
+    q<{ oid: number; name: string; type: string; not_null: boolean; has_default: boolean }>(COLUMNS_SQL, [schemas]),
     q<{ oid: number; name: string; def: string; validated: boolean }>(CHECKS_SQL, [schemas]),
     q<{ oid: number; name: string; func: string }>(TRIGGERS_SQL, [schemas]),
     q<{ oid: number; view: string }>(VIEW_DEPS_SQL, [schemas]),
     q<{ oid: number; func: string }>(FUNC_DEPS_SQL, [schemas]),
     q<{ schema: string; name: string; table: string; size: number; uniq: boolean; prim: boolean; valid: boolean; def: string }>(INDEXES_SQL, [schemas]),
-    q<{ name: string; table: string; references: string; validated: boolean; columns: string[]; ref_columns: string[]; indexed: boolean }>(FKS_SQL, [schemas]),
+    q<{ name: string; table: string; references: string; validated: boolean; columns: string[]; ref_columns: string[]; indexed: boolean; on_delete: string; on_update: string; deferred: boolean }>(FKS_SQL, [schemas]),
     q<{ pid: number; state: string | null; age_ms: number; wait_event: string | null; app: string | null; query: string | null; relations: { relation: string; mode: string }[] }>(LONG_TX_SQL, [opts.longTransactionMs ?? 5000]),
     q<{ active: number; total: number; max: number }>(CONNECTIONS_SQL, []),
     q<{ schema: string; name: string; volatility: 'i' | 's' | 'v'; language: string }>(FUNCTIONS_SQL, [schemas]),
@@ -210,6 +220,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
     q<{ schema: string; name: string; constrained: boolean }>(DOMAINS_SQL, [schemas]),
     q<{ table: string; column: string; view: string }>(VIEW_COLUMN_DEPS_SQL, [schemas]),
     q<{ view: string; source: string }>(VIEW_SOURCES_SQL, [schemas]),
+    q<{ schema: string; name: string; table: string }>(STATISTICS_SQL, [schemas]),
   ]);
 
   const byOid = new Map<number, CatalogTable>();
@@ -221,11 +232,14 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
       relkind: t.relkind,
       sizeBytes: t.size,
       indexBytes: t.index_size,
+      heapBytes: t.heap_size,
       rowEstimate: t.rows,
       lastAnalyze: t.last_analyze ? t.last_analyze.toISOString() : null,
       modsSinceAnalyze: t.mods,
       deadTuples: t.dead,
       parent: t.parent,
+      ...(t.bound !== null ? { partitionBound: t.bound } : {}),
+      ...(t.partkey !== null ? { partitionKey: t.partkey } : {}),
       partitions: [],
       columns: [],
       checks: [],
@@ -238,7 +252,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
   });
   const byKey = new Map(list.map((t) => [`${t.schema}.${t.name}`, t]));
   for (const t of list) if (t.parent) byKey.get(t.parent)?.partitions.push(`${t.schema}.${t.name}`);
-  for (const c of columns) byOid.get(c.oid)?.columns.push({ name: c.name, type: c.type, notNull: c.not_null });
+  for (const c of columns) byOid.get(c.oid)?.columns.push({ name: c.name, type: c.type, notNull: c.not_null, hasDefault: c.has_default });
   for (const c of checks) byOid.get(c.oid)?.checks.push({ name: c.name, def: c.def, validated: c.validated });
   const triggerList: CatalogSnapshot['triggers'] = [];
   for (const t of triggers) {
@@ -300,7 +314,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
     settings: s.settings ?? {},
     tables: list,
     indexes: indexes.map((i) => ({ schema: i.schema, name: i.name, table: i.table, sizeBytes: i.size, unique: i.uniq, primary: i.prim, valid: i.valid, def: i.def })),
-    foreignKeys: fks.map((f) => ({ name: f.name, table: f.table, references: f.references, validated: f.validated, columns: f.columns, referencedColumns: f.ref_columns, indexed: f.indexed })),
+    foreignKeys: fks.map((f) => ({ name: f.name, table: f.table, references: f.references, validated: f.validated, columns: f.columns, referencedColumns: f.ref_columns, indexed: f.indexed, onDelete: f.on_delete, onUpdate: f.on_update, deferred: f.deferred })),
     traffic: { windowMs: 0, tables: [] },
     longTransactions,
     connections: conns[0] ?? { active: 0, total: 0, max: 100 },
@@ -310,6 +324,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
     domains,
     viewColumns,
     viewSources,
+    statistics,
   };
   return {
     catalog,

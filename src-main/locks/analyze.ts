@@ -5,11 +5,12 @@
  */
 import type { CatalogIndex, CatalogSnapshot, CatalogTable } from '../../src-shared/domain/catalog';
 import type { LockAnalysis, LockMode, LockRole, OperationClass, RelationLock, StatementLocks, UnknownFact } from '../../src-shared/domain/locks';
-import { parseSql, type ParsedFile, type ParsedStatement } from '../parse';
+import { parsePlpgsqlBody, parseSql, type ParsedFile, type ParsedStatement } from '../parse';
 import { catalogMaps, type CatalogIndexMaps } from './catalog-maps';
 import { canonicalTypeName, parseFormatType, typeChangeVerdict, type TypeRef } from './column-types';
 import { blocksOf, lockModeFromNumber, strength } from './modes';
-import { defaultConstraintName, newPlanChecks, type PlanChecks } from './plan';
+import { defaultConstraintName, newPlanChecks, type PlanChecks, type PlanForeignKey } from './plan';
+import { boundFromSpec, datumOf, keyFromSpec, parsePartitionBound, parsePartitionKey, prunePartitions, routeRow, type Datum, type KeyPredicate, type PartitionBound, type RoutingTable } from './partition-route';
 import { lockRule, ruleAppliesTo, type LockRule } from './rules';
 import { defaultVolatility, walk } from './volatility';
 
@@ -91,6 +92,10 @@ interface Ctx {
   timeZone: string | null;
   /** the server's default TimeZone (catalog), null without a catalog */
   serverTimeZone: string | null;
+  /** tables an earlier statement of this file may have written rows into; null: any table (a DO block, a function call…) */
+  written: Set<string> | null;
+  /** foreign keys (`schema.table.name`) an earlier statement of this file dropped: the catalog still lists them */
+  droppedFks: Set<string>;
 }
 
 interface Resolved {
@@ -169,8 +174,12 @@ class Binder {
     this.unknown('locks', reason);
   }
 
-  unknown(fact: UnknownFact['fact'], reason: string): void {
-    this.certainty = 'assumed';
+  /**
+   * An open fact. `rowsDecide`: it depends on the data the statement meets (rows deleted, a trigger
+   * body), not on something a catalog would tell — the locks claimed stay exact where they hold.
+   */
+  unknown(fact: UnknownFact['fact'], reason: string, rowsDecide = false): void {
+    if (!rowsDecide) this.certainty = 'assumed';
     if (!this.unknowns.some((u) => u.fact === fact && u.reason === reason)) this.unknowns.push({ fact, reason });
   }
 
@@ -311,16 +320,335 @@ function columnType(ctx: Ctx, table: string, column: string): TypeRef | null {
 }
 
 /** Foreign keys of a table (catalog and plan): name, its columns, the other table, referenced columns. */
-function foreignKeysOf(ctx: Ctx, table: string): { name: string; columns: string[]; references: string; referencedColumns: string[] | null }[] {
-  const out = (ctx.maps?.fksByTable.get(table) ?? []).map((f) => ({ name: f.name, columns: f.columns, references: f.references, referencedColumns: f.referencedColumns ?? null }));
-  for (const f of ctx.plan.foreignKeys) if (f.table === table && !out.some((o) => o.name === f.name)) out.push({ name: f.name, columns: f.columns, references: f.references, referencedColumns: null });
+interface KnownForeignKey {
+  name: string;
+  /** referencing table */
+  table: string;
+  columns: string[];
+  references: string;
+  referencedColumns: string[] | null;
+  /** ON DELETE / ON UPDATE action (`a` no action, `r` restrict, `c` cascade, `n` set null, `d` set default); null: unknown */
+  onDelete: string | null;
+  onUpdate: string | null;
+  deferred: boolean | null;
+}
+
+/** Foreign keys of a table (catalog and plan): name, its columns, the other table, referenced columns, actions. */
+function foreignKeysOf(ctx: Ctx, table: string): KnownForeignKey[] {
+  const out: KnownForeignKey[] = (ctx.maps?.fksByTable.get(table) ?? []).filter((f) => !ctx.droppedFks.has(`${f.table}.${f.name}`)).map((f) => ({ name: f.name, table: f.table, columns: f.columns, references: f.references, referencedColumns: f.referencedColumns ?? null, onDelete: f.onDelete ?? null, onUpdate: f.onUpdate ?? null, deferred: f.deferred ?? null }));
+  for (const f of ctx.plan.foreignKeys) if (f.table === table && !out.some((o) => o.name === f.name)) out.push(planFk(f));
   return out;
 }
 
-function foreignKeysReferencing(ctx: Ctx, table: string): { name: string; table: string; referencedColumns: string[] | null }[] {
-  const out = (ctx.maps?.fksByReferenced.get(table) ?? []).map((f) => ({ name: f.name, table: f.table, referencedColumns: f.referencedColumns ?? null }));
-  for (const f of ctx.plan.foreignKeys) if (f.references === table && !out.some((o) => o.name === f.name && o.table === f.table)) out.push({ name: f.name, table: f.table, referencedColumns: f.referencedColumns ?? null });
+function planFk(f: PlanForeignKey): KnownForeignKey {
+  return { name: f.name, table: f.table, columns: f.columns, references: f.references, referencedColumns: f.referencedColumns ?? null, onDelete: f.onDelete ?? null, onUpdate: f.onUpdate ?? null, deferred: f.deferred ?? null };
+}
+
+function foreignKeysReferencing(ctx: Ctx, table: string): KnownForeignKey[] {
+  const out: KnownForeignKey[] = (ctx.maps?.fksByReferenced.get(table) ?? []).filter((f) => !ctx.droppedFks.has(`${f.table}.${f.name}`)).map((f) => ({ name: f.name, table: f.table, columns: f.columns, references: f.references, referencedColumns: f.referencedColumns ?? null, onDelete: f.onDelete ?? null, onUpdate: f.onUpdate ?? null, deferred: f.deferred ?? null }));
+  for (const f of ctx.plan.foreignKeys) if (f.references === table && !out.some((o) => o.name === f.name && o.table === f.table)) out.push(planFk(f));
   return out;
+}
+
+/** Whether a foreign key's trigger fires for a DML statement: surely, perhaps (rows / values unknown), or not. */
+type Fire = 'yes' | 'maybe' | 'no';
+
+/** The rows an INSERT writes, as far as the statement spells them. */
+interface InsertShape {
+  /** per row: column → datum of what is written (explicit values only); null when rows come from a query */
+  rows: Map<string, Datum>[] | null;
+  /** INSERT … SELECT: column → datum of the select list (constants only), for every row alike */
+  pattern: Map<string, Datum>;
+  /** the columns values are given for, in order (the written list, else the table's columns); null when unknown */
+  named: string[] | null;
+}
+
+/** The table's column names in order (catalog, else the plan), or null. */
+function tableColumns(ctx: Ctx, table: string): string[] | null {
+  const planned = ctx.plan.columns.get(table);
+  if (planned && ctx.created.has(table)) return [...planned.keys()];
+  const t = ctx.maps?.tables.get(table);
+  if (t && t.columns.length) return t.columns.map((c) => c.name);
+  return planned ? [...planned.keys()] : null;
+}
+
+/** What an INSERT writes into an omitted column (or DEFAULT): NULL when the column has no default, else unknown. */
+function defaultDatum(ctx: Ctx, table: string, column: string): Datum {
+  if (ctx.plan.columns.get(table)?.has(column)) return ctx.plan.defaults?.has(`${table}.${column}`) ? { kind: 'unknown' } : { kind: 'null' };
+  const c = ctx.maps?.tables.get(table)?.columns.find((x) => x.name === column);
+  if (c && c.hasDefault !== undefined) return c.hasDefault ? { kind: 'unknown' } : { kind: 'null' };
+  return { kind: 'unknown' };
+}
+
+function insertShape(ctx: Ctx, table: string, n: Record<string, unknown>): InsertShape {
+  const named = ((n.cols as { ResTarget?: { name?: string; indirection?: unknown } }[] | undefined) ?? []).map((c) => (c.ResTarget?.indirection ? '' : (c.ResTarget?.name ?? '')));
+  const order = named.length ? named : tableColumns(ctx, table);
+  const sel = (n.selectStmt as { SelectStmt?: Record<string, unknown> } | undefined)?.SelectStmt;
+  const toMap = (exprs: unknown[]): Map<string, Datum> => {
+    const m = new Map<string, Datum>();
+    exprs.forEach((e, i) => {
+      const col = order?.[i];
+      if (!col) return;
+      m.set(col, (e as { SetToDefault?: unknown }).SetToDefault ? defaultDatum(ctx, table, col) : datumOf(e));
+    });
+    return m;
+  };
+  // DEFAULT VALUES: one row of defaults
+  if (!sel) return { rows: [new Map()], pattern: new Map(), named: [] };
+  const simple = !sel.withClause && (sel.op === undefined || sel.op === 'SETOP_NONE');
+  const values = sel.valuesLists as { List?: { items?: unknown[] } }[] | undefined;
+  if (simple && values?.length) return { rows: values.map((v) => toMap(v.List?.items ?? [])), pattern: new Map(), named: order };
+  // a query over empty tables inserts nothing
+  if (simple && selectIsEmpty(ctx, sel)) return { rows: [], pattern: new Map(), named: order };
+  const targets = ((sel.targetList as { ResTarget?: { val?: unknown } }[] | undefined) ?? []).map((t) => t.ResTarget?.val);
+  // `SELECT *` spreads over several columns: positions after it are not known
+  if (targets.some((t) => JSON.stringify(t ?? null).includes('"A_Star"'))) return { rows: null, pattern: new Map(), named: order };
+  // SELECT without FROM/WHERE/… writes exactly one row
+  const oneRow = simple && !sel.fromClause && !sel.whereClause && !sel.havingClause && !sel.groupClause && !sel.limitCount && !sel.limitOffset && !sel.distinctClause && targets.length > 0 && !targets.some((t) => t === undefined);
+  if (oneRow) return { rows: [toMap(targets)], pattern: new Map(), named: order };
+  return { rows: null, pattern: toMap(targets), named: order };
+}
+
+/** The datum written into `column` by one row of the shape (an omitted column gets its default). */
+function writtenDatum(ctx: Ctx, table: string, shape: InsertShape, row: Map<string, Datum> | null, column: string): Datum {
+  const explicit = (row ?? shape.pattern).get(column);
+  if (explicit) return explicit;
+  return shape.named ? defaultDatum(ctx, table, column) : { kind: 'unknown' };
+}
+
+/** Does an INSERT of this shape fire the foreign key's check (a row whose key has no NULL)? */
+function insertFires(ctx: Ctx, table: string, shape: InsertShape, columns: string[]): Fire {
+  const rows = shape.rows ?? [null];
+  let out: Fire = 'no';
+  for (const row of rows) {
+    const ds = columns.map((c) => writtenDatum(ctx, table, shape, row, c));
+    if (ds.some((d) => d.kind === 'null')) continue;
+    const sure = shape.rows !== null && ds.every((d) => d.kind === 'const');
+    if (sure) return 'yes';
+    out = 'maybe';
+  }
+  return out;
+}
+
+const FK_ACTION_MODE = (action: string | null): LockMode => (action === 'c' || action === 'n' || action === 'd' ? 'RowExclusiveLock' : 'RowShareLock');
+
+/** Locks one foreign key's trigger takes on the other table: surely, or with the condition stated as unknown. */
+function fkLock(b: Binder, ctx: Ctx, other: string, mode: LockMode, fire: Fire, fk: KnownForeignKey, why: string): void {
+  if (fire === 'no') return;
+  const r = b.resolve(other);
+  if (fk.deferred) {
+    b.notes.push(`${fk.name} is INITIALLY DEFERRED: its check takes ${mode} on ${r?.display ?? other} at COMMIT, not in this statement`);
+    return;
+  }
+  b.lock(other, mode, 'referenced');
+  if (fire === 'maybe') b.unknown('locks', `${r?.display ?? other} is locked ${mode} by foreign key ${fk.name} only ${why}`, true);
+  const t = ctx.maps?.tables.get(other);
+  if (t && (t.relkind === 'p' || t.parent)) b.unknown('locks', `${r?.display ?? other} is partitioned: which of its partitions the foreign-key check of ${fk.name} locks is not modelled`);
+}
+
+/** INSERT/UPDATE/DELETE: the locks the foreign-key triggers take on the other tables (RI_FKey_check, cascades). */
+function dmlForeignKeyLocks(b: Binder, ctx: Ctx, kind: 'insert' | 'update' | 'delete', table: string, n: Record<string, unknown>, shape: InsertShape | null): void {
+  const display = b.resolve(table)?.display ?? table;
+  if (kind === 'insert' && shape) {
+    const conflict = n.onConflictClause as { action?: string; targetList?: unknown[] } | undefined;
+    for (const fk of foreignKeysOf(ctx, table)) {
+      let fire = insertFires(ctx, table, shape, fk.columns);
+      if (fire === 'yes' && conflict) fire = 'maybe';
+      fkLock(b, ctx, fk.references, 'RowShareLock', fire, fk, conflict ? 'for the rows inserted (ON CONFLICT may skip them)' : shape.rows ? 'if a row has a non-NULL key' : 'if the query returns rows with a non-NULL key');
+    }
+    // ON CONFLICT DO UPDATE updates the conflicting rows
+    if (conflict?.action === 'ONCONFLICT_UPDATE') dmlUpdateLocks(b, ctx, table, conflict.targetList ?? [], 'if a conflicting row is updated');
+  } else if ((kind === 'update' || kind === 'delete') && knownEmpty(ctx, table)) {
+    // no row to update or delete: no key check, no cascade
+    b.notes.push(`${display} has no rows yet: no foreign-key check or cascade runs`);
+  } else if (kind === 'update') {
+    dmlUpdateLocks(b, ctx, table, (n.targetList as unknown[] | undefined) ?? [], 'if rows are updated and the key changes');
+  } else if (kind === 'delete') {
+    const seen = new Set([table]);
+    const walkDeletes = (t: string, how: string) => {
+      for (const fk of foreignKeysReferencing(ctx, t)) {
+        fkLock(b, ctx, fk.table, FK_ACTION_MODE(fk.onDelete), 'maybe', fk, how);
+        // ON DELETE CASCADE deletes rows there too: their own referencing tables follow
+        if (fk.onDelete === 'c' && !fk.deferred && !seen.has(fk.table)) {
+          seen.add(fk.table);
+          walkDeletes(fk.table, `if rows of ${displayOf(t)} are deleted and cascade to ${displayOf(fk.table)}`);
+        }
+        if (fk.onDelete === null) b.unknown('locks', `the ON DELETE action of ${fk.name} is unknown: ${displayOf(fk.table)} gets RowExclusiveLock for CASCADE / SET NULL, RowShareLock otherwise`);
+      }
+    };
+    walkDeletes(table, `if rows of ${display} are deleted`);
+  }
+  if (!knowsTable(ctx, table) && ctx.maps === null) b.unknown('locks', `tables linked to ${display} by a foreign key may be locked too (RowShareLock by the key check, RowExclusiveLock by a cascade; unknown without a catalog)`, true);
+}
+
+function dmlUpdateLocks(b: Binder, ctx: Ctx, table: string, targetList: unknown[], how: string): void {
+  const set = new Map<string, Datum>();
+  for (const t of targetList as { ResTarget?: { name?: string; val?: unknown } }[]) if (t.ResTarget?.name) set.set(t.ResTarget.name, datumOf(t.ResTarget.val));
+  if (set.size === 0) return;
+  for (const fk of foreignKeysOf(ctx, table)) {
+    if (!fk.columns.some((c) => set.has(c))) continue;
+    const fire: Fire = fk.columns.some((c) => set.get(c)?.kind === 'null') ? 'no' : 'maybe';
+    fkLock(b, ctx, fk.references, 'RowShareLock', fire, fk, `${how} to a non-NULL value`);
+  }
+  for (const fk of foreignKeysReferencing(ctx, table)) {
+    // the referenced columns: the catalog's, else the primary key the plan knows, else `id` (a
+    // hand-made snapshot may not list them)
+    const refCols = fk.referencedColumns ?? ctx.plan.primaryKeys?.get(table) ?? ['id'];
+    if (!refCols.some((c) => set.has(c))) continue;
+    fkLock(b, ctx, fk.table, FK_ACTION_MODE(fk.onUpdate), 'maybe', fk, `${how} (a referenced key of ${displayOf(table)} changes)`);
+  }
+}
+
+/** The partition key and bounds of a partitioned table (catalog, else the plan), or null when some bound is unknown. */
+function routingTableOf(ctx: Ctx, table: string, root: string = table): RoutingTable | null {
+  const t = ctx.maps?.tables.get(table);
+  const key = (t?.partitionKey ? parsePartitionKey(t.partitionKey) : null) ?? ctx.plan.partitionKeys?.get(table) ?? null;
+  if (!key) return null;
+  const names = [...new Set([...(t?.partitions ?? []), ...(ctx.plan.partitions.get(table) ?? [])])];
+  const partitions: { name: string; bound: PartitionBound }[] = [];
+  for (const name of names) {
+    const pt = ctx.maps?.tables.get(name);
+    const bound = ctx.plan.partitionBounds?.get(name) ?? (pt?.partitionBound ? parsePartitionBound(pt.partitionBound) : null);
+    if (!bound) return null;
+    partitions.push({ name, bound });
+  }
+  // a partition created with PARTITION OF has its parent's columns: read their types from the root
+  return { key, partitions, types: key.columns.map((c) => (c ? (columnType(ctx, table, c) ?? columnType(ctx, root, c)) : null)) };
+}
+
+/**
+ * The WHERE clause's restrictions on one key column, AND-ed `col <op> constant` (either side), or
+ * null when the column appears in anything else (OR, IN, functions, parameters…).
+ */
+function keyPredicates(where: unknown, column: string): KeyPredicate[] | null {
+  const top = where as { BoolExpr?: { boolop?: string; args?: unknown[] } } | undefined;
+  const conjuncts = top?.BoolExpr?.boolop === 'AND_EXPR' ? (top.BoolExpr.args ?? []) : [where];
+  const isKey = (x: unknown) => namesOf((x as { ColumnRef?: { fields?: unknown } } | undefined)?.ColumnRef?.fields).at(-1) === column;
+  const flip: Record<string, KeyPredicate['op']> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+  const out: KeyPredicate[] = [];
+  for (const c of conjuncts) {
+    let mentions = false;
+    walk({ root: c }, (type, body) => {
+      if (type === 'ColumnRef' && namesOf(body.fields).at(-1) === column) mentions = true;
+    });
+    if (!mentions) continue;
+    const e = (c as { A_Expr?: { kind?: string; name?: unknown; lexpr?: unknown; rexpr?: unknown } }).A_Expr;
+    const op = e?.kind === 'AEXPR_OP' ? namesOf(e.name) : [];
+    if (!e || op.length !== 1 || !(op[0]! in flip)) return null;
+    const [col, other, o] = isKey(e.lexpr) ? [e.lexpr, e.rexpr, op[0]!] : isKey(e.rexpr) ? [e.rexpr, e.lexpr, flip[op[0]!]!] : [null, null, ''];
+    if (!col) return null;
+    const d = datumOf(other);
+    if (d.kind !== 'const') return null;
+    out.push({ op: o as KeyPredicate['op'], value: d.text });
+  }
+  return out;
+}
+
+const isPartitioned = (ctx: Ctx, table: string) => ctx.maps?.tables.get(table)?.relkind === 'p' || ctx.plan.relations.get(table) === 'p';
+
+/**
+ * INSERT into a partitioned table: the partitions its rows are routed to (each RowExclusiveLock),
+ * or, where routing cannot be decided, the candidates named as unknown.
+ */
+function routedPartitions(ctx: Ctx, table: string, shape: InsertShape): { partitions: string[]; open: string | null; candidates: string[] } {
+  const out = { partitions: [] as string[], open: null as string | null, candidates: [] as string[] };
+  const level = (t: string, rows: Map<string, Datum>[] | null) => {
+    if (rows && rows.length === 0) return;
+    const rt = routingTableOf(ctx, t, table);
+    const all = [...new Set([...(ctx.maps?.tables.get(t)?.partitions ?? []), ...(ctx.plan.partitions.get(t) ?? [])])];
+    if (!rt || rows === null) {
+      out.open ??= !rt ? `the partition bounds of ${displayOf(t)} are unknown` : 'the rows come from a query';
+      for (const p of all) if (!out.candidates.includes(p)) out.candidates.push(p);
+      return;
+    }
+    const next = new Map<string, Map<string, Datum>[]>();
+    for (const row of rows) {
+      const values = new Map<string, Datum>();
+      for (const c of rt.key.columns) if (c) values.set(c, writtenDatum(ctx, table, shape, row, c));
+      const r = routeRow(rt, values);
+      if ('partition' in r) next.set(r.partition, [...(next.get(r.partition) ?? []), row]);
+      else if ('open' in r) {
+        out.open ??= r.open;
+        for (const p of all) if (!out.candidates.includes(p)) out.candidates.push(p);
+      }
+    }
+    for (const [p, prow] of next) {
+      if (!out.partitions.includes(p)) out.partitions.push(p);
+      if (isPartitioned(ctx, p)) level(p, prow);
+    }
+  };
+  level(table, shape.rows);
+  out.candidates = out.candidates.filter((c) => !out.partitions.includes(c));
+  return out;
+}
+
+/**
+ * A table certainly without rows when the statement runs: created earlier in this file, or empty
+ * in the catalog snapshot (no heap page at all), and not written since by this file.
+ */
+function knownEmpty(ctx: Ctx, table: string): boolean {
+  if (!ctx.written || ctx.written.has(table)) return false;
+  if (ctx.created.has(table)) return ctx.plan.relations.get(table) === 'r' || ctx.plan.relations.get(table) === 'p';
+  const t = ctx.maps?.tables.get(table);
+  return !!t && t.relkind === 'r' && (t.heapBytes ?? t.sizeBytes) === 0;
+}
+
+const AGGREGATES = new Set(['count', 'sum', 'min', 'max', 'avg', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'bool_and', 'bool_or', 'every', 'bit_and', 'bit_or', 'xmlagg']);
+
+/** A SELECT that returns no row because every table it reads is empty (and nothing aggregates them into one row). */
+function selectIsEmpty(ctx: Ctx, sel: Record<string, unknown> | undefined): boolean {
+  if (!sel || !Array.isArray(sel.fromClause) || sel.fromClause.length === 0 || sel.groupClause || sel.havingClause || sel.withClause) return false;
+  if (sel.op && sel.op !== 'SETOP_NONE') return false;
+  let aggregates = false;
+  walk({ root: sel.targetList }, (type, body) => {
+    if (type === 'FuncCall') {
+      const name = namesOf(body.funcname).at(-1)?.toLowerCase() ?? '';
+      if (AGGREGATES.has(name) || body.agg_star || body.over) aggregates = true;
+    }
+  });
+  if (aggregates) return false;
+  // every relation of the FROM clause (not of sub-queries elsewhere) is empty
+  const from: RangeVarLike[] = [];
+  let other = false;
+  for (const f of sel.fromClause as Record<string, unknown>[]) {
+    if (f.RangeVar) from.push(f.RangeVar as RangeVarLike);
+    else if (f.JoinExpr) walk({ root: f }, (type, body) => { if (type === 'RangeVar') from.push(body as RangeVarLike); else if (type === 'RangeSubselect' || type === 'RangeFunction') other = true; });
+    else other = true;
+  }
+  if (other || from.length === 0) return false;
+  return from.every((r) => { const k = keyOfRange(r); return !!k && knownEmpty(ctx, k); });
+}
+
+/** Views and materialized views whose query reads `relation`, directly or through other views (catalog and plan). */
+function viewsBuiltOn(ctx: Ctx, relation: string): string[] {
+  const out: string[] = [];
+  const queue = [relation];
+  while (queue.length) {
+    const cur = queue.shift()!;
+    const readers = new Set<string>();
+    for (const [v, srcs] of ctx.maps?.viewSources ?? []) if (srcs.includes(cur) && !ctx.plan.viewSources.has(v)) readers.add(v);
+    for (const [v, srcs] of ctx.plan.viewSources) if (srcs.includes(cur)) readers.add(v);
+    for (const v of readers) {
+      if (v === relation || out.includes(v)) continue;
+      out.push(v);
+      queue.push(v);
+    }
+  }
+  return out;
+}
+
+/** Functions of the user triggers on a table (catalog and plan). */
+function triggerFunctionsOn(ctx: Ctx, table: string): string[] {
+  const out: string[] = [];
+  for (const [fn, tables] of ctx.maps?.triggerTables ?? []) if (tables.includes(table) && !out.includes(fn)) out.push(fn);
+  for (const t of ctx.plan.triggers) if (t.table === table && !out.includes(t.function)) out.push(t.function);
+  return out;
+}
+
+/** CREATE … IF NOT EXISTS of a relation the catalog or the plan already has: a no-op. */
+function relationExistsForIfNotExists(ctx: Ctx, key: string | null): boolean {
+  if (!key) return false;
+  return !!ctx.maps?.tables.has(key) || !!ctx.maps?.relations.has(key) || !!ctx.maps?.indexes.has(key) || ctx.plan.relations.has(key);
 }
 
 /** Does this catalog/plan know the table well enough to say it has no other foreign keys? */
@@ -352,14 +680,23 @@ function recordColumn(ctx: Ctx, table: string, tableName: string, col: { colname
     cols.set(col.colname, { ...type, name: SERIAL_TYPES.has(type.name) ? (type.name.includes('big') || type.name === 'serial8' ? 'int8' : type.name.includes('small') || type.name === 'serial2' ? 'int2' : 'int4') : canonicalTypeName(type.name) });
     ctx.plan.columns.set(table, cols);
   }
+  if (type && SERIAL_TYPES.has(type.name)) (ctx.plan.defaults ??= new Set()).add(`${table}.${col.colname}`);
   for (const c of col.constraints ?? []) {
     const con = c.Constraint ?? {};
     if (con.contype === 'CONSTR_PRIMARY') (ctx.plan.primaryKeys ??= new Map()).set(table, [col.colname]);
-    if (con.contype === 'CONSTR_FOREIGN' && con.pktable) {
+    if (con.contype === 'CONSTR_DEFAULT' || con.contype === 'CONSTR_GENERATED' || con.contype === 'CONSTR_IDENTITY') (ctx.plan.defaults ??= new Set()).add(`${table}.${col.colname}`);
+    if (con.contype === 'CONSTR_FOREIGN' && con.pktable && con.is_enforced !== false) {
       const ref = keyOfRange(con.pktable as RangeVarLike);
-      if (ref) ctx.plan.foreignKeys.push({ name: typeof con.conname === 'string' ? con.conname : defaultConstraintName(tableName, [col.colname], 'fkey'), table, columns: [col.colname], references: ref, ...referencedColumnsOf(ctx, ref, con) });
+      if (ref) ctx.plan.foreignKeys.push({ name: typeof con.conname === 'string' ? con.conname : defaultConstraintName(tableName, [col.colname], 'fkey'), table, columns: [col.colname], references: ref, ...referencedColumnsOf(ctx, ref, con), ...fkActions(con, (col.constraints ?? []).map((x) => x.Constraint ?? {})) });
     }
   }
+}
+
+/** ON DELETE / ON UPDATE actions and INITIALLY DEFERRED of a parsed FOREIGN KEY constraint. */
+function fkActions(con: Record<string, unknown>, siblings: Record<string, unknown>[] = []): Pick<PlanForeignKey, 'onDelete' | 'onUpdate' | 'deferred'> {
+  // on a column, INITIALLY DEFERRED is a constraint node of its own after the REFERENCES
+  const deferred = con.initdeferred === true || siblings.some((c) => c.contype === 'CONSTR_ATTR_DEFERRED');
+  return { onDelete: typeof con.fk_del_action === 'string' ? con.fk_del_action : 'a', onUpdate: typeof con.fk_upd_action === 'string' ? con.fk_upd_action : 'a', deferred };
 }
 
 /** The columns a foreign key points at: written, else the primary key the plan created for the referenced table (else unknown). */
@@ -379,7 +716,7 @@ function recordTableConstraint(ctx: Ctx, table: string, tableName: string, con: 
   if (con.contype !== 'CONSTR_FOREIGN' || !con.pktable) return;
   const ref = keyOfRange(con.pktable as RangeVarLike);
   const cols = namesOf(con.fk_attrs);
-  if (ref) ctx.plan.foreignKeys.push({ name: typeof con.conname === 'string' ? con.conname : defaultConstraintName(tableName, cols, 'fkey'), table, columns: cols, references: ref, ...referencedColumnsOf(ctx, ref, con) });
+  if (ref && con.is_enforced !== false) ctx.plan.foreignKeys.push({ name: typeof con.conname === 'string' ? con.conname : defaultConstraintName(tableName, cols, 'fkey'), table, columns: cols, references: ref, ...referencedColumnsOf(ctx, ref, con), ...fkActions(con) });
 }
 
 /** ALTER TABLE on a partitioned table reaches every partition with the same lock (unless ONLY). */
@@ -496,12 +833,18 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
       if (tkey && cmd.name) {
         const cascade = cmd.behavior === 'DROP_CASCADE';
         // dropping a foreign-key column drops the key, and with it its triggers on the referenced table
-        for (const fk of foreignKeysOf(ctx, tkey)) if (fk.columns.includes(cmd.name)) b.lock(fk.references, 'AccessExclusiveLock', 'referenced');
+        for (const fk of foreignKeysOf(ctx, tkey)) {
+          if (!fk.columns.includes(cmd.name)) continue;
+          b.lock(fk.references, 'AccessExclusiveLock', 'referenced');
+          ctx.droppedFks.add(`${tkey}.${fk.name}`);
+        }
         if (cascade) {
           for (const fk of foreignKeysReferencing(ctx, tkey)) if (!fk.referencedColumns || fk.referencedColumns.includes(cmd.name)) b.lock(fk.table, 'AccessExclusiveLock', 'dependent');
           // the views reading this column are dropped with it
           const views = ctx.maps?.has.viewColumns ? (ctx.maps.viewsOfColumn.get(`${tkey}.${cmd.name}`) ?? []) : (table?.dependentViews ?? []);
           for (const v of views) b.lock(v, 'AccessExclusiveLock', 'dependent');
+          // and the views built on those
+          for (const v of views) for (const w of viewsBuiltOn(ctx, v)) b.lock(w, 'AccessExclusiveLock', 'dependent');
         }
         if (!knowsTable(ctx, tkey)) b.unknown('locks', `if ${cmd.name} is part of a foreign key, the referenced table is locked ACCESS EXCLUSIVE too (unknown without a catalog)`);
       }
@@ -597,6 +940,9 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
       const fk = tkey ? foreignKeysOf(ctx, tkey).find((f) => f.name === cmd.name) : undefined;
       if (fk) {
         b.apply('alter_table.drop_constraint.fk', target, { referenced: [fk.references] });
+        // later statements no longer see it (the catalog snapshot still lists it)
+        ctx.plan.foreignKeys = ctx.plan.foreignKeys.filter((f) => !(f.table === tkey && f.name === fk.name));
+        ctx.droppedFks.add(`${tkey}.${fk.name}`);
         return 'alter_table.drop_constraint.fk';
       }
       b.apply('alter_table.drop_constraint', target);
@@ -624,10 +970,12 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
       b.apply('alter_table.set_access_method', target);
       return 'alter_table.set_access_method';
     case 'AT_AttachPartition': {
-      const pc = (cmd.def?.PartitionCmd ?? {}) as { name?: RangeVarLike };
+      const pc = (cmd.def?.PartitionCmd ?? {}) as { name?: RangeVarLike; bound?: unknown };
       b.apply('alter_table.attach_partition', target, { partitions: pc.name ? [pc.name] : [] });
       const pkey = keyOfRange(pc.name ?? null);
       if (tkey && pkey) ctx.plan.partitions.set(tkey, [...(ctx.plan.partitions.get(tkey) ?? []).filter((x) => x !== pkey), pkey]);
+      const bound = boundFromSpec(pc.bound);
+      if (pkey && bound) (ctx.plan.partitionBounds ??= new Map()).set(pkey, bound);
       // the duration is the scan of the partition being attached, not of the (empty) parent
       const part = b.resolve(pc.name);
       const parentDisplay = b.resolve(target)?.display;
@@ -642,6 +990,7 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
       b.apply(id, target, { partitions: pc.name ? [pc.name] : [] });
       const pkey = keyOfRange(pc.name ?? null);
       if (tkey && pkey && ctx.plan.partitions.has(tkey)) ctx.plan.partitions.set(tkey, ctx.plan.partitions.get(tkey)!.filter((x) => x !== pkey));
+      if (pkey && !conc) ctx.plan.partitionBounds?.delete(pkey);
       return id;
     }
     case 'AT_AddInherit':
@@ -692,7 +1041,7 @@ const NO_LOCK_NODES = new Set([
   'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'AlterRoleSetStmt', 'CreateFdwStmt', 'CreateForeignServerStmt', 'CreateUserMappingStmt', 'AlterTSConfigurationStmt',
   'AlterTSDictionaryStmt', 'CreateOpFamilyStmt', 'AlterOpFamilyStmt', 'CreateAmStmt', 'CreateTransformStmt', 'CreateEventTrigStmt', 'AlterEventTrigStmt',
   'CreatePLangStmt', 'AlterCollationStmt', 'CreateConversionStmt', 'ReassignOwnedStmt', 'DropOwnedStmt', 'AlterTypeStmt', 'AlterOperatorStmt',
-  'ExplainStmt', 'DeallocateStmt', 'PrepareStmt',
+  'ExplainStmt', 'DeallocateStmt', 'PrepareStmt', 'AlterStatsStmt',
 ]);
 
 /** The relations a DROP … CASCADE of a function, schema or type removes or changes, from the catalog and the plan. */
@@ -753,6 +1102,7 @@ function analyzeDrop(b: Binder, ctx: Ctx, n: Record<string, unknown>): void {
         if (cascade && r) {
           linked.push(...foreignKeysReferencing(ctx, r.key).map((f) => f.table));
           for (const v of r.table?.dependentViews ?? []) b.lock(v, 'AccessExclusiveLock', 'dependent');
+          for (const v of viewsBuiltOn(ctx, r.key)) b.lock(v, 'AccessExclusiveLock', 'dependent');
         }
         b.apply('drop_table', names.join('.'), { referenced: linked.filter((x) => x !== r?.key) });
         if (r?.existing) b.tables.push(r.display);
@@ -770,7 +1120,15 @@ function analyzeDrop(b: Binder, ctx: Ctx, n: Record<string, unknown>): void {
       return;
     case 'OBJECT_VIEW':
     case 'OBJECT_MATVIEW':
-      for (const names of objects) b.apply('drop_view', names.join('.'));
+      for (const names of objects) {
+        b.apply('drop_view', names.join('.'));
+        // CASCADE drops the views and materialized views built on it (and on those), each ACCESS EXCLUSIVE
+        const key = keyOfParts(names);
+        if (cascade && key) {
+          for (const v of viewsBuiltOn(ctx, key)) b.lock(v, 'AccessExclusiveLock', 'dependent');
+          if (!ctx.maps?.viewSources.size && !ctx.maps?.has.viewColumns && ![...ctx.plan.viewSources.values()].some((srcs) => srcs.includes(key))) b.unknown('locks', `CASCADE also drops the views built on ${displayOf(key)}: they are locked ACCESS EXCLUSIVE (unknown without a catalog)`);
+        }
+      }
       if (cascade) b.notes.push('CASCADE also drops the views that depend on it');
       return;
     case 'OBJECT_SEQUENCE':
@@ -801,9 +1159,23 @@ function analyzeDrop(b: Binder, ctx: Ctx, n: Record<string, unknown>): void {
       return;
     }
     case 'OBJECT_STATISTIC_EXT':
-      // the table of an extended statistics object is not in the snapshot: named, never silently missed
-      b.apply('no_table_lock', null);
-      for (const names of objects) b.lockUnresolved(`(table of statistics ${names.join('.')})`, 'ShareUpdateExclusiveLock', 'target', `the table of statistics ${names.join('.')} is locked SHARE UPDATE EXCLUSIVE (not in the catalog snapshot)`);
+      // the table of an extended statistics object: from the catalog (pg_statistic_ext) or the plan; else named, never silently missed
+      for (const names of objects) {
+        const key = keyOfParts(names);
+        const table = key ? (ctx.plan.statistics?.get(key) ?? ctx.maps?.statistics.get(key) ?? null) : null;
+        if (table) {
+          b.apply('drop_statistics', table);
+          if (key) ctx.plan.statistics?.delete(key);
+        } else if (ctx.maps?.has.statistics && !n.missing_ok) {
+          // the catalog lists every statistics object: this one does not exist (the statement fails)
+          b.apply('no_table_lock', null);
+          b.notes.push(`statistics ${names.join('.')} is not in the catalog snapshot`);
+        } else if (ctx.maps?.has.statistics) b.apply('no_table_lock', null);
+        else {
+          b.apply('no_table_lock', null);
+          b.lockUnresolved(`(table of statistics ${names.join('.')})`, 'ShareUpdateExclusiveLock', 'target', `the table of statistics ${names.join('.')} is locked SHARE UPDATE EXCLUSIVE (unknown without a catalog)`);
+        }
+      }
       return;
     case 'OBJECT_EXTENSION':
       b.apply('no_table_lock', null);
@@ -813,6 +1185,34 @@ function analyzeDrop(b: Binder, ctx: Ctx, n: Record<string, unknown>): void {
       b.apply('no_table_lock', null);
       if (cascade) b.unknown('locks', 'CASCADE may drop dependent tables, views or columns: locks on them are not modelled');
   }
+}
+
+/**
+ * The SQL statements a DO block (PL/pgSQL) runs, read with libpg-query's PL/pgSQL parser: whether
+ * some sit under a condition, loop or exception handler, and whether it runs dynamic SQL.
+ */
+function doBlockStatements(n: Record<string, unknown>): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean } | null {
+  const opts = (n.args as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }[] | undefined) ?? [];
+  const lang = opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval?.toLowerCase() ?? 'plpgsql';
+  const body = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval;
+  if (lang !== 'plpgsql' || !body) return null;
+  const tree = parsePlpgsqlBody(body);
+  if (!tree) return null;
+  const statements: ParsedStatement[] = [];
+  let conditional = false;
+  let dynamic = false;
+  let unreadable = false;
+  walk(tree, (type, node) => {
+    if (type === 'PLpgSQL_stmt_dynexecute' || type === 'PLpgSQL_stmt_dynfors' || type === 'PLpgSQL_stmt_open') dynamic = true;
+    if (/^PLpgSQL_stmt_(if|case|loop|while|fori|fors|foreach_a|exit)$/.test(type) || (type === 'PLpgSQL_stmt_block' && node.exceptions)) conditional = true;
+    if (type === 'PLpgSQL_stmt_execsql') {
+      const query = (node.sqlstmt as { PLpgSQL_expr?: { query?: string } } | undefined)?.PLpgSQL_expr?.query;
+      const parsed = query ? parseSql(query).statements : [];
+      if (parsed.length === 1) statements.push(parsed[0]!);
+      else unreadable = true;
+    }
+  });
+  return unreadable ? null : { statements, conditional, dynamic };
 }
 
 /** Tables a LANGUAGE sql function body reads (string body or BEGIN ATOMIC), by the real parser. */
@@ -847,6 +1247,12 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
   switch (stmt.nodeType) {
     case 'CreateStmt': {
       const rel = n.relation as RangeVarLike;
+      if (relationExistsForIfNotExists(ctx, n.if_not_exists === true ? keyOfRange(rel) : null)) {
+        // PostgreSQL checks the name first and skips: nothing is locked, not even a referenced table
+        b.apply('no_table_lock', null);
+        b.notes.push(`${displayOf(keyOfRange(rel)!)} already exists: IF NOT EXISTS makes this a no-op`);
+        break;
+      }
       const inh = (n.inhRelations as { RangeVar?: RangeVarLike }[] | undefined) ?? [];
       const refs: RangeVarLike[] = [];
       const likes: RangeVarLike[] = [];
@@ -859,6 +1265,8 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
         const parent = keyOfRange(inh[0].RangeVar);
         const k = keyOfRange(rel);
         if (parent && k) ctx.plan.partitions.set(parent, [...(ctx.plan.partitions.get(parent) ?? []), k]);
+        const bound = boundFromSpec(n.partbound);
+        if (k && bound) (ctx.plan.partitionBounds ??= new Map()).set(k, bound);
       }
       else if (inh.length) b.apply('create_table.inherits', null, { parent: inh[0]!.RangeVar ?? null });
       else if (refs.length) b.apply('create_table.references', null, { referenced: refs });
@@ -869,6 +1277,8 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       if (k) {
         ctx.created.add(k);
         ctx.plan.relations.set(k, n.partspec ? 'p' : 'r');
+        const key = n.partspec ? keyFromSpec(n.partspec) : null;
+        if (key) (ctx.plan.partitionKeys ??= new Map()).set(k, key);
         for (const e of (n.tableElts as Record<string, unknown>[] | undefined) ?? []) {
           if (e.ColumnDef) recordColumn(ctx, k, rel.relname ?? '', e.ColumnDef as never);
           if (e.Constraint) recordTableConstraint(ctx, k, rel.relname ?? '', e.Constraint as Record<string, unknown>);
@@ -878,6 +1288,12 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
     }
     case 'CreateTableAsStmt': {
       const mat = n.objtype === 'OBJECT_MATVIEW';
+      const intoRel = (n.into as { IntoClause?: { rel?: RangeVarLike } } | undefined)?.IntoClause?.rel ?? (n.into as { rel?: RangeVarLike } | undefined)?.rel;
+      if (relationExistsForIfNotExists(ctx, n.if_not_exists === true ? keyOfRange(intoRel) : null)) {
+        b.apply('no_table_lock', null);
+        b.notes.push(`${displayOf(keyOfRange(intoRel)!)} already exists: IF NOT EXISTS makes this a no-op`);
+        break;
+      }
       b.apply(mat ? 'create_materialized_view' : 'create_table_as', null, { sources: executedSources(ctx, rangeVars(n.query)) });
       const into = (n.into as { IntoClause?: { rel?: RangeVarLike } } | undefined)?.IntoClause?.rel ?? (n.into as { rel?: RangeVarLike } | undefined)?.rel;
       const k = keyOfRange(into);
@@ -954,6 +1370,10 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
     case 'CreateStatsStmt': {
       const rel = ((n.relations as { RangeVar?: RangeVarLike }[] | undefined) ?? [])[0]?.RangeVar;
       b.apply('create_statistics', rel ?? null);
+      // unqualified, the object goes to the current schema (public here), not the table's
+      const skey = keyOfParts(namesOf(n.defnames));
+      const tkey = keyOfRange(rel);
+      if (skey && tkey) (ctx.plan.statistics ??= new Map()).set(skey, tkey);
       break;
     }
     case 'CreatePublicationStmt':
@@ -1015,7 +1435,10 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
         case 'OBJECT_SEQUENCE': {
           b.apply('rename_table', rel ?? null);
           const k = keyOfRange(rel);
-          if (k && ctx.plan.relations.has(k)) ctx.plan.relations.set(`${rel!.schemaname ?? 'public'}.${String(n.newname)}`, ctx.plan.relations.get(k)!);
+          if (k && ctx.plan.relations.has(k)) {
+            ctx.plan.relations.set(`${rel!.schemaname ?? 'public'}.${String(n.newname)}`, ctx.plan.relations.get(k)!);
+            ctx.plan.relations.delete(k);
+          }
           break;
         }
         case 'OBJECT_COLUMN':
@@ -1068,9 +1491,34 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       });
       break;
     }
-    case 'DropStmt':
+    case 'DropStmt': {
       analyzeDrop(b, ctx, n);
+      // views dropped (with CASCADE, the views built on them too) no longer read anything
+      if (n.removeType === 'OBJECT_VIEW' || n.removeType === 'OBJECT_MATVIEW' || (n.removeType === 'OBJECT_TABLE' && n.behavior === 'DROP_CASCADE')) {
+        for (const o of (n.objects as unknown[] | undefined) ?? []) {
+          const key = keyOfParts(namesOf((o as { List?: { items?: unknown } }).List?.items));
+          if (!key) continue;
+          const gone = n.behavior === 'DROP_CASCADE' ? viewsBuiltOn(ctx, key) : [];
+          for (const v of [key, ...gone]) {
+            ctx.plan.viewSources.delete(v);
+            ctx.plan.relations.delete(v);
+          }
+        }
+      }
+      // a dropped relation no longer exists for later statements (CREATE … IF NOT EXISTS), nor its keys
+      if (['OBJECT_TABLE', 'OBJECT_FOREIGN_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_INDEX'].includes(String(n.removeType))) {
+        for (const o of (n.objects as unknown[] | undefined) ?? []) {
+          const key = keyOfParts(namesOf((o as { List?: { items?: unknown } }).List?.items));
+          if (!key) continue;
+          ctx.plan.relations.delete(key);
+          if (n.removeType === 'OBJECT_TABLE') {
+            for (const f of [...foreignKeysOf(ctx, key), ...(n.behavior === 'DROP_CASCADE' ? foreignKeysReferencing(ctx, key) : [])]) ctx.droppedFks.add(`${f.table}.${f.name}`);
+            ctx.plan.foreignKeys = ctx.plan.foreignKeys.filter((f) => f.table !== key && (n.behavior !== 'DROP_CASCADE' || f.references !== key));
+          }
+        }
+      }
       break;
+    }
     case 'TruncateStmt': {
       const rels = ((n.relations as { RangeVar?: RangeVarLike }[] | undefined) ?? []).map((r) => r.RangeVar).filter((r): r is RangeVarLike => !!r);
       const cascade = n.behavior === 'DROP_CASCADE';
@@ -1234,13 +1682,38 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       const dmlRule = b.apply(id, rel, { sources: others });
       // a partitioned target: rows are routed to (INSERT) or planned over (UPDATE/DELETE) its partitions
       const tkey = keyOfRange(rel);
-      const parts = tkey ? [...(ctx.maps?.tables.get(tkey)?.partitions ?? []), ...(ctx.plan.partitions.get(tkey) ?? [])] : [];
+      const parts = tkey ? [...new Set([...(ctx.maps?.tables.get(tkey)?.partitions ?? []), ...(ctx.plan.partitions.get(tkey) ?? [])])] : [];
+      const shape = id === 'insert' && tkey ? insertShape(ctx, tkey, n) : null;
       if (parts.length && rel.inh === true && dmlRule.target) {
-        // INSERT locks only the partitions its rows are routed to; UPDATE/DELETE with a WHERE may be pruned
-        const all = id !== 'insert' && !n.whereClause;
-        if (all) for (const p of parts) b.lock(p, dmlRule.target, 'partition');
-        else b.unknown('locks', `which partitions of ${b.resolve(rel)?.display ?? 'the table'} are locked ${dmlRule.target} depends on the rows and on partition pruning`);
+        const display = b.resolve(rel)?.display ?? 'the table';
+        if (shape && tkey) {
+          // INSERT locks only the partitions its rows are routed to
+          const routed = routedPartitions(ctx, tkey, shape);
+          for (const p of routed.partitions) b.lock(p, dmlRule.target, 'partition');
+          if (routed.open) b.unknown('locks', `which partitions of ${display} get ${dmlRule.target} depends on the rows (${routed.open})${routed.candidates.length ? `: any of ${routed.candidates.map(displayOf).join(', ')}` : ''}`);
+        } else if (id !== 'insert' && !n.whereClause) for (const p of parts) b.lock(p, dmlRule.target, 'partition');
+        else {
+          // UPDATE/DELETE with a WHERE: plan-time pruning on constant restrictions of the key
+          const rt = tkey ? routingTableOf(ctx, tkey) : null;
+          const preds = rt?.key.columns.length === 1 && rt.key.columns[0] ? keyPredicates(n.whereClause, rt.key.columns[0]) : null;
+          const pruned = rt && preds && rt.partitions.every((p) => !isPartitioned(ctx, p.name)) ? prunePartitions(rt, preds) : null;
+          if (pruned) for (const p of pruned) b.lock(p, dmlRule.target, 'partition');
+          else b.unknown('locks', `which partitions of ${display} are locked ${dmlRule.target} depends on partition pruning of the WHERE clause: any of ${parts.map(displayOf).join(', ')}`);
+        }
       }
+      // a partition written directly: PostgreSQL reads its partition constraint through the parent
+      // (ACCESS SHARE), once per session (the relcache keeps it afterwards)
+      const parentOf = tkey ? (ctx.maps?.tables.get(tkey)?.parent ?? [...ctx.plan.partitions].find(([, ps]) => ps.includes(tkey))?.[0] ?? null) : null;
+      if (parentOf && (id === 'insert' || id === 'update' || id === 'merge')) {
+        b.lock(parentOf, 'AccessShareLock', 'parent');
+        b.unknown('locks', `${displayOf(parentOf)} (the parent) gets AccessShareLock the first time this session checks the partition constraint of ${b.resolve(rel)?.display ?? tkey}`, true);
+      }
+      // foreign keys: the key check locks the referenced table, a delete/update of a key the referencing ones
+      if (tkey && (id === 'insert' || id === 'update' || id === 'delete')) dmlForeignKeyLocks(b, ctx, id, tkey, n, shape);
+      // user triggers run arbitrary SQL for the rows written: their locks are not modelled, said so
+      const triggers = tkey ? triggerFunctionsOn(ctx, tkey) : [];
+      if (triggers.length) b.unknown('locks', `${b.resolve(rel)?.display ?? tkey} has triggers (${triggers.map((f) => `${displayOf(f)}()`).join(', ')}) that may run for the rows written: the locks their functions take are not modelled`, true);
+      if (tkey && id === 'merge' && (foreignKeysOf(ctx, tkey).length || foreignKeysReferencing(ctx, tkey).length)) b.unknown('locks', `MERGE fires the foreign-key checks of ${b.resolve(rel)?.display ?? tkey} for the rows it inserts, updates or deletes: their tables are locked RowShareLock (RowExclusiveLock for cascades); not modelled`);
       if ((id === 'update' || id === 'delete') && n.whereClause) b.scans = false;
       if (id === 'insert' && others.length) for (const o of others) b.lock(o, 'AccessShareLock', 'source');
       if (id === 'insert' || id === 'update' || id === 'delete') b.tables.splice(0, b.tables.length, ...(b.resolve(rel)?.existing ? [b.resolve(rel)!.display] : []));
@@ -1251,10 +1724,31 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       for (const r of rangeVars(n)) b.apply('select', r);
       if (!b.rules.length) b.apply('no_table_lock', null);
       break;
-    case 'DoStmt':
+    case 'DoStmt': {
+      b.apply('no_table_lock', null);
+      const body = doBlockStatements(n);
+      if (!body) {
+        b.unknown('locks', 'a DO block can take any lock; its body is not analysed — rehearse it');
+        break;
+      }
+      // the SQL statements of the block, analysed as if they ran: their locks are the block's
+      const innerRelations = new Set<string>();
+      for (const inner of body.statements) {
+        const r = analyzeStatement(inner, ctx);
+        for (const l of r.locks) if (!l.unresolved) innerRelations.add(l.relation);
+        for (const l of r.locks) b.lockResolved(l.relation, l.existing, l.mode, l.role, l.unresolved === true);
+        for (const t of r.tables) if (!b.tables.includes(t)) b.tables.push(t);
+        b.rewrites ||= r.rewrites;
+        b.scans ||= r.scans;
+        for (const u of r.unknowns ?? []) b.unknown(u.fact, u.reason, r.certainty === 'exact');
+      }
+      if (body.dynamic) b.unknown('locks', 'the DO block runs dynamic SQL (EXECUTE): those statements are not analysed — rehearse it');
+      if (body.conditional) b.unknown('locks', `statements of the DO block under IF, loops or exception handlers run only when their condition holds: their locks${innerRelations.size ? ` (on ${[...innerRelations].join(', ')})` : ''} are claimed`, true);
+      break;
+    }
     case 'CallStmt':
       b.apply('no_table_lock', null);
-      b.unknown('locks', `${stmt.nodeType === 'DoStmt' ? 'a DO block' : 'a procedure'} can take any lock; its body is not analysed — rehearse it`);
+      b.unknown('locks', 'a procedure can take any lock; its body is not analysed — rehearse it');
       break;
     default:
       if (NO_LOCK_NODES.has(stmt.nodeType)) b.apply('no_table_lock', null);
@@ -1265,6 +1759,42 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       }
   }
   return b.result(stmt);
+}
+
+/** Which tables a statement may have put rows into, for the statements after it (see knownEmpty). */
+function noteWrites(stmt: ParsedStatement, ctx: Ctx): void {
+  if (!ctx.written) return;
+  const n = stmt.node;
+  switch (stmt.nodeType) {
+    case 'InsertStmt':
+    case 'MergeStmt':
+    case 'CopyStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt': {
+      const k = keyOfRange(n.relation as RangeVarLike);
+      // triggers (and cascades of triggers) may write anywhere
+      if (k && triggerFunctionsOn(ctx, k).length) ctx.written = null;
+      else if (k && stmt.nodeType !== 'UpdateStmt' && stmt.nodeType !== 'DeleteStmt') ctx.written.add(k);
+      return;
+    }
+    case 'CreateTableAsStmt': {
+      const k = keyOfRange((n.into as { IntoClause?: { rel?: RangeVarLike } } | undefined)?.IntoClause?.rel ?? (n.into as { rel?: RangeVarLike } | undefined)?.rel);
+      if (k) ctx.written.add(k);
+      return;
+    }
+    case 'RefreshMatViewStmt': {
+      const k = keyOfRange(n.relation as RangeVarLike);
+      if (k) ctx.written.add(k);
+      return;
+    }
+    case 'DoStmt':
+    case 'CallStmt':
+    case 'SelectStmt':
+      // a function or a block can write any table
+      ctx.written = null;
+      return;
+    default:
+  }
 }
 
 /** Per statement: locks, rewrites, scans, what it blocks, the safer pattern, and what is unknown. */
@@ -1280,10 +1810,13 @@ export function analyzeLocks(file: Pick<ParsedFile, 'statements'>, opts: Analyze
     notFound: [],
     timeZone: catalog?.settings.TimeZone ?? null,
     serverTimeZone: catalog?.settings.TimeZone ?? null,
+    written: new Set(),
+    droppedFks: new Set(),
   };
   const statements = file.statements.map((s) => {
     const before = ctx.notFound.length;
     const r = analyzeStatement(s, ctx);
+    noteWrites(s, ctx);
     for (const k of ctx.notFound.slice(before)) r.notes.push(`${k} is not in the catalog snapshot: treated as an existing table of unknown size`);
     return r;
   });

@@ -22,8 +22,10 @@ export interface CatalogIndexMaps {
   viewsOfColumn: Map<string, string[]>;
   /** view/matview → relations its query reads */
   viewSources: Map<string, string[]>;
-  /** the snapshot lists functions / domains / views (older snapshots and hand-made ones may not) */
-  has: { functions: boolean; domains: boolean; relations: boolean; triggers: boolean; viewColumns: boolean };
+  /** extended statistics `schema.name` → its table `schema.table` */
+  statistics: Map<string, string>;
+  /** the snapshot lists functions / domains / views / statistics (older snapshots and hand-made ones may not) */
+  has: { functions: boolean; domains: boolean; relations: boolean; triggers: boolean; viewColumns: boolean; statistics: boolean };
 }
 
 const mapsCache = new WeakMap<CatalogSnapshot, CatalogIndexMaps>();
@@ -52,7 +54,8 @@ export function catalogMaps(catalog: CatalogSnapshot): CatalogIndexMaps {
     bySchema: new Map(),
     viewsOfColumn: new Map(),
     viewSources: new Map(),
-    has: { functions: !!catalog.functions, domains: !!catalog.domains, relations: !!catalog.relations, triggers: !!catalog.triggers, viewColumns: !!catalog.viewColumns },
+    statistics: new Map(),
+    has: { functions: !!catalog.functions, domains: !!catalog.domains, relations: !!catalog.relations, triggers: !!catalog.triggers, viewColumns: !!catalog.viewColumns, statistics: !!catalog.statistics },
   };
   for (const t of catalog.tables) {
     const key = `${t.schema}.${t.name}`;
@@ -83,6 +86,7 @@ export function catalogMaps(catalog: CatalogSnapshot): CatalogIndexMaps {
   for (const t of catalog.triggers ?? []) push(maps.triggerTables, t.function, t.table);
   for (const v of catalog.viewSources ?? []) push(maps.viewSources, v.view, v.source);
   for (const v of catalog.viewColumns ?? []) push(maps.viewsOfColumn, `${v.table}.${v.column}`, v.view);
+  for (const st of catalog.statistics ?? []) maps.statistics.set(`${st.schema}.${st.name}`, st.table);
   mapsCache.set(catalog, maps);
   return maps;
 }

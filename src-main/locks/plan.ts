@@ -5,6 +5,7 @@
  * same facts (0014's validated CHECK proves 0015's SET NOT NULL; 0009's new table is known).
  */
 import type { TypeRef } from './column-types';
+import type { PartitionBound, PartitionKey } from './partition-route';
 
 export interface PlanForeignKey {
   /** constraint name (the one PostgreSQL gives it when the SQL does not) */
@@ -16,6 +17,11 @@ export interface PlanForeignKey {
   references: string;
   /** referenced columns (written, or the referenced table's primary key the plan knows); absent: unknown */
   referencedColumns?: string[];
+  /** ON DELETE / ON UPDATE action as pg_constraint spells it (`a` no action, `r`, `c`, `n`, `d`) */
+  onDelete?: string;
+  onUpdate?: string;
+  /** INITIALLY DEFERRED: checked at COMMIT */
+  deferred?: boolean;
 }
 
 /** NOT NULL proofs and the objects a plan creates, by `schema.name`. */
@@ -43,10 +49,18 @@ export interface PlanChecks {
   viewSources: Map<string, string[]>;
   /** table → primary-key columns, for tables the plan creates (a REFERENCES without columns points at them) */
   primaryKeys?: Map<string, string[]>;
+  /** extended statistics the plan creates → their table */
+  statistics?: Map<string, string>;
+  /** `schema.table.column` with a DEFAULT, for tables the plan creates (an INSERT omitting it writes the default, not NULL) */
+  defaults?: Set<string>;
+  /** partitioned tables the plan creates → their partition key */
+  partitionKeys?: Map<string, PartitionKey>;
+  /** partitions the plan creates or attaches → their bound */
+  partitionBounds?: Map<string, PartitionBound>;
 }
 
 export function newPlanChecks(): PlanChecks {
-  return { proven: new Set(), pending: new Map(), relations: new Map(), indexTables: new Map(), columns: new Map(), foreignKeys: [], functions: new Map(), types: new Map(), triggers: [], partitions: new Map(), viewSources: new Map(), primaryKeys: new Map() };
+  return { proven: new Set(), pending: new Map(), relations: new Map(), indexTables: new Map(), columns: new Map(), foreignKeys: [], functions: new Map(), types: new Map(), triggers: [], partitions: new Map(), viewSources: new Map(), primaryKeys: new Map(), statistics: new Map(), defaults: new Set(), partitionKeys: new Map(), partitionBounds: new Map() };
 }
 
 /** PostgreSQL's default constraint name: `<table>_<col>[_<col>…]_<suffix>`, cut to 63 bytes like makeObjectName. */

@@ -104,6 +104,20 @@ function parser(): PgQuery {
   return pg;
 }
 
+/**
+ * The PL/pgSQL parse tree of a function or DO body (libpg-query's plpgsql parser), or null when
+ * it does not parse. The body is wrapped in a throw-away CREATE FUNCTION, as the parser expects.
+ */
+export function parsePlpgsqlBody(body: string): unknown {
+  const tag = '$confiture_body$';
+  if (body.includes(tag)) return null;
+  try {
+    return parser().parsePlPgSQLSync(`CREATE FUNCTION confiture_body() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`);
+  } catch {
+    return null;
+  }
+}
+
 /** Maps UTF-8 byte offsets (what libpg-query reports) to character offsets and line/column. */
 class PositionMap {
   private readonly byteToChar: Int32Array | null;

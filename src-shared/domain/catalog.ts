@@ -8,6 +8,8 @@ export interface CatalogColumn {
   /** format_type(atttypid, atttypmod), e.g. `character varying(20)` */
   type: string;
   notNull: boolean;
+  /** has a DEFAULT (pg_attribute.atthasdef): an INSERT omitting it does not write NULL */
+  hasDefault?: boolean;
 }
 
 export interface CatalogTable {
@@ -20,6 +22,8 @@ export interface CatalogTable {
   sizeBytes: number;
   /** all indexes of the table (pg_indexes_size) */
   indexBytes: number;
+  /** the main fork alone (pg_relation_size): 0 means not a single row (TOAST keeps an index page even when empty) */
+  heapBytes?: number;
   /** pg_class.reltuples, null when never analysed/vacuumed */
   rowEstimate: number | null;
   /** latest of last_analyze / last_autoanalyze (ISO), null when never */
@@ -29,6 +33,10 @@ export interface CatalogTable {
   deadTuples: number | null;
   /** the partitioned parent (schema.name) when this is a partition */
   parent: string | null;
+  /** a partition's bound, as pg_get_expr(relpartbound): `FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')`, `DEFAULT` */
+  partitionBound?: string | null;
+  /** a partitioned table's key, as pg_get_partkeydef: `RANGE (at)` */
+  partitionKey?: string | null;
   partitions: string[];
   columns: CatalogColumn[];
   /** valid CHECK constraints, as pg_get_constraintdef (used to prove NOT NULL without a scan) */
@@ -63,6 +71,19 @@ export interface CatalogForeignKey {
   referencedColumns?: string[];
   /** the referencing columns lead some valid index */
   indexed: boolean;
+  /** pg_constraint.confdeltype / confupdtype: `a` no action, `r` restrict, `c` cascade, `n` set null, `d` set default */
+  onDelete?: string;
+  onUpdate?: string;
+  /** INITIALLY DEFERRED: its checks (and their locks) run at COMMIT, not in the statement */
+  deferred?: boolean;
+}
+
+/** An extended statistics object (pg_statistic_ext) and the table it is on. */
+export interface CatalogStatistics {
+  schema: string;
+  name: string;
+  /** schema.table */
+  table: string;
 }
 
 /** A function's volatility (pg_proc.provolatile) and language, one row per distinct (schema, name, volatility). */
@@ -144,4 +165,6 @@ export interface CatalogSnapshot {
   viewColumns?: { table: string; column: string; view: string }[];
   /** view or materialized view → each relation its query reads (tables and other views) */
   viewSources?: { view: string; source: string }[];
+  /** extended statistics objects (DROP STATISTICS locks their table) */
+  statistics?: CatalogStatistics[];
 }

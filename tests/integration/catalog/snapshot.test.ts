@@ -13,7 +13,8 @@ beforeAll(async () => {
   await setup.query(FIXTURE_SQL);
   await setup.end();
   await db.pool.query(`ANALYZE; CREATE VIEW open_orders AS SELECT * FROM orders WHERE status = 'new';
-    CREATE TABLE stale (id int); INSERT INTO stale SELECT generate_series(1, 5000);`);
+    CREATE TABLE stale (id int); INSERT INTO stale SELECT generate_series(1, 5000);
+    CREATE STATISTICS orders_status_total ON status, total FROM orders;`);
 });
 afterAll(async () => db?.drop());
 
@@ -50,12 +51,22 @@ describe('catalog snapshot', () => {
     expect(orders.dependentFunctions).toContain('public.touch');
     expect(orders.dependentViews.sort()).toEqual(['public.customer_totals', 'public.open_orders']);
     expect(orders.columns.find((x) => x.name === 'note')?.type).toBe('character varying(20)');
-    expect(c.foreignKeys).toContainEqual({ name: 'order_items_order_id_fkey', table: 'public.order_items', references: 'public.orders', validated: true, columns: ['order_id'], referencedColumns: ['id'], indexed: false });
+    expect(c.foreignKeys).toContainEqual({ name: 'order_items_order_id_fkey', table: 'public.order_items', references: 'public.orders', validated: true, columns: ['order_id'], referencedColumns: ['id'], indexed: false, onDelete: 'a', onUpdate: 'a', deferred: false });
     expect(c.indexes.find((i) => i.name === 'orders_pkey')).toMatchObject({ table: 'public.orders', primary: true, unique: true, valid: true });
     const events = findTable(c, 'events')!;
     expect(events.relkind).toBe('p');
     expect(events.partitions.sort()).toEqual(['public.events_2024', 'public.events_2025']);
     expect(findTable(c, 'events_2024')!.parent).toBe('public.events');
+    // partition key and bounds, as PostgreSQL prints them (INSERT … VALUES is routed by them)
+    expect(events.partitionKey).toMatch(/^RANGE \(/);
+    expect(findTable(c, 'events_2024')!.partitionBound).toMatch(/^FOR VALUES FROM \(/);
+    expect(orders.partitionBound).toBeUndefined();
+    expect(c.statistics).toEqual([{ schema: 'public', name: 'orders_status_total', table: 'public.orders' }]);
+    expect(orders.columns.find((x) => x.name === 'created_at')?.hasDefault).toBe(true);
+    expect(orders.heapBytes).toBeGreaterThan(0);
+    expect(findTable(c, 'audit_log')!.heapBytes).toBe(0); // no row: no heap page, though its TOAST index has one
+    expect(findTable(c, 'audit_log')!.sizeBytes).toBeGreaterThan(0);
+    expect(orders.columns.find((x) => x.name === 'note')?.hasDefault).toBe(false);
     expect(statsAreStale(findTable(c, 'stale')!)).toBe(true);
   });
 
