@@ -113,7 +113,12 @@ export class FileAnalysis {
       if (s?.name === 'statement_timeout') statementTimeout = !isZeroDuration(s.value);
       if (stmt.nodeType === 'CreateStmt' || stmt.nodeType === 'CreateTableAsStmt') {
         const t = stmt.nodeType === 'CreateStmt' ? tableKey(stmt.node.relation) : tableKey((stmt.node.into as { rel?: unknown } | undefined)?.rel);
-        if (t && !this.createdAt.has(t)) this.createdAt.set(t, stmt.index);
+        // CREATE TABLE IF NOT EXISTS creates nothing when the table exists: new only when the catalog
+        // says it does not (without a catalog it may well exist — the upgrade path of an old schema)
+        const ifNotExists = (stmt.node as { if_not_exists?: boolean }).if_not_exists === true;
+        const inCatalog = (k: string) => !!this.catalogTable(k) || !!this.catalogTable(k.startsWith('public.') ? k.slice(7) : k.includes('.') ? k : `public.${k}`);
+        const surelyNew = !ifNotExists || (!!this.catalog && !!t && !inCatalog(t));
+        if (t && surelyNew && !this.createdAt.has(t)) this.createdAt.set(t, stmt.index);
       }
     }
   }
