@@ -152,10 +152,19 @@ test('risk after a rehearsal: held locks in the Runner, measured vs predicted, c
   await expect(plot).toContainText('measured (log)');
   // tooltips: hovering a point names the migration, the prediction and the measurement
   await plot.scrollIntoViewIfNeeded();
-  // earlier specs' real applies can stack points on each other, and a point under another never
-  // passes Playwright's actionability check (stop 17's CI timed out there): move the pointer to a
-  // point's position and let whichever point is on top there show its tooltip
-  await plot.locator('.recharts-scatter .recharts-symbols').filter({ visible: true }).last().hover({ force: true });
-  await expect(page.locator('.chart-tip')).toContainText(/predicted.*measured/s);
+  // earlier specs' real applies stack points on each other near the origin, and a point under
+  // another never passes Playwright's actionability check (stop 17's CI) nor reliably gets the
+  // pointer (stop 18's): move the mouse onto the right-most point — the seeded 10 s one, alone
+  // (the plot may re-render once more after the refresh: re-read the positions and move again until the tip shows)
+  await expect(async () => {
+    const centres = await plot.locator('.recharts-scatter .recharts-symbols').evaluateAll((els) =>
+      els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0).map((r) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 })),
+    );
+    expect(centres.length).toBeGreaterThanOrEqual(24);
+    const right = centres.reduce((a, b) => (b.x > a.x ? b : a));
+    await page.mouse.move(right.x - 40, right.y + 40);
+    await page.mouse.move(right.x, right.y, { steps: 5 });
+    await expect(page.locator('.chart-tip')).toContainText(/predicted.*measured/s, { timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
   await shot(page, 'risk-13-calibration-plot');
 });
