@@ -46,6 +46,11 @@ test('risk: pending migrations ranked worst first, detail by keyboard, approval 
   const lows = approvalCells.filter((c) => c.badge.startsWith('low'));
   for (const c of lows) expect(c.approval).not.toBe('not approved');
   if (lows.length) expect(lows.some((c) => c.approval === 'not required')).toBe(true);
+  // … and its approval panel says so too, with the threshold (it used to say only "missing")
+  if (lows.length) {
+    await page.locator('tr[data-risk-row]').filter({ has: page.locator('.badge', { hasText: /^low/ }) }).first().click();
+    await expect(page.getByTestId('approval-state')).toContainText('not required: the project requires one above low');
+  }
 
   // the table fits at 1400 px: no horizontal scrolling
   const overflow = await page.locator('.risk-screen .split-main').evaluate((el) => el.scrollWidth - el.clientWidth);

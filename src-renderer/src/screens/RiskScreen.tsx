@@ -173,7 +173,7 @@ const Facts = memo(function Facts({ m }: { m: MigrationRisk }) {
   );
 });
 
-function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectionId: string | null; m: MigrationRisk; state: ApprovalState | undefined }) {
+function ApprovalPanel({ dir, connectionId, m, state, threshold }: { dir: string; connectionId: string | null; m: MigrationRisk; state: ApprovalState | undefined; threshold: RiskLevel | null | undefined }) {
   const [by, setBy] = useState('');
   const [comment, setComment] = useState('');
   const [repair, setRepair] = useState(false);
@@ -199,6 +199,10 @@ function ApprovalPanel({ dir, connectionId, m, state }: { dir: string; connectio
         {state ? (
           <span className={state.state === 'approved' ? 'ok' : state.state === 'missing' ? 'muted' : 'warning'} data-testid="approval-state">
             <strong>{state.state}</strong> — {state.reason}
+            {/* the table says "not required": say it here too, and why (an approval is still possible) */}
+            {state.state === 'missing' && threshold !== undefined && !approvalRequired(m.level, threshold)
+              ? `; not required: ${threshold === null ? 'the project requires no approvals' : `the project requires one above ${threshold}`}`
+              : ''}
           </span>
         ) : (
           <span className="muted">loading…</span>
@@ -486,7 +490,7 @@ export function RiskScreen() {
           <aside className="split-side" aria-label={`Statements and approval of ${current.version}`}>
             {detailsShown ? (
               <>
-                <ApprovalPanel dir={dir} connectionId={connectionId} m={current} state={approvalByVersion.get(current.version)} />
+                <ApprovalPanel dir={dir} connectionId={connectionId} m={current} state={approvalByVersion.get(current.version)} threshold={report.data?.requireApprovalAbove} />
                 <h3 className="section-title">Statements ({current.statements.length})</h3>
                 <ol className="list">
                   {current.statements.map((s) => (
