@@ -292,7 +292,7 @@ function keyOfParts(parts: string[]): string | null {
   return parts.length === 1 ? `public.${parts[0]}` : parts.slice(-2).join('.');
 }
 
-type Cmd = { subtype?: string; name?: string; def?: Record<string, unknown>; behavior?: string };
+type Cmd = { subtype?: string; name?: string; def?: Record<string, unknown>; behavior?: string; missing_ok?: boolean };
 
 /** Columns a CHECK expression proves NOT NULL (`col IS NOT NULL`, possibly AND-ed). */
 function notNullColumns(expr: unknown): string[] {
@@ -778,8 +778,12 @@ function analyzeAddColumn(b: Binder, ctx: Ctx, target: RangeVarLike, tkey: strin
   if (unique) use('alter_table.add_column.unique');
   if (cons.some((c) => c.contype === 'CONSTR_NOTNULL') && !def && !rewrite && !cons.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED')) use('alter_table.add_column.not_null_no_default');
   if (applied.length === 0) use('alter_table.add_column');
-  if (tkey) recordColumn(ctx, tkey, target.relname ?? '', col);
-  void table;
+  // ADD COLUMN IF NOT EXISTS adds nothing when the column exists, and its type there may be another:
+  // the plan learns the type only when the catalog shows the column does not exist yet (offline a
+  // later ALTER COLUMN TYPE then says unknown; with the column in the catalog, the catalog's type counts)
+  const surelyAdded = !cmd.missing_ok || (!!ctx.maps && !table?.columns.some((c) => c.name === col.colname));
+  if (tkey && surelyAdded) recordColumn(ctx, tkey, target.relname ?? '', col);
+  else if (tkey && col.colname) (ctx.plan.uncertainColumns ??= new Set()).add(`${tkey}.${col.colname}`);
   // the most telling rule decides the sub-command (rewrite > index build > scan > catalog)
   return applied.reduce((best, id) => (OPERATION_WEIGHT[lockRule(id).operation] > OPERATION_WEIGHT[lockRule(best).operation] ? id : best), applied[0]!);
 }
@@ -806,7 +810,7 @@ function analyzeAlterTableCmd(b: Binder, ctx: Ctx, target: RangeVarLike, cmd: Cm
         if (v.coercible === 'unknown') b.unknown('rewrite', v.note ?? 'whether this type change rewrites the table is unknown without a catalog');
         else if (v.note && v.note !== 'same type') b.notes.push(v.note);
         if (v.coercible === true && to) recordColumn(ctx, tkey!, target.relname ?? '', { colname: cmd.name, typeName: def.typeName });
-      } else if (!def.raw_default && b.resolve(target)?.existing) {
+      } else if (!def.raw_default && (b.resolve(target)?.existing || (tkey && cmd.name && ctx.plan.uncertainColumns?.has(`${tkey}.${cmd.name}`)))) {
         b.unknown('rewrite', `the current type of ${cmd.name ?? 'the column'} is unknown without a catalog: a rewrite is assumed (varchar widening, varchar→text, numeric precision increases and, under TimeZone UTC, timestamp↔timestamptz do not rewrite)`);
       }
       b.apply(id, target);

@@ -53,6 +53,8 @@ export interface PlanChecks {
   statistics?: Map<string, string>;
   /** `schema.table.column` with a DEFAULT, for tables the plan creates (an INSERT omitting it writes the default, not NULL) */
   defaults?: Set<string>;
+  /** `table.column` added with ADD COLUMN IF NOT EXISTS where it may already have existed: its type is not known */
+  uncertainColumns?: Set<string>;
   /** partitioned tables the plan creates → their partition key */
   partitionKeys?: Map<string, PartitionKey>;
   /** partitions the plan creates or attaches → their bound */

@@ -21,4 +21,12 @@ describe("changing-column-type", () => {
   it("uses a column type declared earlier in the file", async () => {
     expect(await findings("changing-column-type", "ALTER TABLE orders ADD COLUMN note varchar(20);\nALTER TABLE orders ALTER COLUMN note TYPE varchar(40);")).toEqual([]);
   });
+
+  // a public history's upgrade path: the column may already exist with another type, so ADD COLUMN IF NOT EXISTS proves nothing (squawk was right)
+  it("does not take a type from ADD COLUMN IF NOT EXISTS: the column may exist with another one", async () => {
+    const sql = "CREATE TABLE IF NOT EXISTS users (id int);\nALTER TABLE users ADD COLUMN IF NOT EXISTS position varchar(128);\nALTER TABLE users ALTER COLUMN position TYPE varchar(128);";
+    expect(await findings("changing-column-type", sql)).toHaveLength(1);
+    // with a catalog the real type decides: varchar(64) → varchar(128) is binary-compatible
+    expect(await findings("changing-column-type", sql, { catalog: catalog({ 'public.users': { rows: 10, bytes: 8192, columns: { id: 'integer', position: 'character varying(64)' } } }) })).toEqual([]);
+  });
 });
