@@ -270,6 +270,7 @@ async function pumpLocked(ctl: Control, c: pg.PoolClient, id: string): Promise<v
       const failed = gate.checks.filter((x) => !x.ok).map((x) => x.detail).join('; ');
       await c.query(`UPDATE ${S}.waves SET state = 'failed', finished_at = clock_timestamp(), gate = $3 WHERE rollout_id = $1 AND wave = $2`, [id, w.wave, JSON.stringify(gate)]);
       await c.query(`UPDATE ${S}.rollouts SET state = 'stopped', stop_reason = $2, updated_at = clock_timestamp() WHERE id = $1`, [id, `the gate after wave ${w.wave + 1} (${w.name}) failed: ${failed}`]);
+      await unqueueLocked(c, id);
       return;
     }
     await c.query(`UPDATE ${S}.waves SET state = 'passed', finished_at = clock_timestamp(), gate = $3 WHERE rollout_id = $1 AND wave = $2`, [id, w.wave, JSON.stringify(gate)]);
@@ -339,7 +340,18 @@ export async function failTargetLocked(c: pg.PoolClient, rolloutId: string, targ
   if (row.state === 'running' && row.failures >= row.budget) {
     await c.query(`UPDATE ${S}.rollouts SET state = 'stopped', stop_reason = $2 WHERE id = $1`, [rolloutId, `${row.failures} target(s) failed (error budget ${row.budget}); last: ${target}: ${error.message.slice(0, 300)}`]);
     await c.query(`UPDATE ${S}.waves SET state = 'failed', finished_at = clock_timestamp() WHERE rollout_id = $1 AND wave = $2`, [rolloutId, t.wave]);
+    await unqueueLocked(c, rolloutId);
   }
+}
+
+/**
+ * The rollout stopped or paused: targets queued but not yet claimed by a worker go back to
+ * `pending` at once (status must not show them as about to run), and their jobs become stale —
+ * a worker that fetches one later finds another job id (or none) on the target and leaves it.
+ * Targets already `running` finish their migration (the engine never abandons one mid-way).
+ */
+async function unqueueLocked(c: pg.PoolClient, rolloutId: string): Promise<void> {
+  await c.query(`UPDATE ${S}.targets SET state = 'pending', job_id = NULL WHERE rollout_id = $1 AND state = 'queued'`, [rolloutId]);
 }
 
 /** The message of a pg-boss job's output (a thrown error, or the expiry notice). */
@@ -392,6 +404,7 @@ export async function pauseRollout(ctl: Control, id: string): Promise<RolloutRow
     const r = await requireRollout(c, id);
     if (r.state !== 'running') throw new ConfitureError('invalid_input', `Rollout ${id} is ${r.state}: only a running rollout can be paused`, { field: 'rollout' });
     await c.query(`UPDATE ${S}.rollouts SET state = 'paused', updated_at = clock_timestamp() WHERE id = $1`, [id]);
+    await unqueueLocked(c, id);
     return (await readRollout(c, id))!;
   });
 }

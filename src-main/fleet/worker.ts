@@ -86,13 +86,16 @@ async function predictBlocking(project: Project, target: EngineTarget, to: strin
   }
 }
 
-async function processTarget(o: WorkerOptions, workerId: string, job: TargetJob): Promise<void> {
+async function processTarget(o: WorkerOptions, workerId: string, jobId: string, job: TargetJob): Promise<void> {
   const { ctl, project } = o;
   const claim = await inRolloutTx(ctl.pool, job.rolloutId, async (c) => {
     const r = await readRollout(c, job.rolloutId, true);
     const t = (await c.query<TargetRow>(`SELECT * FROM ${S}.targets WHERE rollout_id = $1 AND name = $2 FOR UPDATE`, [job.rolloutId, job.target])).rows[0];
     if (!r || !t) return null;
     if (t.state === 'applied' || t.state === 'failed' || t.state === 'skipped' || t.state === 'pending') return null;
+    // a job of an earlier round (the rollout stopped or paused, the target went back to pending and
+    // a resume queued it again under a new job): only the target's current job may claim it
+    if (t.job_id !== null && t.job_id !== jobId) return null;
     if (r.state !== 'running') {
       // paused or stopped: the target goes back to the pool and is queued again on resume
       await c.query(`UPDATE ${S}.targets SET state = $3, job_id = NULL WHERE rollout_id = $1 AND name = $2`, [job.rolloutId, job.target, r.state === 'aborted' ? 'skipped' : 'pending']);
@@ -208,7 +211,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     await boss.work<TargetJob>(o.ctl.targetQueue, { batchSize: 1, pollingIntervalSeconds: polling, includeMetadata: true }, async (jobs) => {
       for (const job of jobs) {
         try {
-          await processTarget(o, id, job.data);
+          await processTarget(o, id, job.id, job.data);
         } catch (e) {
           // the engine will not retry this job again: the target must not stay "running"
           if (job.retryCount >= job.retryLimit) await giveUp(o, job.id, job.data, e, job.retryCount + 1).catch((err: Error) => log.warn({ err: err.message }, 'marking an exhausted target failed'));

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createContext, type AppContext } from '../../../src-main/context';
 import { RUN_LOCK_NAMESPACE, runLockKey } from '../../../src-main/engine/runlock';
-import { openFleet, planRollout, reconcileRollout, resumeRollout, rolloutStatus, startRollout, startWorker } from '../../../src-main/fleet';
+import { openFleet, pauseRollout, planRollout, reconcileRollout, resumeRollout, rolloutStatus, startRollout, startWorker } from '../../../src-main/fleet';
 import { openValidProject } from '../../../src-main/project';
 import { createTestDatabase, urlFor, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
@@ -74,6 +74,9 @@ describe('a target whose job exhausts its retries', () => {
     const worker = await startWorker({ ctl: fleet.ctl, project: p, ctx, concurrency: 2, pollingIntervalSeconds: 0.5, id: 'ex-worker' });
     try {
       const id = await startRollout(fleet.ctl, await planRollout(p, { env: 'prod', openEmbedded: fleet.openEmbedded }));
+      // the stop itself leaves nothing queued: a target not yet claimed goes back to pending at once
+      const atStop = await settleRollout(fleet, id, { drain: false });
+      expect(atStop.targets.some((t) => t.state === 'queued')).toBe(false);
       const stopped = await settleRollout(fleet, id);
       expect(stopped.rollout.state).toBe('stopped');
       const t2 = stopped.targets.find((t) => t.name === 'tenant-2')!;
@@ -130,6 +133,45 @@ describe('a target whose job exhausts its retries', () => {
         const done = await settleRollout(fleet, id);
         expect(done.rollout.state).toBe('completed');
         expect(done.counts.applied).toBe(N);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('a pause sends queued targets back to pending at once; the stale job a worker fetches after the resume is left alone (each target runs once)', async () => {
+    const p = project('fleet-ex-c', 'fleet_ex_c', 1);
+    const fleet = await openFleet(p, ctx);
+    try {
+      // no worker yet: the canary's job waits in the engine
+      const id = await startRollout(fleet.ctl, await planRollout(p, { env: 'prod', openEmbedded: fleet.openEmbedded }));
+      const queued = await rolloutStatus(fleet.ctl.pool, id);
+      expect(queued.targets[0]).toMatchObject({ name: 'tenant-0', state: 'queued' });
+      const staleJob = queued.targets[0]!.job_id;
+      expect(staleJob).not.toBeNull();
+
+      await pauseRollout(fleet.ctl, id);
+      const paused = await rolloutStatus(fleet.ctl.pool, id);
+      expect(paused.targets[0]).toMatchObject({ state: 'pending', job_id: null });
+
+      await resumeRollout(fleet.ctl, id);
+      const resumed = await rolloutStatus(fleet.ctl.pool, id);
+      expect(resumed.targets[0]!.state).toBe('queued');
+      expect(resumed.targets[0]!.job_id).not.toBe(staleJob);
+
+      // both jobs are in the engine now; the worker takes both, only the current one applies
+      const worker = await startWorker({ ctl: fleet.ctl, project: p, ctx, concurrency: 2, pollingIntervalSeconds: 0.5, id: 'ex-worker-c' });
+      try {
+        const done = await settleRollout(fleet, id);
+        expect(done.rollout.state).toBe('completed');
+        expect(done.counts.applied).toBe(N);
+        expect(done.targets.every((t) => t.attempts === 1)).toBe(true);
+        // the stale job was fetched (it is older) and ended without touching the target
+        await expect.poll(async () => (await fleet.ctl.boss.getJobById(fleet.ctl.targetQueue, staleJob!, { includeArchive: true }))?.state, { timeout: 20_000 }).toBe('completed');
+        const attempts = await fleet.ctl.pool.query('SELECT count(*)::int AS n FROM confiture_fleet.target_attempts WHERE rollout_id = $1 AND name = $2', [id, 'tenant-0']);
+        expect(attempts.rows[0].n).toBe(1);
       } finally {
         await worker.stop();
       }

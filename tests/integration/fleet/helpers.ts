@@ -37,19 +37,22 @@ export async function dropDatabases(names: readonly string[]): Promise<void> {
 export type RolloutStatus = Awaited<ReturnType<typeof rolloutStatus>>;
 
 /**
- * Polls the rollout until `done(state)` (by default: no longer running). With `reconcile`, each
- * poll first reconciles job-engine failures the way the supervisor does (tests without one).
+ * Polls the rollout until `done(state)` (by default: no longer running) and, once it has stopped or
+ * paused, until the targets a worker had already claimed finish (they run their migration to the
+ * end; nothing is left queued by a stop). With `reconcile`, each poll first reconciles job-engine
+ * failures the way the supervisor does (tests without one).
  */
 export async function settleRollout(
   fleet: Fleet,
   id: string,
-  { done = (s: string) => s !== 'running', timeoutMs = 180_000, reconcile = true }: { done?: (state: string) => boolean; timeoutMs?: number; reconcile?: boolean } = {},
+  { done = (s: string) => s !== 'running', timeoutMs = 180_000, reconcile = true, drain = true }: { done?: (state: string) => boolean; timeoutMs?: number; reconcile?: boolean; drain?: boolean } = {},
 ): Promise<RolloutStatus> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (reconcile) await reconcileRollout(fleet.ctl, id);
     const s = await rolloutStatus(fleet.ctl.pool, id);
-    if (done(s.rollout.state)) return s;
+    const draining = drain && s.rollout.state !== 'running' && s.targets.some((t) => t.state === 'running');
+    if (done(s.rollout.state) && !draining) return s;
     if (Date.now() > until) throw new Error(`rollout still ${s.rollout.state}: ${JSON.stringify(s.counts)}`);
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -47,7 +47,16 @@ let db: TestDatabase;
 let workload: Workload;
 let project: TempProject;
 
-async function ab(apply: { name: string; sql: string }[]): Promise<AbComparison> {
+/**
+ * The detector's false-discovery rate is `alpha` by design: an A/A comparison at the product's
+ * 0.05 calls a regression a few times in a hundred (bench/perf measures the rate). Assertions that
+ * an untouched query is *not* a regression read the same capture at this stricter level, so the
+ * suite is not a coin with a 3 % chance of red; a biased detector (a clone or an order effect that
+ * really makes one side slower) still fails them, since its p-values go far below it.
+ */
+const STRICT_ALPHA = 0.002;
+
+async function ab(apply: { name: string; sql: string }[], alpha = config.alpha): Promise<AbComparison> {
   const r = await rehearseAB({
     connect: async (database) => {
       const c = new pg.Client({ connectionString: urlFor(database) });
@@ -63,7 +72,7 @@ async function ab(apply: { name: string; sql: string }[]): Promise<AbComparison>
     orderSeed: 7,
   });
   expect(r.capture.cases.every((c) => !c.error)).toBe(true);
-  return compareAB(r.capture, { alpha: config.alpha, threshold: config.threshold });
+  return compareAB(r.capture, { alpha, threshold: config.threshold });
 }
 
 beforeAll(async () => {
@@ -99,7 +108,7 @@ async function clonesLeft(): Promise<string[]> {
 
 describe('perf ab: interleaved before/after on a clone', () => {
   it('A/A (nothing applied): no regression, no certain change, the clone dropped', async () => {
-    const cmp = await ab([]);
+    const cmp = await ab([], STRICT_ALPHA);
     expect(cmp.queries).toHaveLength(3);
     expect(cmp.summary.regression).toBe(0);
     expect(cmp.summary.certain).toBe(0);
@@ -125,7 +134,9 @@ describe('perf ab: interleaved before/after on a clone', () => {
     expect(q.ci[0]).toBeGreaterThan(1.1);
     // nothing deterministic changed: the plan and the buffers are the same
     expect(q.evidence).toMatchObject({ planChanged: false, certain: false });
-    expect(cmp.queries.find((x) => x.id === 'recent_orders')!.verdict).not.toBe('regression');
+    // the untouched query: not a regression at the strict level (see STRICT_ALPHA)
+    const recent = cmp.queries.find((x) => x.id === 'recent_orders')!;
+    expect(recent.verdict === 'regression' && recent.qValue <= STRICT_ALPHA, recent.reason).toBe(false);
     expect(cmp.fails).toBe(true);
   });
 
