@@ -38,7 +38,7 @@ import { runModuleHook } from './kinds/module';
 import { runSqlHook } from './kinds/sql';
 import type { AttemptInput, AttemptResult } from './kinds/types';
 import { excerpt, HookConfigError, SecretBag } from './secrets';
-import { ensureHookTables, insertExecution, readBreakers, saveBreaker, saveRecording } from './store';
+import { ensureHookTables, readBreakers, saveRecording } from './store';
 
 export interface HookRunnerOptions {
   /** the `hooks` section of the project config */
@@ -256,7 +256,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       queuedBreakers.set(rec.hookId, rec);
       return scheduleDrain();
     }
-    await write(() => saveBreaker(pool!, schema, rec), (e) => `breaker of ${rec.hookId} not saved: ${e.message}`, warnings, defer);
+    await write(() => saveRecording(pool!, schema, [rec], []), (e) => `breaker of ${rec.hookId} not saved: ${e.message}`, warnings, defer);
   }
 
   async function record(e: HookExecution, h: HookConfig, secrets: SecretBag, warnings: string[], defer: boolean): Promise<void> {
@@ -275,7 +275,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       queuedExecutions.push(e);
       return scheduleDrain();
     }
-    await write(() => insertExecution(pool!, schema, e), (err) => `execution of ${e.hookId} not recorded: ${secrets.redact(err.message)}`, warnings, defer);
+    await write(() => saveRecording(pool!, schema, [], [e]), (err) => `execution of ${e.hookId} not recorded: ${secrets.redact(err.message)}`, warnings, defer);
   }
 
   function fire(event: LifecycleEventName, rawCtx: LifecycleContext, fireOpts: FireOptions = {}): Promise<PhaseResult> {

@@ -59,15 +59,6 @@ async function tablesExist(db: Queryable, schema: string): Promise<boolean> {
   return r.rows[0]?.ok === true;
 }
 
-export async function insertExecution(db: Queryable, schema: string, e: HookExecution): Promise<void> {
-  await db.query(
-    `INSERT INTO ${quoteIdent(schema)}.hook_executions
-       (run_id, phase, hook_id, kind, attempt, started_at, finished_at, duration_ms, outcome, final, output_excerpt, error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [e.runId, e.phase, e.hookId, e.kind, e.attempt, e.startedAt, e.finishedAt, e.durationMs, e.outcome, e.final, e.outputExcerpt, e.error],
-  );
-}
-
 interface ExecutionRow {
   run_id: string;
   phase: string;
@@ -183,17 +174,5 @@ export async function saveRecording(db: Queryable, schema: string, breakers: Bre
             WITH ORDINALITY AS x(run_id, phase, hook_id, kind, attempt, started_at, finished_at, duration_ms, outcome, final, output_excerpt, error, n)
       ORDER BY n`,
     [JSON.stringify(b), JSON.stringify(e)],
-  );
-}
-
-export async function saveBreaker(db: Queryable, schema: string, b: BreakerRecord): Promise<void> {
-  const d = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-  await db.query(
-    `INSERT INTO ${quoteIdent(schema)}.hook_breakers (hook_id, state, consecutive_failures, opened_at, last_failure_at, last_success_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())
-     ON CONFLICT (hook_id) DO UPDATE SET state = EXCLUDED.state, consecutive_failures = EXCLUDED.consecutive_failures,
-       opened_at = EXCLUDED.opened_at, last_failure_at = EXCLUDED.last_failure_at, last_success_at = EXCLUDED.last_success_at,
-       updated_at = EXCLUDED.updated_at`,
-    [b.hookId, b.state, b.consecutiveFailures, d(b.openedAt), d(b.lastFailureAt), d(b.lastSuccessAt)],
   );
 }

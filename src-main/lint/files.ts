@@ -105,6 +105,8 @@ export interface LintProjectOptions {
   /** versions not yet applied: only they feed the plan state (default: every migration) */
   pending?: string[];
   approved?: boolean;
+  /** the project already opened (and validated) by the caller: not read from disk again */
+  project?: Project;
 }
 
 /**
@@ -114,7 +116,7 @@ export interface LintProjectOptions {
  * With `pending`, only those versions feed the plan (the others are applied: the catalog has them).
  */
 export async function lintProject(dir: string, opts: LintProjectOptions = {}): Promise<LintReport & { project: Project }> {
-  const project = openValidProject(dir);
+  const project = opts.project ?? openValidProject(dir);
   const { ruleSet, engine } = projectRuleSet(project.dir, opts.pgVersion ? { pgVersion: opts.pgVersion } : {});
   const only = opts.version ? findMigration(project, opts.version) : null;
   await initParser();

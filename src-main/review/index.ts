@@ -39,6 +39,7 @@ export type FindingsByVersion = Record<string, RiskFinding[]>;
  */
 export async function findingsByVersion(project: Project, opts: { catalog?: CatalogSnapshot | null; pgVersion?: number } = {}): Promise<FindingsByVersion> {
   const report = await lintProject(project.dir, {
+    project,
     ...(opts.catalog ? { catalog: toLintCatalog(opts.catalog) } : {}),
     ...(opts.pgVersion ? { pgVersion: { value: opts.pgVersion >= 1000 ? Math.floor(opts.pgVersion / 10000) : opts.pgVersion, source: 'server' as const } } : {}),
   });

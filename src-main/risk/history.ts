@@ -11,6 +11,7 @@ import type { OperationClass } from '../../src-shared/domain/locks';
 import type { CalibrationHistory, RiskReport, Throughput } from '../../src-shared/domain/risk';
 import { quoteIdent } from '../db';
 import { childLogger } from '../logging';
+import { median } from '../perf/stats';
 import { DEFAULT_THROUGHPUT, type RiskHistory } from './model';
 
 type Q = Pick<pg.ClientBase, 'query'> | pg.Pool;
@@ -150,11 +151,6 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
     const t0 = performance.now();
     await client.query(sql);
     return performance.now() - t0;
-  };
-  const median = (xs: number[]) => {
-    const o = [...xs].sort((a, b) => a - b);
-    const m = Math.floor(o.length / 2);
-    return o.length % 2 ? o[m]! : (o[m - 1]! + o[m]!) / 2;
   };
   const size = async (fn: string, rel: string) => Number((await client.query<{ b: string }>(`SELECT ${fn}($1::regclass) AS b`, [rel])).rows[0]!.b);
   try {
