@@ -5,7 +5,7 @@
  * (never one query per table), run concurrently when given a pool.
  */
 import type pg from 'pg';
-import type { CatalogSnapshot, CatalogTable, LongTransaction, TableTraffic } from '../../src-shared/domain/catalog';
+import type { CatalogSnapshot, CatalogTable, LongTransaction, TableTraffic, TriggerEvent } from '../../src-shared/domain/catalog';
 
 export type { CatalogSnapshot } from '../../src-shared/domain/catalog';
 
@@ -60,10 +60,21 @@ const CHECKS_SQL = `
   WHERE co.contype = 'c' AND ${SYSTEM} ${SCHEMA_FILTER}`;
 
 const TRIGGERS_SQL = `
-  SELECT t.tgrelid::int AS oid, t.tgname AS name, pn.nspname || '.' || p.proname AS func
+  SELECT t.tgrelid::int AS oid, t.tgname AS name, pn.nspname || '.' || p.proname AS func, t.tgtype::int AS type,
+    t.tgqual IS NOT NULL AS has_when, ARRAY(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) k JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k) AS columns, l.lanname AS lang, CASE WHEN l.lanname = 'plpgsql' THEN p.prosrc END AS body
   FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
+  JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
   WHERE NOT t.tgisinternal AND ${SYSTEM} ${SCHEMA_FILTER}`;
+
+/** pg_trigger.tgtype bits (include/catalog/pg_trigger.h): ROW 1, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32. */
+export function triggerShape(tgtype: number): { events: TriggerEvent[]; forEachRow: boolean } {
+  const events: TriggerEvent[] = [];
+  if (tgtype & 4) events.push('insert');
+  if (tgtype & 16) events.push('update');
+  if (tgtype & 8) events.push('delete');
+  if (tgtype & 32) events.push('truncate');
+  return { events, forEachRow: (tgtype & 1) !== 0 };
+}
 
 const VIEW_DEPS_SQL = `
   SELECT DISTINCT d.refobjid::int AS oid, vn.nspname || '.' || v.relname AS view
@@ -208,7 +219,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
     q<{ oid: number; schema: string; name: string; relkind: string; size: number; index_size: number; heap_size: number; rows: number | null; last_analyze: Date | null; mods: number | null; dead: number | null; parent: string | null; bound: string | null; partkey: string | null }>(TABLES_SQL, [schemas]),
     q<{ oid: number; name: string; type: string; not_null: boolean; has_default: boolean }>(COLUMNS_SQL, [schemas]),
     q<{ oid: number; name: string; def: string; validated: boolean }>(CHECKS_SQL, [schemas]),
-    q<{ oid: number; name: string; func: string }>(TRIGGERS_SQL, [schemas]),
+    q<{ oid: number; name: string; func: string; type: number; has_when: boolean; columns: string[]; lang: string; body: string | null }>(TRIGGERS_SQL, [schemas]),
     q<{ oid: number; view: string }>(VIEW_DEPS_SQL, [schemas]),
     q<{ oid: number; func: string }>(FUNC_DEPS_SQL, [schemas]),
     q<{ schema: string; name: string; table: string; size: number; uniq: boolean; prim: boolean; valid: boolean; def: string }>(INDEXES_SQL, [schemas]),
@@ -257,7 +268,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
   const triggerList: CatalogSnapshot['triggers'] = [];
   for (const t of triggers) {
     const table = byOid.get(t.oid);
-    if (table) triggerList.push({ table: `${table.schema}.${table.name}`, name: t.name, function: t.func });
+    if (table) triggerList.push({ table: `${table.schema}.${table.name}`, name: t.name, function: t.func, ...triggerShape(t.type), when: t.has_when, columns: t.columns, language: t.lang, body: t.body });
     if (!table) continue;
     table.triggers.push(t.name);
     if (!table.dependentFunctions.includes(t.func)) table.dependentFunctions.push(t.func);

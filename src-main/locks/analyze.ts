@@ -6,6 +6,7 @@
 import type { CatalogIndex, CatalogSnapshot, CatalogTable } from '../../src-shared/domain/catalog';
 import type { LockAnalysis, LockMode, LockRole, OperationClass, RelationLock, StatementLocks, UnknownFact } from '../../src-shared/domain/locks';
 import { parsePlpgsqlBody, parseSql, type ParsedFile, type ParsedStatement } from '../parse';
+import type { TriggerEvent } from '../../src-shared/domain/catalog';
 import { catalogMaps, type CatalogIndexMaps } from './catalog-maps';
 import { canonicalTypeName, parseFormatType, typeChangeVerdict, type TypeRef } from './column-types';
 import { blocksOf, lockModeFromNumber, strength } from './modes';
@@ -637,6 +638,67 @@ function viewsBuiltOn(ctx: Ctx, relation: string): string[] {
   return out;
 }
 
+/** How deep trigger bodies are followed (a trigger writing a table with triggers of its own…). */
+const MAX_TRIGGER_DEPTH = 3;
+let triggerDepth = 0;
+
+/**
+ * The locks the user triggers of a table take when a DML statement fires them: each trigger whose
+ * events match, its plpgsql function's statements analysed as if they ran (their locks become the
+ * statement's, role `trigger`). What decides whether they run — FOR EACH ROW with rows not known,
+ * a WHEN condition or UPDATE OF columns, IF/loops in the body — is said as an unknown naming the
+ * relations; a body that cannot be read (another language, dynamic SQL) is said as not modelled.
+ */
+function userTriggerLocks(b: Binder, ctx: Ctx, id: 'insert' | 'update' | 'delete' | 'merge' | 'truncate', table: string, display: string, rowsCertain: boolean, setColumns: string[] | null = null): void {
+  const fromPlan = ctx.plan.triggers.filter((t) => t.table === table);
+  type Trigger = { function: string; events?: TriggerEvent[]; forEachRow?: boolean; when?: boolean; columns?: string[]; language?: string; body?: string | null };
+  const all: Trigger[] = [...(ctx.maps?.triggersOn.get(table) ?? []).filter((t) => !fromPlan.some((p) => p.function === t.function)), ...fromPlan];
+  const notModelled: string[] = [];
+  for (const t of all) {
+    if (t.events && id !== 'merge' && !t.events.includes(id)) continue;
+    if (t.events && id === 'merge' && !t.events.some((e) => e !== 'truncate')) continue;
+    // UPDATE OF columns: an UPDATE fires it only when it sets one of them (whether the value changes or not)
+    if (id === 'update' && t.columns?.length && setColumns && !setColumns.some((c) => t.columns!.includes(c))) continue;
+    const byColumns = !!t.columns?.length && id === 'merge';
+    const planBody = ctx.plan.functionBodies.get(t.function);
+    const source = planBody ?? (t.body !== undefined ? { language: t.language ?? '', body: t.body } : null);
+    const name = `${displayOf(t.function)}()`;
+    if (!t.events || !source || source.language !== 'plpgsql' || !source.body || triggerDepth >= MAX_TRIGGER_DEPTH) {
+      notModelled.push(name);
+      continue;
+    }
+    const body = plpgsqlStatements(source.body, 'trigger');
+    if (!body) {
+      notModelled.push(name);
+      continue;
+    }
+    const relations = new Set<string>();
+    triggerDepth++;
+    try {
+      for (const inner of body.statements) {
+        const r = analyzeStatement(inner, ctx);
+        for (const l of r.locks) {
+          if (!l.unresolved) relations.add(l.relation);
+          b.lockResolved(l.relation, l.existing, l.mode, 'trigger', l.unresolved === true);
+        }
+        for (const u of r.unknowns ?? []) b.unknown(u.fact, `${name}: ${u.reason}`, r.certainty === 'exact');
+      }
+    } finally {
+      triggerDepth--;
+    }
+    if (body.dynamic) b.unknown('locks', `the trigger function ${name} runs dynamic SQL (EXECUTE): those statements are not analysed — rehearse it`);
+    const why = [
+      t.forEachRow && !rowsCertain && id !== 'truncate' ? `it runs FOR EACH ROW, for the rows ${id === 'insert' ? 'inserted' : id === 'update' ? 'updated' : id === 'delete' ? 'deleted' : 'written'}, if any` : null,
+      t.when ? 'a WHEN condition decides whether it fires' : null,
+      byColumns ? `its UPDATE fires only when the MERGE sets ${t.columns!.join(', ')}` : null,
+      body.conditional ? 'its statements sit under IF, loops or exception handlers' : null,
+      id === 'merge' ? 'MERGE fires it only for the actions that run' : null,
+    ].filter((x): x is string => x !== null);
+    if (why.length && relations.size) b.unknown('locks', `the trigger ${name} on ${display} takes locks on ${[...relations].join(', ')} only when it runs: ${why.join('; ')}`, true);
+  }
+  if (notModelled.length) b.unknown('locks', `${display} has triggers (${notModelled.join(', ')}) that may run for the rows written: the locks their functions take are not modelled (not plpgsql, or unknown without a catalog)`, true);
+}
+
 /** Functions of the user triggers on a table (catalog and plan). */
 function triggerFunctionsOn(ctx: Ctx, table: string): string[] {
   const out: string[] = [];
@@ -1192,15 +1254,12 @@ function analyzeDrop(b: Binder, ctx: Ctx, n: Record<string, unknown>): void {
 }
 
 /**
- * The SQL statements a DO block (PL/pgSQL) runs, read with libpg-query's PL/pgSQL parser: whether
- * some sit under a condition, loop or exception handler, and whether it runs dynamic SQL.
+ * The SQL statements a PL/pgSQL body runs (a DO block, a trigger function), read with libpg-query's
+ * PL/pgSQL parser: whether some sit under a condition, loop or exception handler, and whether it
+ * runs dynamic SQL. Null when the body cannot be read.
  */
-function doBlockStatements(n: Record<string, unknown>): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean } | null {
-  const opts = (n.args as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }[] | undefined) ?? [];
-  const lang = opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval?.toLowerCase() ?? 'plpgsql';
-  const body = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval;
-  if (lang !== 'plpgsql' || !body) return null;
-  const tree = parsePlpgsqlBody(body);
+function plpgsqlStatements(body: string, returns: 'void' | 'trigger'): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean } | null {
+  const tree = parsePlpgsqlBody(body, returns);
   if (!tree) return null;
   const statements: ParsedStatement[] = [];
   let conditional = false;
@@ -1217,6 +1276,24 @@ function doBlockStatements(n: Record<string, unknown>): { statements: ParsedStat
     }
   });
   return unreadable ? null : { statements, conditional, dynamic };
+}
+
+/** The statements of a DO block (LANGUAGE plpgsql, the default). */
+function doBlockStatements(n: Record<string, unknown>): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean } | null {
+  const opts = (n.args as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }[] | undefined) ?? [];
+  const lang = opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval?.toLowerCase() ?? 'plpgsql';
+  const body = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval;
+  if (lang !== 'plpgsql' || !body) return null;
+  return plpgsqlStatements(body, 'void');
+}
+
+/** CREATE FUNCTION's language and body (the string body; null for C/internal ones). */
+function functionBodyOf(n: Record<string, unknown>): { language: string; body: string | null } {
+  const opts = (n.options as { DefElem?: { defname?: string; arg?: unknown } }[] | undefined) ?? [];
+  const lang = (opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg as { String?: { sval?: string } } | undefined)?.String?.sval?.toLowerCase() ?? 'sql';
+  const as = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg as { List?: { items?: { String?: { sval?: string } }[] } } | undefined;
+  const items = as?.List?.items ?? [];
+  return { language: lang, body: items.length === 1 ? (items[0]?.String?.sval ?? null) : null };
 }
 
 /** Tables a LANGUAGE sql function body reads (string body or BEGIN ATOMIC), by the real parser. */
@@ -1359,7 +1436,11 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       b.apply('create_trigger', n.relation as RangeVarLike);
       const t = keyOfRange(n.relation as RangeVarLike);
       const fn = keyOfParts(namesOf(n.funcname));
-      if (t && fn) ctx.plan.triggers.push({ table: t, function: fn });
+      // the events bits are pg_trigger.tgtype's (INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32)
+      const ev = Number(n.events ?? 0);
+      const events = (['insert', 4, 'update', 16, 'delete', 8, 'truncate', 32] as const).reduce<TriggerEvent[]>((out, x, i, all) => (i % 2 === 0 && ev & (all[i + 1] as number) ? [...out, x as TriggerEvent] : out), []);
+      const columns = ((n.columns as { String?: { sval?: string } }[] | undefined) ?? []).map((c) => c.String?.sval ?? '').filter(Boolean);
+      if (t && fn) ctx.plan.triggers.push({ table: t, function: fn, events, forEachRow: n.row === true, when: !!n.whenClause, columns });
       break;
     }
     case 'CreatePolicyStmt':
@@ -1544,6 +1625,8 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
         }
         b.apply(cascade ? 'truncate.cascade' : 'truncate', rel, { referenced: referencing });
         if (cascade && r && !knowsTable(ctx, r.key)) b.lockUnresolved(`(tables referencing ${r.display})`, 'AccessExclusiveLock', 'referenced', 'CASCADE also truncates every referencing table (unknown without a catalog)');
+        // ON TRUNCATE triggers (statement level) run their SQL
+        for (const key of r ? [r.key, ...referencing] : []) userTriggerLocks(b, ctx, 'truncate', key, displayOf(key), true);
       }
       break;
     }
@@ -1656,6 +1739,7 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
     case 'CreateFunctionStmt': {
       const key = keyOfParts(namesOf(n.funcname));
       if (key) ctx.plan.functions.set(key, functionVolatilityOf(n));
+      if (key) ctx.plan.functionBodies.set(key, functionBodyOf(n));
       // a LANGUAGE sql body is parsed and checked at creation (check_function_bodies): the tables it reads get ACCESS SHARE
       const sources = sqlBodyTables(n);
       if (sources.length) b.apply('create_sql_function', null, { sources });
@@ -1714,9 +1798,12 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       }
       // foreign keys: the key check locks the referenced table, a delete/update of a key the referencing ones
       if (tkey && (id === 'insert' || id === 'update' || id === 'delete')) dmlForeignKeyLocks(b, ctx, id, tkey, n, shape);
-      // user triggers run arbitrary SQL for the rows written: their locks are not modelled, said so
-      const triggers = tkey ? triggerFunctionsOn(ctx, tkey) : [];
-      if (triggers.length) b.unknown('locks', `${b.resolve(rel)?.display ?? tkey} has triggers (${triggers.map((f) => `${displayOf(f)}()`).join(', ')}) that may run for the rows written: the locks their functions take are not modelled`, true);
+      // user triggers run the SQL of their functions: read from the plpgsql body (catalog or plan)
+      if (tkey) {
+        const rowsCertain = id === 'insert' && shape?.rows != null && !n.onConflictClause;
+        const setColumns = id === 'update' ? ((n.targetList as { ResTarget?: { name?: string } }[] | undefined) ?? []).map((t) => t.ResTarget?.name ?? '').filter(Boolean) : null;
+        userTriggerLocks(b, ctx, id, tkey, b.resolve(rel)?.display ?? tkey, rowsCertain, setColumns);
+      }
       if (tkey && id === 'merge' && (foreignKeysOf(ctx, tkey).length || foreignKeysReferencing(ctx, tkey).length)) b.unknown('locks', `MERGE fires the foreign-key checks of ${b.resolve(rel)?.display ?? tkey} for the rows it inserts, updates or deletes: their tables are locked RowShareLock (RowExclusiveLock for cascades); not modelled`);
       if ((id === 'update' || id === 'delete') && n.whereClause) b.scans = false;
       if (id === 'insert' && others.length) for (const o of others) b.lock(o, 'AccessShareLock', 'source');

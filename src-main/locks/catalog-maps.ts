@@ -1,5 +1,5 @@
 /** Lookup maps over a catalog snapshot, built once per snapshot and shared by every analysis. */
-import type { CatalogForeignKey, CatalogIndex, CatalogSnapshot, CatalogTable } from '../../src-shared/domain/catalog';
+import type { CatalogForeignKey, CatalogIndex, CatalogSnapshot, CatalogTable, CatalogTrigger } from '../../src-shared/domain/catalog';
 
 export interface CatalogIndexMaps {
   tables: Map<string, CatalogTable>;
@@ -16,6 +16,8 @@ export interface CatalogIndexMaps {
   domains: Map<string, boolean>;
   /** `schema.function` → tables with a trigger calling it */
   triggerTables: Map<string, string[]>;
+  /** table → its user triggers (events, body) */
+  triggersOn: Map<string, CatalogTrigger[]>;
   /** schema → its relations (tables, views, sequences, matviews) */
   bySchema: Map<string, string[]>;
   /** `schema.table.column` → views reading it */
@@ -51,6 +53,7 @@ export function catalogMaps(catalog: CatalogSnapshot): CatalogIndexMaps {
     functions: new Map(),
     domains: new Map(),
     triggerTables: new Map(),
+    triggersOn: new Map(),
     bySchema: new Map(),
     viewsOfColumn: new Map(),
     viewSources: new Map(),
@@ -83,7 +86,10 @@ export function catalogMaps(catalog: CatalogSnapshot): CatalogIndexMaps {
     maps.functions.set(key, e);
   }
   for (const d of catalog.domains ?? []) maps.domains.set(`${d.schema}.${d.name}`, d.constrained);
-  for (const t of catalog.triggers ?? []) push(maps.triggerTables, t.function, t.table);
+  for (const t of catalog.triggers ?? []) {
+    push(maps.triggerTables, t.function, t.table);
+    push(maps.triggersOn, t.table, t);
+  }
   for (const v of catalog.viewSources ?? []) push(maps.viewSources, v.view, v.source);
   for (const v of catalog.viewColumns ?? []) push(maps.viewsOfColumn, `${v.table}.${v.column}`, v.view);
   for (const st of catalog.statistics ?? []) maps.statistics.set(`${st.schema}.${st.name}`, st.table);

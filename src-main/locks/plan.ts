@@ -6,6 +6,7 @@
  */
 import type { TypeRef } from './column-types';
 import type { PartitionBound, PartitionKey } from './partition-route';
+import type { TriggerEvent } from '../../src-shared/domain/catalog';
 
 export interface PlanForeignKey {
   /** constraint name (the one PostgreSQL gives it when the SQL does not) */
@@ -41,8 +42,10 @@ export interface PlanChecks {
   functions: Map<string, 'i' | 's' | 'v'>;
   /** `schema.type` → what the plan created: a domain with or without constraints, or another type */
   types: Map<string, 'constrained_domain' | 'domain' | 'type'>;
-  /** triggers the plan creates: table and function */
-  triggers: { table: string; function: string }[];
+  /** triggers the plan creates: table, function, and when they fire (CREATE TRIGGER's events, FOR EACH ROW, WHEN / UPDATE OF) */
+  triggers: { table: string; function: string; events?: TriggerEvent[]; forEachRow?: boolean; when?: boolean; columns?: string[] }[];
+  /** bodies of the plpgsql functions the plan creates (a trigger's locks are read from its function) */
+  functionBodies: Map<string, { language: string; body: string | null }>;
   /** partitioned table → the partitions the plan creates for it */
   partitions: Map<string, string[]>;
   /** views and matviews the plan (re)defines → the relations their query reads */
@@ -62,7 +65,7 @@ export interface PlanChecks {
 }
 
 export function newPlanChecks(): PlanChecks {
-  return { proven: new Set(), pending: new Map(), relations: new Map(), indexTables: new Map(), columns: new Map(), foreignKeys: [], functions: new Map(), types: new Map(), triggers: [], partitions: new Map(), viewSources: new Map(), primaryKeys: new Map(), statistics: new Map(), defaults: new Set(), partitionKeys: new Map(), partitionBounds: new Map() };
+  return { proven: new Set(), pending: new Map(), relations: new Map(), indexTables: new Map(), columns: new Map(), foreignKeys: [], functions: new Map(), types: new Map(), triggers: [], functionBodies: new Map(), partitions: new Map(), viewSources: new Map(), primaryKeys: new Map(), statistics: new Map(), defaults: new Set(), partitionKeys: new Map(), partitionBounds: new Map() };
 }
 
 /** PostgreSQL's default constraint name: `<table>_<col>[_<col>…]_<suffix>`, cut to 63 bytes like makeObjectName. */

@@ -108,11 +108,12 @@ function parser(): PgQuery {
  * The PL/pgSQL parse tree of a function or DO body (libpg-query's plpgsql parser), or null when
  * it does not parse. The body is wrapped in a throw-away CREATE FUNCTION, as the parser expects.
  */
-export function parsePlpgsqlBody(body: string): unknown {
+export function parsePlpgsqlBody(body: string, returns: 'void' | 'trigger' = 'void'): unknown {
   const tag = '$confiture_body$';
   if (body.includes(tag)) return null;
   try {
-    return parser().parsePlPgSQLSync(`CREATE FUNCTION confiture_body() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`);
+    // a trigger function: NEW/OLD/TG_* declared, `RETURN NEW` allowed
+    return parser().parsePlPgSQLSync(`CREATE FUNCTION confiture_body() RETURNS ${returns} LANGUAGE plpgsql AS ${tag}${body}${tag}`);
   } catch {
     return null;
   }

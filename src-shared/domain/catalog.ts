@@ -101,12 +101,25 @@ export interface CatalogRelation {
   relkind: string;
 }
 
+export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate';
+
 export interface CatalogTrigger {
   /** schema.table */
   table: string;
   name: string;
   /** schema.function */
   function: string;
+  /** the events it fires on (pg_trigger.tgtype); absent: unknown */
+  events?: TriggerEvent[];
+  /** FOR EACH ROW (fires only for rows written) or FOR EACH STATEMENT */
+  forEachRow?: boolean;
+  /** a WHEN condition decides whether it fires */
+  when?: boolean;
+  /** UPDATE OF these columns: fires only for an UPDATE that sets one of them */
+  columns?: string[];
+  /** the function's language and, for plpgsql, its body (the locks the trigger's SQL takes are read from it) */
+  language?: string;
+  body?: string | null;
 }
 
 export interface CatalogDomain {

@@ -15,7 +15,7 @@ export type LockMode = (typeof LOCK_MODES)[number];
 /** How the time a statement holds its lock scales. */
 export type OperationClass = 'none' | 'catalog' | 'scan' | 'index_build' | 'rewrite' | 'dml' | 'refresh';
 
-export type LockRole = 'target' | 'referenced' | 'index' | 'partition' | 'parent' | 'source' | 'dependent';
+export type LockRole = 'target' | 'referenced' | 'index' | 'partition' | 'parent' | 'source' | 'dependent' | 'trigger';
 
 export interface RelationLock {
   /** `orders`, `sales.orders`, or `(table of orders_idx)` when it cannot be resolved without a catalog */

@@ -51,6 +51,17 @@ CREATE MATERIALIZED VIEW parent_mv AS SELECT * FROM parent_view_2;
 CREATE TABLE empty_parent (id int PRIMARY KEY);
 CREATE TABLE empty_child (id int, pid int REFERENCES empty_parent ON DELETE CASCADE);
 CREATE STATISTICS readings_st ON id, value FROM readings;
+CREATE TABLE audit_log (id bigserial, tbl text, op text);
+CREATE TABLE stock (id int PRIMARY KEY, qty int);
+CREATE TABLE shipments (id int, item int);
+CREATE TABLE orders_t (id int, item int, qty int);
+CREATE FUNCTION log_write() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN INSERT INTO audit_log (tbl, op) VALUES (TG_TABLE_NAME, TG_OP); RETURN NULL; END$$;
+CREATE FUNCTION take_stock() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN UPDATE stock SET qty = qty - NEW.qty WHERE id = NEW.item; RETURN NEW; END$$;
+CREATE FUNCTION ship_big() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN IF NEW.qty > 100 THEN INSERT INTO shipments VALUES (NEW.id, NEW.item); END IF; RETURN NEW; END$$;
+CREATE TRIGGER orders_t_stock BEFORE INSERT ON orders_t FOR EACH ROW EXECUTE FUNCTION take_stock();
+CREATE TRIGGER orders_t_audit AFTER INSERT ON orders_t FOR EACH ROW EXECUTE FUNCTION log_write();
+CREATE TRIGGER orders_t_gone AFTER DELETE OR TRUNCATE ON orders_t FOR EACH STATEMENT EXECUTE FUNCTION log_write();
+CREATE TRIGGER orders_t_ship AFTER UPDATE OF qty ON orders_t FOR EACH ROW EXECUTE FUNCTION ship_big();
 `;
 const DATA = `
 INSERT INTO parent VALUES (1, 1, 'a'), (2, 2, 'b'), (3, 3, 'c');
@@ -58,6 +69,8 @@ INSERT INTO child VALUES (1, 2);
 INSERT INTO child_c VALUES (1, 1);
 INSERT INTO grand VALUES (1, 1);
 INSERT INTO child_n VALUES (1, 3);
+INSERT INTO stock VALUES (1, 1000);
+INSERT INTO orders_t VALUES (1, 1, 5);
 `;
 
 let db: TestDatabase;
@@ -253,6 +266,28 @@ describe('INSERT into a partitioned table: the partitions its rows are routed to
       if (!observed.m) expect(lockUnknowns(s).length).toBeGreaterThan(0);
       else expect(observed.m).toBe('AccessShareLock');
     }
+  });
+});
+
+const TRIGGER_CASES: [string, Case][] = [
+  ['INSERT … VALUES fires the row triggers: the tables their functions write are locked', { sql: 'INSERT INTO orders_t VALUES (2, 1, 3)', expected: { orders_t: 'RowExclusiveLock', stock: 'RowExclusiveLock', audit_log: 'RowExclusiveLock' } }],
+  ['UPDATE of a column no trigger watches fires none', { sql: 'UPDATE orders_t SET item = 1 WHERE id = 1', expected: { orders_t: 'RowExclusiveLock' } }],
+  ['UPDATE OF qty with a condition in the body: the locks are said as depending on it', { sql: 'UPDATE orders_t SET qty = 500 WHERE id = 1', expected: { orders_t: 'RowExclusiveLock', shipments: 'RowExclusiveLock' }, open: true }],
+  ['UPDATE OF qty whose rows do not meet the condition: nothing else locked (said as unknown)', { sql: 'UPDATE orders_t SET qty = 6 WHERE id = 1', expected: { orders_t: 'RowExclusiveLock' }, open: true }],
+  ['a statement-level DELETE trigger fires even when no row is deleted', { sql: 'DELETE FROM orders_t WHERE id = 99', expected: { orders_t: 'RowExclusiveLock', audit_log: 'RowExclusiveLock' } }],
+  ['TRUNCATE fires ON TRUNCATE triggers', { sql: 'TRUNCATE orders_t', expected: { orders_t: 'AccessExclusiveLock', audit_log: 'RowExclusiveLock' } }],
+];
+
+describe('user triggers: DML locks what the trigger functions write, against pg_locks', () => {
+  for (const [name, c] of TRIGGER_CASES) it(name, async () => check(c, await trace(c.sql)));
+
+  it('the locks a trigger adds carry the role "trigger"; a trigger whose function is not plpgsql is said as not modelled', async () => {
+    const s = analyzeLocks(parseSql('INSERT INTO orders_t VALUES (2, 1, 3)'), { pgVersion: db.serverVersionNum, catalog }).statements[0]!;
+    expect(s.locks.find((l) => l.relation === 'stock')?.role).toBe('trigger');
+    const p = structuredClone(plan);
+    analyzeLocks(parseSql("CREATE FUNCTION sql_audit() RETURNS trigger LANGUAGE c AS 'x', 'y';\nCREATE TRIGGER readings_c AFTER INSERT ON readings FOR EACH ROW EXECUTE FUNCTION sql_audit()"), { pgVersion: db.serverVersionNum, plan: p });
+    const r = analyzeLocks(parseSql('INSERT INTO readings VALUES (1, 1)'), { pgVersion: db.serverVersionNum, plan: p }).statements[0]!;
+    expect(lockUnknowns(r).map((u) => u.reason).join()).toMatch(/readings has triggers \(sql_audit\(\)\).*not modelled/);
   });
 });
 

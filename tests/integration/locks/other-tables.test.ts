@@ -143,7 +143,17 @@ describe('locks on other tables and server-dependent rewrites, against pg_locks'
     expect(catalog.functions).toContainEqual({ schema: 'public', name: 'next_token', volatility: 'v', language: 'plpgsql' });
     expect(catalog.functions).toContainEqual({ schema: 'public', name: 'current_region', volatility: 's', language: 'plpgsql' });
     expect(catalog.functions).toContainEqual(expect.objectContaining({ schema: 'pg_catalog', name: 'random', volatility: 'v' }));
-    expect(catalog.triggers).toContainEqual({ table: 'public.customers', name: 'customers_stamp', function: 'side.stamp' });
+    expect(catalog.triggers).toContainEqual({
+      table: 'public.customers',
+      name: 'customers_stamp',
+      function: 'side.stamp',
+      events: ['insert'],
+      forEachRow: true,
+      when: false,
+      columns: [],
+      language: 'plpgsql',
+      body: 'BEGIN RETURN NEW; END',
+    });
     expect(catalog.relations).toContainEqual({ schema: 'public', name: 'order_view', relkind: 'v' });
   });
 });
