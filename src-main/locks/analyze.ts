@@ -1356,13 +1356,21 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       for (const l of likes) b.lock(l, 'AccessShareLock', 'source');
       const k = keyOfRange(rel);
       if (k) {
-        ctx.created.add(k);
+        // IF NOT EXISTS without a catalog: the table may already exist with rows (an upgrade path
+        // re-running its schema), so later locks on it still count as locks on an existing table
+        const surelyNew = !(n.if_not_exists === true && !ctx.maps);
+        if (surelyNew) ctx.created.add(k);
         ctx.plan.relations.set(k, n.partspec ? 'p' : 'r');
         const key = n.partspec ? keyFromSpec(n.partspec) : null;
         if (key) (ctx.plan.partitionKeys ??= new Map()).set(k, key);
         for (const e of (n.tableElts as Record<string, unknown>[] | undefined) ?? []) {
           if (e.ColumnDef) recordColumn(ctx, k, rel.relname ?? '', e.ColumnDef as never);
           if (e.Constraint) recordTableConstraint(ctx, k, rel.relname ?? '', e.Constraint as Record<string, unknown>);
+        }
+        // ... nor are the column types written here: a later ALTER COLUMN TYPE cannot trust them
+        if (!surelyNew) {
+          for (const c of ctx.plan.columns.get(k)?.keys() ?? []) (ctx.plan.uncertainColumns ??= new Set()).add(`${k}.${c}`);
+          ctx.plan.columns.delete(k);
         }
       }
       break;
@@ -1379,7 +1387,7 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       const into = (n.into as { IntoClause?: { rel?: RangeVarLike } } | undefined)?.IntoClause?.rel ?? (n.into as { rel?: RangeVarLike } | undefined)?.rel;
       const k = keyOfRange(into);
       if (k) {
-        ctx.created.add(k);
+        if (!(n.if_not_exists === true && !ctx.maps)) ctx.created.add(k);
         ctx.plan.relations.set(k, mat ? 'm' : 'r');
         if (mat) ctx.plan.viewSources.set(k, rangeVars(n.query).map(keyOfRange).filter((x): x is string => !!x));
       }

@@ -8,7 +8,7 @@ export default defineRule({
   severity: 'error',
   summary: 'Adding a STORED generated, IDENTITY or serial column to an existing table rewrites it.',
   rationale:
-    'A column whose value is computed for each existing row (GENERATED ... STORED, GENERATED ... AS IDENTITY, serial/bigserial) forces a full table rewrite under AccessExclusiveLock: no reads or writes until it finishes. PostgreSQL 18 virtual generated columns do not rewrite.',
+    'A column whose value is computed for each existing row (GENERATED ... STORED, GENERATED ... AS IDENTITY, serial/bigserial) forces a full table rewrite under AccessExclusiveLock: no reads or writes until it finishes. PostgreSQL 18 virtual generated columns do not rewrite. Differs from squawk on purpose: squawk\'s adding-field-with-default does not report a serial/bigserial column (its DEFAULT nextval() is evaluated for every existing row, so the table is rewritten like any volatile default); this rule does.',
   safeAlternative:
     'Add a plain nullable column, fill it in batches (trigger for new rows), or on PostgreSQL 18 use GENERATED ... VIRTUAL; for identity, add the column, attach a sequence default and backfill.',
   example: {

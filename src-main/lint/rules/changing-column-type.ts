@@ -19,7 +19,7 @@ export default defineRule({
   severity: 'error',
   summary: 'ALTER COLUMN ... TYPE rewrites the table and its indexes unless the change is binary-compatible.',
   rationale:
-    'Most type changes (int → bigint, text → int, any USING) rewrite the table and rebuild its indexes under AccessExclusiveLock: no reads or writes for the duration. Binary-compatible changes (varchar(n) → varchar(m ≥ n) or text, numeric precision increase at the same scale, cidr → inet) skip the rewrite. With a catalog (or a column created earlier in the file) Confiture knows the current type and tells the two apart.',
+    'Most type changes (int → bigint, text → int, any USING) rewrite the table and rebuild its indexes under AccessExclusiveLock: no reads or writes for the duration. Binary-compatible changes (varchar(n) → varchar(m ≥ n) or text, numeric precision increase at the same scale, cidr → inet) skip the rewrite. With a catalog (or a column created earlier in the file) Confiture knows the current type and tells the two apart. A type spelled by CREATE TABLE IF NOT EXISTS or ADD COLUMN IF NOT EXISTS counts only when the catalog shows the table or column is new: on an upgrade path the live column may have another type, so without a catalog the change is reported (as squawk does).',
   safeAlternative:
     'Expand/contract: add a new column of the new type, keep both in sync with a trigger, backfill in batches, switch readers, then drop the old column.',
   example: { bad: 'ALTER TABLE orders ALTER COLUMN id TYPE bigint;', good: 'ALTER TABLE orders ALTER COLUMN note TYPE text; -- was varchar(200)' },

@@ -29,4 +29,16 @@ describe("changing-column-type", () => {
     // with a catalog the real type decides: varchar(64) → varchar(128) is binary-compatible
     expect(await findings("changing-column-type", sql, { catalog: catalog({ 'public.users': { rows: 10, bytes: 8192, columns: { id: 'integer', position: 'character varying(64)' } } }) })).toEqual([]);
   });
+  // a public history's upgrade path: CREATE TABLE IF NOT EXISTS creates nothing when the table is already there,
+  // so the column types it spells out prove nothing about the live table (squawk was right)
+  it("does not take a type from CREATE TABLE IF NOT EXISTS unless the catalog shows the table is new", async () => {
+    const sql = "CREATE TABLE IF NOT EXISTS tickets (id bigint, summary varchar(80));\nALTER TABLE tickets ALTER COLUMN summary TYPE varchar(300);";
+    expect(await findings("changing-column-type", sql)).toHaveLength(1);
+    // the live table has summary as text: text → varchar(300) checks every row
+    expect(await findings("changing-column-type", sql, { catalog: catalog({ 'public.tickets': { rows: 10_000, bytes: 900_000, columns: { id: 'bigint', summary: 'text' } } }) })).toHaveLength(1);
+    // the catalog shows the table does not exist: the CREATE made it, widening a varchar rewrites nothing
+    expect(await findings("changing-column-type", sql, { catalog: catalog({ 'public.accounts': { rows: 10, bytes: 8192 } }) })).toEqual([]);
+    // a plain CREATE TABLE is surely new
+    expect(await findings("changing-column-type", sql.replace(' IF NOT EXISTS', ''))).toEqual([]);
+  });
 });
