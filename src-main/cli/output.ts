@@ -29,6 +29,9 @@ export function writeOut(text: string): Promise<void> {
  * never held as one string (and its UTF-8 copy) in memory. Byte-identical to the one-piece form.
  * `mapElement[key]` converts each element of that top-level array as it is written (no full copy).
  */
+const WRAP_HEAD = '{\n  "a": [\n'.length;
+const WRAP_TAIL = '\n  ]\n}'.length;
+
 export function* jsonPieces(value: object, mapElement: Record<string, (el: never) => unknown> = {}): Generator<string> {
   const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
   if (entries.length === 0) {
@@ -41,10 +44,12 @@ export function* jsonPieces(value: object, mapElement: Record<string, (el: never
     const tail = i < entries.length - 1 ? ',\n' : '\n';
     if (Array.isArray(v) && v.length > 0) {
       yield `  ${JSON.stringify(k)}: [\n`;
+      const map = mapElement[k];
       for (let j = 0; j < v.length; j++) {
-        const map = mapElement[k];
-        const el = (JSON.stringify(map ? map(v[j] as never) : v[j], null, 2) as string | undefined) ?? 'null';
-        yield `    ${el.replace(/\n/g, '\n    ')}${j < v.length - 1 ? ',\n' : '\n'}`;
+        // stringified inside `{ "a": [el] }`, the element comes out indented as it is in the whole
+        // document (and undefined/functions as null): no re-indenting pass over its text
+        const wrapped = JSON.stringify({ a: [map ? map(v[j] as never) : v[j]] }, null, 2);
+        yield wrapped.slice(WRAP_HEAD, wrapped.length - WRAP_TAIL) + (j < v.length - 1 ? ',\n' : '\n');
       }
       yield `  ]${tail}`;
     } else {

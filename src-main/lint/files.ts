@@ -40,9 +40,20 @@ export function collectSqlFiles(inputs: string[]): string[] {
     } catch {
       throw new ConfitureError('not_found', `${p} does not exist`, { file: p });
     }
-    if (st.isDirectory()) {
-      for (const e of fs.readdirSync(p).sort()) if (!e.startsWith('.')) visit(path.join(p, e), false);
-    } else if (explicit || p.endsWith('.sql')) out.push(p);
+    if (st.isDirectory()) visitDir(p);
+    else if (explicit || p.endsWith('.sql')) out.push(p);
+  };
+  // a folder's entries come with their type: no stat per file (symbolic links and the rest are stat'ed)
+  const visitDir = (dir: string) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) visitDir(p);
+      else if (e.isFile()) {
+        if (p.endsWith('.sql')) out.push(p);
+      } else visit(p, false);
+    }
   };
   for (const i of inputs) visit(i, true);
   return out;

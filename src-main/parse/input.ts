@@ -138,12 +138,17 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function readSqlSource(file: string, limits: ParseLimits = parseLimits()): SqlSource {
   let buf: Buffer;
+  let fd: number | null = null;
   try {
-    const size = fs.statSync(file).size;
+    // one open file for the size check and the read (a lint reads thousands of small files)
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
     if (size > limits.maxBytes) return { ok: false, problem: tooLarge(size, file, limits) };
-    buf = fs.readFileSync(file);
+    buf = fs.readFileSync(fd);
   } catch (e) {
     throw new ConfitureError('not_found', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
   }
   if (buf.length > limits.maxBytes) return { ok: false, problem: tooLarge(buf.length, file, limits) };
   let text: string;
