@@ -5,7 +5,8 @@
  * (never one query per table), run concurrently when given a pool.
  */
 import type pg from 'pg';
-import type { CatalogSnapshot, CatalogTable, LongTransaction, TableTraffic, TriggerEvent } from '../../src-shared/domain/catalog';
+import type { CatalogSnapshot, CatalogTable, LongTransaction, TableTraffic } from '../../src-shared/domain/catalog';
+import { triggerShape } from '../locks/catalog-maps';
 
 export type { CatalogSnapshot } from '../../src-shared/domain/catalog';
 
@@ -65,16 +66,6 @@ const TRIGGERS_SQL = `
   FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
   WHERE NOT t.tgisinternal AND ${SYSTEM} ${SCHEMA_FILTER}`;
-
-/** pg_trigger.tgtype bits (include/catalog/pg_trigger.h): ROW 1, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32. */
-export function triggerShape(tgtype: number): { events: TriggerEvent[]; forEachRow: boolean } {
-  const events: TriggerEvent[] = [];
-  if (tgtype & 4) events.push('insert');
-  if (tgtype & 16) events.push('update');
-  if (tgtype & 8) events.push('delete');
-  if (tgtype & 32) events.push('truncate');
-  return { events, forEachRow: (tgtype & 1) !== 0 };
-}
 
 const VIEW_DEPS_SQL = `
   SELECT DISTINCT d.refobjid::int AS oid, vn.nspname || '.' || v.relname AS view

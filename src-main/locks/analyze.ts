@@ -7,7 +7,7 @@ import type { CatalogIndex, CatalogSnapshot, CatalogTable } from '../../src-shar
 import type { LockAnalysis, LockMode, LockRole, OperationClass, RelationLock, StatementLocks, UnknownFact } from '../../src-shared/domain/locks';
 import { parsePlpgsqlBody, parseSql, type ParsedFile, type ParsedStatement } from '../parse';
 import type { TriggerEvent } from '../../src-shared/domain/catalog';
-import { catalogMaps, type CatalogIndexMaps } from './catalog-maps';
+import { catalogMaps, triggerShape, type CatalogIndexMaps } from './catalog-maps';
 import { canonicalTypeName, parseFormatType, typeChangeVerdict, type TypeRef } from './column-types';
 import { blocksOf, lockModeFromNumber, strength } from './modes';
 import { defaultConstraintName, newPlanChecks, type PlanChecks, type PlanForeignKey } from './plan';
@@ -1287,23 +1287,19 @@ function doBlockStatements(n: Record<string, unknown>): { statements: ParsedStat
   return plpgsqlStatements(body, 'void');
 }
 
-/** CREATE FUNCTION's language and body (the string body; null for C/internal ones). */
-function functionBodyOf(n: Record<string, unknown>): { language: string; body: string | null } {
+/** CREATE FUNCTION's LANGUAGE clause (null when absent) and its string body (`AS '…'`, the first item). */
+function functionBodyOf(n: Record<string, unknown>): { language: string | null; body: string | null } {
   const opts = (n.options as { DefElem?: { defname?: string; arg?: unknown } }[] | undefined) ?? [];
-  const lang = (opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg as { String?: { sval?: string } } | undefined)?.String?.sval?.toLowerCase() ?? 'sql';
+  const lang = (opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg as { String?: { sval?: string } } | undefined)?.String?.sval?.toLowerCase() ?? null;
   const as = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg as { List?: { items?: { String?: { sval?: string } }[] } } | undefined;
-  const items = as?.List?.items ?? [];
-  return { language: lang, body: items.length === 1 ? (items[0]?.String?.sval ?? null) : null };
+  return { language: lang, body: as?.List?.items?.[0]?.String?.sval ?? null };
 }
 
 /** Tables a LANGUAGE sql function body reads (string body or BEGIN ATOMIC), by the real parser. */
 function sqlBodyTables(n: Record<string, unknown>): RangeVarLike[] {
-  const opts = (n.options as { DefElem?: { defname?: string; arg?: unknown } }[] | undefined) ?? [];
-  const lang = opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg as { String?: { sval?: string } } | undefined;
-  if (lang?.String?.sval?.toLowerCase() !== 'sql') return [];
+  const { language, body } = functionBodyOf(n);
+  if (language !== 'sql') return [];
   if (n.sql_body) return rangeVars(n.sql_body);
-  const as = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg as { List?: { items?: { String?: { sval?: string } }[] } } | undefined;
-  const body = as?.List?.items?.[0]?.String?.sval;
   if (!body) return [];
   try {
     return parseSql(body).statements.flatMap((s) => rangeVars(s.node));
@@ -1444,9 +1440,8 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       b.apply('create_trigger', n.relation as RangeVarLike);
       const t = keyOfRange(n.relation as RangeVarLike);
       const fn = keyOfParts(namesOf(n.funcname));
-      // the events bits are pg_trigger.tgtype's (INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32)
-      const ev = Number(n.events ?? 0);
-      const events = (['insert', 4, 'update', 16, 'delete', 8, 'truncate', 32] as const).reduce<TriggerEvent[]>((out, x, i, all) => (i % 2 === 0 && ev & (all[i + 1] as number) ? [...out, x as TriggerEvent] : out), []);
+      // CreateTrigStmt.events uses pg_trigger.tgtype's event bits
+      const { events } = triggerShape(Number(n.events ?? 0));
       const columns = ((n.columns as { String?: { sval?: string } }[] | undefined) ?? []).map((c) => c.String?.sval ?? '').filter(Boolean);
       if (t && fn) ctx.plan.triggers.push({ table: t, function: fn, events, forEachRow: n.row === true, when: !!n.whenClause, columns });
       break;
@@ -1747,7 +1742,10 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
     case 'CreateFunctionStmt': {
       const key = keyOfParts(namesOf(n.funcname));
       if (key) ctx.plan.functions.set(key, functionVolatilityOf(n));
-      if (key) ctx.plan.functionBodies.set(key, functionBodyOf(n));
+      if (key) {
+        const f = functionBodyOf(n);
+        ctx.plan.functionBodies.set(key, { language: f.language ?? 'sql', body: f.body });
+      }
       // a LANGUAGE sql body is parsed and checked at creation (check_function_bodies): the tables it reads get ACCESS SHARE
       const sources = sqlBodyTables(n);
       if (sources.length) b.apply('create_sql_function', null, { sources });

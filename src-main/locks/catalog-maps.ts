@@ -1,5 +1,5 @@
 /** Lookup maps over a catalog snapshot, built once per snapshot and shared by every analysis. */
-import type { CatalogForeignKey, CatalogIndex, CatalogSnapshot, CatalogTable, CatalogTrigger } from '../../src-shared/domain/catalog';
+import type { CatalogForeignKey, CatalogIndex, CatalogSnapshot, CatalogTable, CatalogTrigger, TriggerEvent } from '../../src-shared/domain/catalog';
 
 export interface CatalogIndexMaps {
   tables: Map<string, CatalogTable>;
@@ -95,4 +95,14 @@ export function catalogMaps(catalog: CatalogSnapshot): CatalogIndexMaps {
   for (const st of catalog.statistics ?? []) maps.statistics.set(`${st.schema}.${st.name}`, st.table);
   mapsCache.set(catalog, maps);
   return maps;
+}
+
+/** pg_trigger.tgtype bits (include/catalog/pg_trigger.h): ROW 1, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32. */
+export function triggerShape(tgtype: number): { events: TriggerEvent[]; forEachRow: boolean } {
+  const events: TriggerEvent[] = [];
+  if (tgtype & 4) events.push('insert');
+  if (tgtype & 16) events.push('update');
+  if (tgtype & 8) events.push('delete');
+  if (tgtype & 32) events.push('truncate');
+  return { events, forEachRow: (tgtype & 1) !== 0 };
 }
