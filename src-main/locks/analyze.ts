@@ -702,7 +702,7 @@ function userTriggerLocks(b: Binder, ctx: Ctx, id: 'insert' | 'update' | 'delete
 /** Functions of the user triggers on a table (catalog and plan). */
 function triggerFunctionsOn(ctx: Ctx, table: string): string[] {
   const out: string[] = [];
-  for (const [fn, tables] of ctx.maps?.triggerTables ?? []) if (tables.includes(table) && !out.includes(fn)) out.push(fn);
+  for (const t of ctx.maps?.triggersOn.get(table) ?? []) if (!out.includes(t.function)) out.push(t.function);
   for (const t of ctx.plan.triggers) if (t.table === table && !out.includes(t.function)) out.push(t.function);
   return out;
 }
