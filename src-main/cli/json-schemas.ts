@@ -168,6 +168,8 @@ const WorkEvidence = obj({
   rowsChanged: z.boolean(),
   certain: z.boolean().describe('plan shape changed, shared buffers moved ≥ 2×, or rows changed'),
   direction: nullable(z.enum(['more', 'less'])),
+  planCost: z.tuple([nullable(z.number()), nullable(z.number())]).describe("the planner's estimated total cost of the whole plan: before, after"),
+  planDirection: nullable(z.enum(['costlier', 'cheaper', 'same'])).describe('when the plan changed and both costs are known: the way the planner expected the change to go'),
   summary: z.string(),
 });
 

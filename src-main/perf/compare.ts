@@ -185,6 +185,18 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
         `timings moved ${v.reason}, but the work moved the other way (${evidence.summary}); ` +
         'with no estimate of the capture-to-capture drift the timings cannot overrule that: use `confiture perf ab` (interleaved) to decide';
     }
+    const planOnly = evidence.planChanged && evidence.direction === null && !evidence.rowsChanged;
+    const expected = verdict === 'regression' ? 'costlier' : verdict === 'improvement' ? 'cheaper' : null;
+    if (!environment.applied && expected && planOnly && evidence.planDirection !== null && evidence.planDirection !== expected) {
+      // the plan changed, but the planner estimated the new one no costlier (no cheaper) and the
+      // buffers did not move: a plan change alone does not say which way the latency went (another
+      // index with the same cost and work), so it cannot corroborate a timing move the drift may explain
+      verdict = 'inconclusive';
+      runsNeeded = null;
+      reason =
+        `timings moved ${v.reason}, but the only other witness is a plan change the planner estimated ${evidence.planDirection === 'same' ? 'at the same cost' : evidence.planDirection} with the buffers unmoved (${evidence.summary}); ` +
+        'with no estimate of the capture-to-capture drift that cannot decide: use `confiture perf ab` (interleaved) to decide';
+    }
     summary[verdict]++;
     const diff = planDiffOf(r.a, r.b);
     const qc: QueryComparison = {
@@ -222,8 +234,8 @@ export function compareBaselines(base: Baseline, current: Baseline, opts: Compar
       drift: environment.applied
         ? `drift-corrected: each query judged on its ratio divided by the workload's common shift (median over ${environment.queries} queries of the ratio, bootstrap over queries); p = max(Mann–Whitney on current timings divided by the shift, z-test of the query's relative move against the spread of the workload's queries, τ = ${((tau ?? 0) * 100).toFixed(1)} % on the log scale)`
         : (opts.driftCorrection ?? true)
-          ? `none: fewer than ${MIN_QUERIES_FOR_DRIFT} compared queries, raw per-query judgement; a timing-only regression or improvement needs deterministic evidence (plan shape, ≥ 2× shared buffers, rows), else it is inconclusive`
-          : 'none (perf.driftCorrection: false): raw per-query judgement; a timing-only regression or improvement needs deterministic evidence (plan shape, ≥ 2× shared buffers, rows), else it is inconclusive',
+          ? `none: fewer than ${MIN_QUERIES_FOR_DRIFT} compared queries, raw per-query judgement; a timing-only regression or improvement needs deterministic evidence pointing the same way (≥ 2× shared buffers, rows, or a plan change the planner estimated costlier/cheaper), else it is inconclusive`
+          : 'none (perf.driftCorrection: false): raw per-query judgement; a timing-only regression or improvement needs deterministic evidence pointing the same way (≥ 2× shared buffers, rows, or a plan change the planner estimated costlier/cheaper), else it is inconclusive',
       alpha: opts.alpha,
       threshold: opts.threshold,
       seed: opts.seed,

@@ -31,6 +31,15 @@ function sharedBlocks(explain: unknown): number | null {
   }
 }
 
+function plannerCost(explain: unknown): number | null {
+  try {
+    const c = normalisePlan(explain).root.totalCost;
+    return Number.isFinite(c) && c > 0 ? c : null;
+  } catch {
+    return null;
+  }
+}
+
 function safeDiff(a: unknown, b: unknown): PlanDiff | null {
   if (!a || !b) return null;
   try {
@@ -53,8 +62,18 @@ export function workEvidence(before: EvidenceSide, after: EvidenceSide): WorkEvi
   const available = diff !== null && ba !== null && bb !== null;
   const certain = planChanged || buffersMoved || rowsChanged;
   const direction: WorkEvidence['direction'] = buffersMoved ? (bb! > ba! ? 'more' : 'less') : null;
+  const ca = before.explain ? plannerCost(before.explain) : null;
+  const cb = after.explain ? plannerCost(after.explain) : null;
+  // the planner's own estimate of the two plans (same cost model, same statistics): which way it
+  // expected a plan change to go; equal costs (the same plan on another index) point nowhere
+  const planDirection: WorkEvidence['planDirection'] =
+    !planChanged || ca === null || cb === null ? null : cb > ca * 1.01 ? 'costlier' : cb < ca / 1.01 ? 'cheaper' : 'same';
   const parts: string[] = [];
-  if (planChanged) parts.push(`plan changed: ${diff!.summary ?? 'shape changed'}`);
+  if (planChanged)
+    parts.push(
+      `plan changed: ${diff!.summary ?? 'shape changed'}` +
+        (planDirection && planDirection !== 'same' ? ` (estimated ${planDirection}: cost ${ca!.toFixed(1)} → ${cb!.toFixed(1)})` : planDirection === 'same' ? ` (same estimated cost ${cb!.toFixed(1)})` : ''),
+    );
   if (buffersMoved) parts.push(`shared buffers ${ba} → ${bb} (×${Number.isFinite(buffersRatio!) ? buffersRatio!.toFixed(2) : '∞'})`);
   if (rowsChanged) parts.push(`rows ${before.rows} → ${after.rows}`);
   let summary: string;
@@ -71,6 +90,8 @@ export function workEvidence(before: EvidenceSide, after: EvidenceSide): WorkEvi
     rowsChanged,
     certain,
     direction,
+    planCost: [ca, cb],
+    planDirection,
     summary,
   };
 }

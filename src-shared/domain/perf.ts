@@ -217,6 +217,10 @@ export interface WorkEvidence {
   certain: boolean;
   /** more / less work by the buffer count when it moved, else null */
   direction: 'more' | 'less' | null;
+  /** the planner's estimated total cost of the whole plan: before, after */
+  planCost: [number | null, number | null];
+  /** when the plan changed and both costs are known: the way the planner expected it to go */
+  planDirection: 'costlier' | 'cheaper' | 'same' | null;
   summary: string;
 }
 

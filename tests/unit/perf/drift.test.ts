@@ -102,8 +102,8 @@ describe('drift correction: the common shift of the workload', () => {
     const b = baselineOf('b', [
       // same plan, 3× the buffers (bloat, a wider row, a lost index-only scan): certain
       { id: 'q0', samples: lognormal(rng, 30, 2, 0.05), explain: explainOf('Index Scan', 'orders', 40, 20, 'orders_idx'), rows: 20 },
-      // the plan changed shape: certain
-      { id: 'q1', samples: lognormal(rng, 30, 2, 0.05), explain: explainOf('Seq Scan', 'orders', 4, 20), rows: 20 },
+      // the plan changed shape, to one the planner estimated costlier: certain, and pointing the same way
+      { id: 'q1', samples: lognormal(rng, 30, 2, 0.05), explain: explainOf('Seq Scan', 'orders', 4, 20, undefined, 3500), rows: 20 },
       // same plan, same buffers: a timing-only move
       { id: 'q2', samples: lognormal(rng, 30, 2, 0.05), explain: explainOf('Index Scan', 'orders', 4, 20, 'orders_idx'), rows: 20 },
     ]);
@@ -112,7 +112,7 @@ describe('drift correction: the common shift of the workload', () => {
     expect(by.get('q0')!.verdict).toBe('regression');
     expect(by.get('q0')!.evidence).toMatchObject({ certain: true, planChanged: false, buffers: [4, 40], buffersRatio: 10, direction: 'more' });
     expect(by.get('q1')!.verdict).toBe('regression');
-    expect(by.get('q1')!.evidence).toMatchObject({ certain: true, planChanged: true });
+    expect(by.get('q1')!.evidence).toMatchObject({ certain: true, planChanged: true, planCost: [10, 3500], planDirection: 'costlier' });
     expect(by.get('q1')!.planSummary).toMatch(/Index Scan → Seq Scan on orders/);
     expect(by.get('q2')!.verdict).toBe('inconclusive');
     expect(by.get('q2')!.evidence).toMatchObject({ available: true, certain: false, buffers: [4, 4] });
@@ -140,6 +140,36 @@ describe('drift correction: the common shift of the workload', () => {
     expect(by.get('q1')!.evidence).toMatchObject({ certain: true, direction: 'more' });
     expect(by.get('q1')!.verdict).toBe('inconclusive');
     // the same timings with the work in the same direction keep their verdict (q0 of the test above)
+  });
+
+  it('with fewer than 8 queries, a plan change the planner estimated no costlier does not corroborate a timing regression', () => {
+    // the performance-tuning guide's fix: the same Bitmap Heap Scan on a new composite index, the
+    // same estimated cost, 15 → 12 buffers, while the second capture ran on a loaded machine (×2)
+    const rng = mulberry32(13);
+    const a = baselineOf('a', [
+      { id: 'q0', samples: lognormal(rng, 30, 2.2, 0.05), explain: explainOf('Bitmap Heap Scan', 'orders', 15, 10, 'orders_customer_id_idx', 42.22), rows: 10 },
+      { id: 'q1', samples: lognormal(rng, 30, 2.2, 0.05), explain: explainOf('Index Scan', 'orders', 15, 10, 'orders_a_idx', 40), rows: 10 },
+      { id: 'q2', samples: lognormal(rng, 30, 2.2, 0.05), explain: explainOf('Index Scan', 'orders', 15, 10, 'orders_a_idx', 40), rows: 10 },
+    ]);
+    const b = baselineOf('b', [
+      { id: 'q0', samples: lognormal(rng, 30, 4.5, 0.05), explain: explainOf('Bitmap Heap Scan', 'orders', 12, 10, 'orders_customer_id_created_at_idx', 42.22), rows: 10 },
+      // a new index the planner estimated cheaper, timings ×2: the witnesses disagree
+      { id: 'q1', samples: lognormal(rng, 30, 4.5, 0.05), explain: explainOf('Index Scan', 'orders', 15, 10, 'orders_b_idx', 12), rows: 10 },
+      // the same index change estimated costlier (a worse index): corroborated
+      { id: 'q2', samples: lognormal(rng, 30, 4.5, 0.05), explain: explainOf('Index Scan', 'orders', 15, 10, 'orders_b_idx', 90), rows: 10 },
+    ]);
+    const cmp = compareBaselines(a, b, OPTS);
+    const by = new Map(cmp.queries.map((q) => [q.id, q]));
+    expect(by.get('q0')!.ratio).toBeGreaterThan(1.8);
+    expect(by.get('q0')!.evidence).toMatchObject({ certain: true, planChanged: true, direction: null, planDirection: 'same', buffers: [15, 12] });
+    expect(by.get('q0')!.verdict).toBe('inconclusive');
+    expect(by.get('q0')!.reason).toMatch(/plan change the planner estimated at the same cost with the buffers unmoved.*perf ab/);
+    expect(by.get('q1')!.evidence).toMatchObject({ planDirection: 'cheaper', planCost: [40, 12] });
+    expect(by.get('q1')!.verdict).toBe('inconclusive');
+    expect(by.get('q1')!.reason).toMatch(/estimated cheaper/);
+    expect(by.get('q2')!.evidence).toMatchObject({ planDirection: 'costlier' });
+    expect(by.get('q2')!.verdict).toBe('regression');
+    expect(comparisonFails(cmp)).toBe(true);
   });
 
   it('estimates the common shift robustly when a minority of queries changed a lot', () => {

@@ -14,7 +14,7 @@ export function lognormal(rng: () => number, n: number, medianMs: number, sigma:
 }
 
 /** a minimal EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) document: one scan node with its buffers and rows */
-export function explainOf(nodeType: string, relation: string, sharedHit: number, rows = 1, index?: string): unknown {
+export function explainOf(nodeType: string, relation: string, sharedHit: number, rows = 1, index?: string, cost = 10): unknown {
   return [
     {
       Plan: {
@@ -26,7 +26,7 @@ export function explainOf(nodeType: string, relation: string, sharedHit: number,
         'Actual Rows': rows,
         'Actual Loops': 1,
         'Actual Total Time': 0.1,
-        'Total Cost': 10,
+        'Total Cost': cost,
         'Shared Hit Blocks': sharedHit,
         'Shared Read Blocks': 0,
       },
