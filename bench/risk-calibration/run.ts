@@ -124,6 +124,8 @@ async function main(): Promise<void> {
     }
     const tp = await loadThroughput(pool, project.trackingSchema);
     console.log(`throughput (bytes/ms): scan ${tp.seqScan.toFixed(0)}, index build ${tp.indexBuild.toFixed(0)}, rewrite ${tp.rewrite.toFixed(0)}, DML ${tp.dml?.toFixed(0)}, catalog ${tp.catalogMs?.toFixed(1)} ms`);
+    const v = tp.variability ?? {};
+    console.log(`variability (slowest/fastest, ×; > 1.35 widens the intervals): ${Object.entries(v).map(([k, x]) => `${k} ${x.toFixed(2)}`).join(', ')}`);
     // the dry-run rehearses the plan in one transaction: predict that (an UPDATE re-checks FKs of rows the plan rewrote)
     const report = await riskReportForProject(project, pool, { transactionScope: 'plan' });
     const t0 = performance.now();

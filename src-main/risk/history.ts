@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import type { HeldLock, LifecycleListener, LockTaken, RehearsedStatement } from '../../src-shared/domain/lifecycle';
 import type { OperationClass } from '../../src-shared/domain/locks';
-import type { CalibrationHistory, RiskReport, Throughput } from '../../src-shared/domain/risk';
+import type { CalibrationHistory, RiskReport, Throughput, ThroughputRate } from '../../src-shared/domain/risk';
 import { quoteIdent } from '../db';
 import { childLogger } from '../logging';
 import { median } from '../perf/stats';
@@ -50,6 +50,7 @@ export async function ensureRiskTables(db: Q, schema: string): Promise<void> {
       server_version int
     );
     ALTER TABLE ${s}.risk_throughput DROP CONSTRAINT IF EXISTS risk_throughput_operation_check;
+    ALTER TABLE ${s}.risk_throughput ADD COLUMN IF NOT EXISTS spread double precision;
     CREATE TABLE IF NOT EXISTS ${s}.risk_predictions (
       id bigserial PRIMARY KEY,
       recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -187,6 +188,15 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
       heapBytes = await size('pg_table_size', d);
       ms.del.push(await time(`DELETE FROM ${d}`));
     }
+    // slowest round over fastest: how steady this server was while it was measured
+    const spread = (xs: number[]) => (xs.length > 1 ? Math.max(...xs) / Math.max(Math.min(...xs), 0.01) : 1);
+    const variability: Partial<Record<ThroughputRate, number>> = {
+      seqScan: spread(ms.scan),
+      indexBuild: spread(ms.index),
+      rewrite: spread(ms.rewrite),
+      dml: spread(ms.dml),
+      dmlDelete: spread(ms.del),
+    };
     const scanMs = median(ms.scan);
     const indexMs = median(ms.index);
     const rewriteMs = median(ms.rewrite);
@@ -200,6 +210,7 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
       dml: dmlBytes / Math.max(dmlMs, 0.01),
       dmlDelete: heapBytes / Math.max(deleteMs, 0.01),
       catalogMs,
+      variability,
       source: 'measured',
       measuredAt: new Date().toISOString(),
     };
@@ -208,9 +219,9 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
       const s = quoteIdent(opts.schema);
       const v = Number((await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]!.v);
       await client.query(
-        `INSERT INTO ${s}.risk_throughput (operation, bytes, duration_ms, server_version)
-         VALUES ('seq_scan', $1, $2, $5), ('index_build', $1, $3, $5), ('rewrite', $6, $4, $5), ('dml', $7, $8, $5), ('catalog', 1, $9, $5), ('dml_delete', $10, $11, $5)`,
-        [bytes, scanMs, indexMs, rewriteMs, v, bytes + indexBytes, dmlBytes, dmlMs, catalogMs, heapBytes, deleteMs],
+        `INSERT INTO ${s}.risk_throughput (operation, bytes, duration_ms, server_version, spread)
+         VALUES ('seq_scan', $1, $2, $5, $12), ('index_build', $1, $3, $5, $13), ('rewrite', $6, $4, $5, $14), ('dml', $7, $8, $5, $15), ('catalog', 1, $9, $5, NULL), ('dml_delete', $10, $11, $5, $16)`,
+        [bytes, scanMs, indexMs, rewriteMs, v, bytes + indexBytes, dmlBytes, dmlMs, catalogMs, heapBytes, deleteMs, variability.seqScan, variability.indexBuild, variability.rewrite, variability.dml, variability.dmlDelete],
       );
     }
     return result;
@@ -224,9 +235,11 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
 export async function loadThroughput(db: Q, schema: string): Promise<Throughput> {
   if (!(await tableExists(db, schema, 'risk_throughput'))) return DEFAULT_THROUGHPUT;
   const s = quoteIdent(schema);
-  const r = await db.query<{ operation: string; rate: number; ms: number; at: Date }>(
+  const r = await db.query<{ operation: string; rate: number; ms: number; at: Date; across: number | null; within: number | null }>(
     `SELECT operation, percentile_cont(0.5) WITHIN GROUP (ORDER BY bytes / greatest(duration_ms, 0.01)) AS rate,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS ms, max(measured_at) AS at
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS ms, max(measured_at) AS at,
+            max(bytes / greatest(duration_ms, 0.01)) / nullif(min(bytes / greatest(duration_ms, 0.01)), 0) AS across,
+            max((to_jsonb(x) ->> 'spread')::float8) AS within -- read-only: a table made before the column has none
      FROM (SELECT *, row_number() OVER (PARTITION BY operation ORDER BY measured_at DESC) AS n FROM ${s}.risk_throughput) x
      WHERE n <= 5 GROUP BY operation`,
   );
@@ -235,6 +248,11 @@ export async function loadThroughput(db: Q, schema: string): Promise<Throughput>
   const dml = get('dml');
   const cat = get('catalog');
   const del = get('dml_delete');
+  const variability: Partial<Record<ThroughputRate, number>> = {};
+  for (const [op, key] of [['seq_scan', 'seqScan'], ['index_build', 'indexBuild'], ['rewrite', 'rewrite'], ['dml', 'dml'], ['dml_delete', 'dmlDelete']] as const) {
+    const row = get(op);
+    if (row) variability[key] = Math.max(1, Number(row.across ?? 1), Number(row.within ?? 1));
+  }
   return {
     seqScan: get('seq_scan')!.rate,
     indexBuild: get('index_build')!.rate,
@@ -242,6 +260,7 @@ export async function loadThroughput(db: Q, schema: string): Promise<Throughput>
     ...(dml ? { dml: dml.rate } : {}),
     ...(del ? { dmlDelete: del.rate } : {}),
     ...(cat ? { catalogMs: cat.ms } : {}),
+    variability,
     source: 'measured',
     measuredAt: r.rows.reduce((a, x) => (x.at > a ? x.at : a), new Date(0)).toISOString(),
   };

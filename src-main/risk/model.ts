@@ -21,6 +21,7 @@ import {
   type RiskReport,
   type StatementRisk,
   type Throughput,
+  type ThroughputRate,
   type Calibration,
 } from '../../src-shared/domain/risk';
 import { analyzeLocks, catalogMaps, majorVersion, newPlanChecks, strength, type PlanChecks } from '../locks';
@@ -45,6 +46,14 @@ export const CUT_POINTS = { medium: 25, high: 50, critical: 75 } as const;
 
 /** Conservative defaults (bytes per ms) used until this server is measured. */
 export const DEFAULT_THROUGHPUT: Throughput = { seqScan: 200_000, indexBuild: 50_000, rewrite: 40_000, source: 'default', measuredAt: null };
+
+/**
+ * How much a calm server's measured rates vary between calibrations (slowest over fastest, ×):
+ * 1.14–1.34 across five calibrations at load ~1 (PG 15, 2 cores). The ×2 each side of a measured
+ * prediction covers that and the model's own error; a server whose rates varied more gets its
+ * intervals widened by the square root of the excess (half of it each side, geometrically).
+ */
+export const CALM_VARIABILITY = 1.35;
 
 /** Catalog-only statements: a few ms, but up to 50 ms on a busy catalog. */
 const CATALOG_MS = { estimate: 5, low: 1, high: 50 };
@@ -324,6 +333,7 @@ function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>
   let highF = measured ? 2 : 4;
   let estF = 1;
   let basis: BlockingWindow['basis'] = env.tables ? (measured ? 'measured_throughput' : 'default_throughput') : 'no_catalog';
+  let variability: number | undefined;
   const ratios = env.history?.ratios[s.operation];
   if (ratios && ratios.length >= 5) {
     const sorted = [...ratios].sort((a, b) => a - b);
@@ -331,6 +341,16 @@ function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>
     lowF = quantile(sorted, 0.05);
     highF = quantile(sorted, 0.95);
     basis = env.tables ? 'history' : basis;
+  } else if (measured) {
+    // a rate measured on a busy server is a moving target: widen by how much it moved
+    const key: ThroughputRate = s.operation === 'index_build' ? 'indexBuild' : s.operation === 'rewrite' ? 'rewrite' : s.operation === 'dml' ? (isDelete ? 'dmlDelete' : 'dml') : 'seqScan';
+    const v = tp.variability?.[key];
+    if (v !== undefined && v > CALM_VARIABILITY) {
+      const widen = Math.sqrt(v / CALM_VARIABILITY);
+      lowF /= widen;
+      highF *= widen;
+      variability = Math.round(v * 100) / 100;
+    }
   }
   if (stale && (s.operation === 'dml' || s.operation === 'index_build')) {
     lowF *= 0.75;
@@ -339,9 +359,9 @@ function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>
   const estimate = (overhead.estimate + ms.estimate) * estF;
   if (measured && exact) {
     // sizes known, throughput measured: the interval is relative to the estimate
-    return { estimate, low: Math.min(estimate, overhead.estimate + ms.low * estF) * lowF, high: estimate * highF, basis };
+    return { estimate, low: Math.min(estimate, overhead.estimate + ms.low * estF) * lowF, high: estimate * highF, basis, ...(variability ? { variability } : {}) };
   }
-  return { estimate, low: (overhead.low + ms.low) * lowF, high: (overhead.high + ms.high) * highF, basis };
+  return { estimate, low: (overhead.low + ms.low) * lowF, high: (overhead.high + ms.high) * highF, basis, ...(variability ? { variability } : {}) };
 }
 
 /** The prediction, replaced by the rehearsal's measurement when there is one. */
@@ -425,7 +445,7 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
   const blocksTraffic = blocks.reads || blocks.writes;
   const queue = queueExposure(env, s, lockTimeoutMs);
   const window: BlockingWindow = blocksTraffic
-    ? { estimate: duration.estimate + queue.estimate, low: duration.low + queue.low, high: duration.high + queue.high, basis: duration.basis }
+    ? { estimate: duration.estimate + queue.estimate, low: duration.low + queue.low, high: duration.high + queue.high, basis: duration.basis, ...(duration.variability ? { variability: duration.variability } : {}) }
     : { estimate: 0, low: 0, high: 0, basis: 'none' };
 
   const factors: RiskFactor[] = [];
@@ -443,7 +463,7 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
   // blocking window
   factors.push(
     factor(env, 'blocking_window', windowScale(window.estimate), windowScale(window.low), windowScale(window.high),
-      blocksTraffic ? `others wait ~${fmtMs(window.estimate)} (90 %: ${fmtMs(window.low)}–${fmtMs(window.high)}; ${basisText(window.basis)})` : 'no query waits on it'),
+      blocksTraffic ? `others wait ~${fmtMs(window.estimate)} (90 %: ${fmtMs(window.low)}–${fmtMs(window.high)}; ${basisText(window)})` : 'no query waits on it'),
   );
   // data volume: only the tables whose size drives the duration (scans, builds, rewrites)
   {
@@ -630,7 +650,12 @@ function failsOnRows(env: Env, s: StatementLocks, planned: ReadonlySet<string>):
   return { value: 0.5, low: 0, why };
 }
 
-function basisText(b: BlockingWindow['basis']): string {
+function basisText(w: BlockingWindow): string {
+  const text = basisName(w.basis);
+  return w.variability ? `${text}, which varied ×${w.variability.toFixed(2)} between calibrations: interval widened` : text;
+}
+
+function basisName(b: BlockingWindow['basis']): string {
   switch (b) {
     case 'rehearsal':
       return 'measured by rehearsal';
@@ -649,7 +674,7 @@ function basisText(b: BlockingWindow['basis']): string {
 
 function roundWindow(w: BlockingWindow): BlockingWindow {
   const r = (x: number) => (x < 1000 ? Math.round(x * 10) / 10 : Math.round(x));
-  return { estimate: r(w.estimate), low: r(w.low), high: r(w.high), basis: w.basis };
+  return { estimate: r(w.estimate), low: r(w.low), high: r(w.high), basis: w.basis, ...(w.variability ? { variability: w.variability } : {}) };
 }
 
 function findingsValue(f: Finding[]): number {
@@ -785,7 +810,14 @@ function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, cr
       for (let i = firstBlocking; i < statements.length; i++) {
         const d = statements[i]!.durationMs;
         const q = statements[i]!.blocks.reads || statements[i]!.blocks.writes ? results[i]!.queue : { estimate: 0, low: 0, high: 0 };
-        window = { estimate: window.estimate + d.estimate + q.estimate, low: window.low + d.low + q.low, high: window.high + d.high + q.high, basis: window.basis === 'none' || d.basis === 'no_catalog' ? d.basis : window.basis };
+        const variability = Math.max(window.variability ?? 0, d.variability ?? 0);
+        window = {
+          estimate: window.estimate + d.estimate + q.estimate,
+          low: window.low + d.low + q.low,
+          high: window.high + d.high + q.high,
+          basis: window.basis === 'none' || d.basis === 'no_catalog' ? d.basis : window.basis,
+          ...(variability ? { variability } : {}),
+        };
       }
     } else {
       for (const s of statements) if (s.blockingWindowMs.estimate > window.estimate) window = s.blockingWindowMs;
@@ -810,7 +842,7 @@ function assessMigration(env: Env, m: MigrationInput, input: AssessRiskInput, cr
   }
   const blockingStmt = statements.filter((s) => s.blocks.reads || s.blocks.writes).map((s) => `#${s.index}`);
   factors.splice(1, 0, factor(env, 'blocking_window', windowScale(window.estimate), windowScale(window.low), windowScale(window.high),
-    firstBlocking < 0 ? 'no query waits on this migration' : `others wait ~${fmtMs(window.estimate)} (90 %: ${fmtMs(window.low)}–${fmtMs(window.high)}) on ${blockingStmt.join(', ')}${transactional && statements.length > 1 ? ', locks held to COMMIT' : ''}; ${basisText(window.basis)}`));
+    firstBlocking < 0 ? 'no query waits on this migration' : `others wait ~${fmtMs(window.estimate)} (90 %: ${fmtMs(window.low)}–${fmtMs(window.high)}) on ${blockingStmt.join(', ')}${transactional && statements.length > 1 ? ', locks held to COMMIT' : ''}; ${basisText(window)}`));
   // reversibility: worst destructive statement, and whether a down migration exists
   {
     const d = results.reduce<{ value: number; why: string; index: number } | null>((a, r) => (r.destructive && (!a || r.destructive.value > a.value) ? { ...r.destructive, index: r.risk.index } : a), null);

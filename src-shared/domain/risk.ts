@@ -38,6 +38,8 @@ export interface BlockingWindow {
   high: number;
   /** what the estimate rests on */
   basis: 'none' | 'rehearsal' | 'history' | 'measured_throughput' | 'default_throughput' | 'no_catalog';
+  /** the measured rate this rests on varied this much (×) between calibrations, beyond a calm server's: the interval was widened for it */
+  variability?: number;
 }
 
 export interface Finding {
@@ -133,6 +135,9 @@ export interface Calibration {
   coverage: number | null;
 }
 
+/** The data-bound rates a calibration measures. */
+export type ThroughputRate = 'seqScan' | 'indexBuild' | 'rewrite' | 'dml' | 'dmlDelete';
+
 export interface Throughput {
   /** bytes per millisecond */
   seqScan: number;
@@ -147,6 +152,12 @@ export interface Throughput {
   dmlDelete?: number;
   /** a catalog-only ALTER TABLE on this server (ms) */
   catalogMs?: number;
+  /**
+   * How much each measured rate varied on this server (≥ 1): the highest over the lowest rate among
+   * the last calibrations, or between the rounds of one, whichever is larger. A calm server shows
+   * ≤ ×1.35; a loaded one more, and the intervals built on that rate widen with it.
+   */
+  variability?: Partial<Record<ThroughputRate, number>>;
   source: 'measured' | 'default';
   measuredAt: string | null;
 }

@@ -85,6 +85,30 @@ describe('risk against a real database', () => {
     // the DML calibration table is dropped
     const left = await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'confiture_calibration_dml_%'`);
     expect(left.rows[0].n).toBe(0);
+    // how steady the server was: each data rate's spread between the rounds of one calibration is
+    // stored, and the variability loaded is at least the spread across the stored calibrations
+    const spreads = await db.pool.query<{ operation: string; spread: number | null }>(`SELECT operation, spread FROM confiture.risk_throughput`);
+    for (const r of spreads.rows) {
+      if (r.operation === 'catalog') expect(r.spread).toBeNull();
+      else expect(r.spread).toBeGreaterThanOrEqual(1);
+    }
+    const rates = await db.pool.query<{ operation: string; across: number }>(
+      `SELECT operation, max(bytes / duration_ms) / min(bytes / duration_ms) AS across FROM confiture.risk_throughput WHERE operation <> 'catalog' GROUP BY operation`,
+    );
+    const key = { seq_scan: 'seqScan', index_build: 'indexBuild', rewrite: 'rewrite', dml: 'dml', dml_delete: 'dmlDelete' } as const;
+    for (const r of rates.rows) {
+      const within = Math.max(...spreads.rows.filter((x) => x.operation === r.operation).map((x) => x.spread ?? 1));
+      expect(tp.variability![key[r.operation as keyof typeof key]]).toBeCloseTo(Math.max(r.across, within), 6);
+    }
+  });
+
+  it('loads the throughput of a tracking schema made before the spread column, read-only', async () => {
+    await db.pool.query(`CREATE SCHEMA old_tracking; CREATE TABLE old_tracking.risk_throughput (id bigserial PRIMARY KEY, measured_at timestamptz NOT NULL DEFAULT clock_timestamp(), operation text NOT NULL, bytes double precision NOT NULL, duration_ms double precision NOT NULL, server_version int)`);
+    await db.pool.query(`INSERT INTO old_tracking.risk_throughput (operation, bytes, duration_ms) VALUES ('seq_scan', 1000000, 2), ('seq_scan', 1000000, 4), ('index_build', 1000000, 10), ('rewrite', 1000000, 20)`);
+    const tp = await loadThroughput(db.pool, 'old_tracking');
+    expect(tp).toMatchObject({ source: 'measured', seqScan: 375_000, variability: { seqScan: 2, indexBuild: 1, rewrite: 1 } });
+    const cols = await db.pool.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = 'old_tracking' AND column_name = 'spread'`);
+    expect(cols.rowCount).toBe(0);
   });
 
   it('keeps predictions vs actuals and reports calibration', async () => {

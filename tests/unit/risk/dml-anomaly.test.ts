@@ -56,6 +56,26 @@ describe('measured DML throughput', () => {
     expect(d.high / d.low).toBeLessThanOrEqual(4.01);
   });
 
+  it('widens the interval when the measured rate varied beyond a calm server, and says so', async () => {
+    const m = await migration('0022', BACKFILL);
+    const calm = assessRisk({ migrations: [m], catalog: demoShop(), throughput: { ...MEASURED, variability: { dml: 1.3, seqScan: 1.2 } }, findings: {} }).migrations[0]!;
+    const busy = assessRisk({ migrations: [m], catalog: demoShop(), throughput: { ...MEASURED, variability: { dml: 1.35 * 4, seqScan: 1.2 } }, findings: {} }).migrations[0]!;
+    const c = calm.statements[1]!.durationMs;
+    const b = busy.statements[1]!.durationMs;
+    // within a calm server's variability: the ×2 interval, untouched
+    expect(c.high / c.low).toBeLessThanOrEqual(4.01);
+    expect(c.variability).toBeUndefined();
+    // ×4 beyond calm: widened by √4 = 2 each side, the estimate itself unchanged
+    expect(b.estimate).toBeCloseTo(c.estimate, 0);
+    expect(b.high / c.high).toBeCloseTo(2, 1);
+    expect(c.low / b.low).toBeCloseTo(2, 1);
+    expect(b.variability).toBe(5.4);
+    expect(busy.statements[1]!.factors.find((f) => f.name === 'blocking_window')!.explanation).toMatch(/measured throughput, which varied ×5\.40 between calibrations: interval widened/);
+    expect(busy.factors.find((f) => f.name === 'blocking_window')!.explanation).toMatch(/varied ×5\.40/);
+    // the ADD COLUMN (catalog only) does not rest on a data rate
+    expect(busy.statements[0]!.durationMs.variability).toBeUndefined();
+  });
+
   it('a filtered UPDATE may touch few rows: the low end drops to the scan', async () => {
     const m = await migration('0030', "UPDATE orders SET status = 'x' WHERE id < 10;");
     const d = assessRisk({ migrations: [m], catalog: demoShop(), throughput: MEASURED }).migrations[0]!.statements[0]!.durationMs;
