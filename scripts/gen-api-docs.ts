@@ -692,9 +692,13 @@ ${stats.map((f) => `### \`${f.name}\`\n\n\`\`\`ts\n${f.signature}\n\`\`\`\n\n${f
   slowdown.
 - **Without a drift estimate the work outranks the timings.** With fewer than 8 compared queries
   (or \`perf.driftCorrection: false\`) a timing-only move between two captures is \`inconclusive\`;
-  a move is kept only when the plan, its buffers or its rows changed — and not when the buffers
-  moved ≥ 2× the other way (fewer buffers but slower timings is a loaded machine during one
-  capture, not a regression). \`confiture perf ab\` decides those.
+  a move is kept only when the work evidence points the same way: buffers moved ≥ 2× that way,
+  the rows changed, or the plan changed to one the planner estimated costlier (for a regression) or
+  cheaper (for an improvement). Fewer buffers but slower timings, or another index at the same
+  estimated cost, is a loaded machine during one capture, not a regression. Each query's
+  \`evidence\` carries \`planCost\` (estimated total cost before, after) and \`planDirection\`
+  (\`costlier\`, \`cheaper\`, \`same\`, or null when the plan did not change). \`confiture perf ab\`
+  decides those.
 - **Practical significance is yours to set.** \`threshold\` (default 10 %) is the smallest change
   that matters; a statistically detectable change below it is \`unchanged\`. An interval that
   straddles the threshold is \`inconclusive\`, with the number of runs per side that would decide.
