@@ -97,6 +97,8 @@ interface Ctx {
   written: Set<string> | null;
   /** foreign keys (`schema.table.name`) an earlier statement of this file dropped: the catalog still lists them */
   droppedFks: Set<string>;
+  /** how many trigger bodies deep the statement being analysed is (see MAX_TRIGGER_DEPTH) */
+  triggerDepth: number;
 }
 
 interface Resolved {
@@ -640,7 +642,6 @@ function viewsBuiltOn(ctx: Ctx, relation: string): string[] {
 
 /** How deep trigger bodies are followed (a trigger writing a table with triggers of its own…). */
 const MAX_TRIGGER_DEPTH = 3;
-let triggerDepth = 0;
 
 /**
  * The locks the user triggers of a table take when a DML statement fires them: each trigger whose
@@ -663,7 +664,7 @@ function userTriggerLocks(b: Binder, ctx: Ctx, id: 'insert' | 'update' | 'delete
     const planBody = ctx.plan.functionBodies.get(t.function);
     const source = planBody ?? (t.body !== undefined ? { language: t.language ?? '', body: t.body } : null);
     const name = `${displayOf(t.function)}()`;
-    if (!t.events || !source || source.language !== 'plpgsql' || !source.body || triggerDepth >= MAX_TRIGGER_DEPTH) {
+    if (!t.events || !source || source.language !== 'plpgsql' || !source.body || ctx.triggerDepth >= MAX_TRIGGER_DEPTH) {
       notModelled.push(name);
       continue;
     }
@@ -673,7 +674,7 @@ function userTriggerLocks(b: Binder, ctx: Ctx, id: 'insert' | 'update' | 'delete
       continue;
     }
     const relations = new Set<string>();
-    triggerDepth++;
+    ctx.triggerDepth++;
     try {
       for (const inner of body.statements) {
         const r = analyzeStatement(inner, ctx);
@@ -684,7 +685,7 @@ function userTriggerLocks(b: Binder, ctx: Ctx, id: 'insert' | 'update' | 'delete
         for (const u of r.unknowns ?? []) b.unknown(u.fact, `${name}: ${u.reason}`, r.certainty === 'exact');
       }
     } finally {
-      triggerDepth--;
+      ctx.triggerDepth--;
     }
     if (body.dynamic) b.unknown('locks', `the trigger function ${name} runs dynamic SQL (EXECUTE): those statements are not analysed — rehearse it`);
     const why = [
@@ -1909,6 +1910,7 @@ export function analyzeLocks(file: Pick<ParsedFile, 'statements'>, opts: Analyze
     serverTimeZone: catalog?.settings.TimeZone ?? null,
     written: new Set(),
     droppedFks: new Set(),
+    triggerDepth: 0,
   };
   const statements = file.statements.map((s) => {
     const before = ctx.notFound.length;
