@@ -91,6 +91,8 @@ export function renderRulesDoc(): string {
     '',
     'Rules marked *size-sensitive* are raised one level on tables with ≥ 1M rows or ≥ 1 GB and lowered one level on tables with < 10k rows and < 10 MB when a catalog snapshot is available.',
     '',
+    'Rules marked *also inside DO blocks* read the static SQL statements of plpgsql `DO` bodies too (the real PL/pgSQL parser, not text matching): a finding points at the block and says so, and says when an `IF`, a loop or an exception handler decides whether the statement runs; a table created earlier in the block is new. Dynamic SQL (`EXECUTE`) and other languages are not read (the lock verdict says so). squawk does not look inside DO blocks: these findings are deliberate differences.',
+    '',
     '## Libraries',
     '',
     '| library | version | rules | description |',
@@ -108,7 +110,7 @@ export function renderRulesDoc(): string {
     const def = getRule(r.id)!;
     out.push(`## ${r.id}`, '');
     out.push(`**${r.summary}**`, '');
-    out.push(`- version ${r.version}, default severity **${r.severity}**${r.sizeSensitive ? ', size-sensitive' : ''}`);
+    out.push(`- version ${r.version}, default severity **${r.severity}**${r.sizeSensitive ? ', size-sensitive' : ''}${r.doBlocks ? ', also inside DO blocks' : ''}`);
     out.push(`- libraries: ${r.libraries.join(', ') || 'none (enable with `lint.overrides`)'}`);
     out.push(`- equivalents: ${eq(r.equivalents as Record<string, string[] | undefined>)}`);
     if (r.deprecated) out.push(`- **deprecated** since ${r.deprecated.since}: use ${r.deprecated.replacement.map((x) => `\`${x}\``).join(' and ')} (${r.deprecated.reason})`);

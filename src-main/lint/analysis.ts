@@ -8,7 +8,7 @@ import type { ParsedFile, ParsedStatement } from '../parse';
 import type { SourcePosition } from '../../src-shared/domain/statement';
 import type { LockAnalysis, RelationLock, StatementLocks } from '../../src-shared/domain/locks';
 import type { CatalogSnapshot, CatalogTable } from '../../src-shared/domain/catalog';
-import { analyzeLocks, strength, type PlanChecks } from '../locks';
+import { analyzeLocks, doBlockStatements, strength, type PlanChecks } from '../locks';
 import { alterCmds, definedColumns, display, isZeroDuration, keyFromParts, names, setting, tableKey, typeRef, type ColumnDef, type TypeRef } from './ast';
 import type { LintCatalog, LintCatalogTable, LintInputs } from './types';
 
@@ -123,6 +123,43 @@ export class FileAnalysis {
     }
   }
 
+  private doInner: { statements: ParsedStatement[]; info: WeakMap<ParsedStatement, { doLine: number; conditional: boolean; facts: StatementFacts }> } | null = null;
+
+  /**
+   * The static SQL statements inside the file's DO blocks, in file order, each re-homed on its DO
+   * statement (`index`, `range`) so findings point at the block. Their facts (`factsOf`) are the
+   * DO statement's, with the locks the locks service found for that one inner statement.
+   */
+  doBlockStatements(): readonly ParsedStatement[] {
+    if (this.doInner) return this.doInner.statements;
+    const statements: ParsedStatement[] = [];
+    const info = new WeakMap<ParsedStatement, { doLine: number; conditional: boolean; facts: StatementFacts }>();
+    for (const stmt of this.file.statements) {
+      if (stmt.nodeType !== 'DoStmt') continue;
+      const facts = this.facts[stmt.index]!;
+      const analysed = facts.locks.doBlock;
+      const body = analysed ? doBlockStatements(stmt.node) : null;
+      if (!analysed || !body || body.statements.length !== analysed.length) continue;
+      body.statements.forEach((inner, i) => {
+        const rehomed: ParsedStatement = { ...inner, index: stmt.index, range: stmt.range };
+        info.set(rehomed, { doLine: stmt.range.start.line, conditional: body.conditionalAt[i] ?? body.conditional, facts: { ...facts, locks: analysed[i]! } });
+        statements.push(rehomed);
+      });
+    }
+    this.doInner = { statements, info };
+    return statements;
+  }
+
+  /** For a statement of `doBlockStatements()`: the DO block's line and whether a branch decides it. */
+  insideDoBlock(stmt: ParsedStatement): { doLine: number; conditional: boolean } | undefined {
+    return this.doInner?.info.get(stmt);
+  }
+
+  /** The facts of a statement of the file or of one of its DO blocks. */
+  factsOf(stmt: ParsedStatement): StatementFacts {
+    return this.doInner?.info.get(stmt)?.facts ?? this.facts[stmt.index]!;
+  }
+
   /** The table was created earlier in this file, so it is empty and nobody else uses it yet. */
   isNewTable(table: string | null | undefined, beforeIndex: number): boolean {
     if (!table) return false;
@@ -144,7 +181,7 @@ export class FileAnalysis {
 
   /** Locks of a statement that make traffic or DDL wait, on relations that existed before the file, strongest first. */
   tableLocks(stmt: ParsedStatement): RelationLock[] {
-    return this.facts[stmt.index]!.locks.locks.filter(isTableLock).sort((a, b) => strength(b.mode) - strength(a.mode));
+    return this.factsOf(stmt).locks.locks.filter(isTableLock).sort((a, b) => strength(b.mode) - strength(a.mode));
   }
 
   /** File byte offset (libpg-query locations) → line/column. */

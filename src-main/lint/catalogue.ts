@@ -18,6 +18,7 @@ export function listRules(): RuleInfo[] {
       equivalents: r.equivalents,
       deprecated: r.deprecated ?? null,
       sizeSensitive: r.sizeSensitive === true,
+      doBlocks: r.doBlocks === true,
     };
   }).sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -8,6 +8,7 @@ import { BUILT_IN_RULES } from './registry';
 import { readSuppressions, suppressionFor } from './suppress';
 import type { AnyRule, LintCatalog, LintInputs, Report, RuleContext } from './types';
 import type { PlanChecks } from '../locks';
+import { sameRelation } from './phrases';
 
 export interface LintOptions {
   /** composed configuration; default: the default libraries */
@@ -71,6 +72,14 @@ function statementsFor(rule: AnyRule, file: ParsedFile, index: Map<string, Parse
   return only ?? NONE;
 }
 
+/** `statements` with the DO-block statements of the rule's node types merged in, in file order. */
+function withDoBlocks(rule: AnyRule, statements: readonly ParsedStatement[], inner: readonly ParsedStatement[]): readonly ParsedStatement[] {
+  const mine = rule.nodeTypes ? inner.filter((s) => rule.nodeTypes!.includes(s.nodeType)) : inner;
+  if (mine.length === 0) return statements;
+  // a DO block's statements come right after the DO statement itself (same index)
+  return [...statements, ...mine].sort((a, b) => a.index - b.index);
+}
+
 function shift(s: Severity, by: number): Severity {
   return SEVERITIES[Math.max(0, Math.min(SEVERITIES.length - 1, severityRank(s) + by))]!;
 }
@@ -86,7 +95,8 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): FileLin
   for (const composed of ruleSet.rules.values()) {
     if (!composed.enabled) continue;
     const { rule } = composed;
-    const statements = statementsFor(rule, file, index);
+    let statements = statementsFor(rule, file, index);
+    if (rule.doBlocks && index.has('DoStmt')) statements = withDoBlocks(rule, statements, analysis.doBlockStatements());
     // a rule that declares its node types has nothing to inspect in this file
     if (rule.nodeTypes && statements.length === 0) continue;
     const ctx: RuleContext<unknown> = {
@@ -100,6 +110,11 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): FileLin
       report(stmt, r: Report) {
         let severity = r.severity ? shift(composed.severity, severityRank(r.severity) - severityRank(rule.severity)) : composed.severity;
         let message = r.message;
+        const within = stmt ? analysis.insideDoBlock(stmt) : undefined;
+        // inside a DO block, a table created earlier in the block is new: the locks service says
+        // its lock is on a relation that did not exist before the file, which blocks nobody
+        if (within && r.table && analysis.factsOf(stmt!).locks.locks.some((l) => !l.existing && sameRelation(l.relation, r.table!))) return;
+        if (within) message += ` (Inside the DO block at line ${within.doLine}${within.conditional ? ', under a condition: it runs only when that holds' : ''}.)`;
         const table = r.table ? analysis.catalogTable(r.table) : undefined;
         if (rule.sizeSensitive && table && r.table) {
           if (table.rows >= LARGE_TABLE.rows || table.bytes >= LARGE_TABLE.bytes) {

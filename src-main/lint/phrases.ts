@@ -18,13 +18,13 @@ const HOW_LONG: Record<Duration, string> = {
 };
 
 /** `public.orders` (lint key) and `orders` (locks display name) name the same table. */
-function sameRelation(lockRelation: string, table: string): boolean {
+export function sameRelation(lockRelation: string, table: string): boolean {
   return lockRelation === table || `public.${lockRelation}` === table;
 }
 
 /** The statement's lock on `table` (else its strongest on any relation), as the locks service says. */
 export function lockOn(ctx: RuleContext<unknown>, stmt: ParsedStatement, table: string | null | undefined): RelationLock | null {
-  const locks = ctx.analysis.facts[stmt.index]!.locks.locks;
+  const locks = ctx.analysis.factsOf(stmt).locks.locks;
   const own = table ? locks.find((l) => sameRelation(l.relation, table)) : undefined;
   return own ?? locks.reduce<RelationLock | null>((a, l) => (!a || strength(l.mode) > strength(a.mode) ? l : a), null);
 }

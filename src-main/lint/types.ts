@@ -99,6 +99,14 @@ export interface RuleDefinition<O = Record<string, unknown>> {
    * or at the file as a whole (transaction structure, comments, the schema summary).
    */
   nodeTypes?: readonly string[];
+  /**
+   * Also inspect the static SQL statements inside DO blocks (plpgsql bodies read by the real
+   * parser). Each comes with the DO statement's index and range, so the finding points at the
+   * block, and the engine says so in the message ("inside the DO block at line N", and "under a
+   * condition" when IF/loops/exception handlers decide whether it runs). For rules about what a
+   * statement does to a table (rewrites, locks, drops), not about the file's structure.
+   */
+  doBlocks?: boolean;
   check(ctx: RuleContext<O>): void;
 }
 

@@ -113,6 +113,8 @@ interface Resolved {
 
 class Binder {
   readonly locks = new Map<string, RelationLock>();
+  /** a DO block's statements, each analysed as if it ran */
+  doBlock: StatementLocks[] | null = null;
   readonly rules: string[] = [];
   readonly notes: string[] = [];
   readonly docs = new Set<string>();
@@ -246,6 +248,7 @@ class Binder {
       safeAlternative: this.safe.length ? [...new Set(this.safe)].join('; ') : null,
       notes: [...new Set([...this.notes, ...this.unknowns.map((u) => u.reason)])],
       docs: [...this.docs],
+      ...(this.doBlock ? { doBlock: this.doBlock } : {}),
     };
   }
 }
@@ -1259,28 +1262,53 @@ function analyzeDrop(b: Binder, ctx: Ctx, n: Record<string, unknown>): void {
  * PL/pgSQL parser: whether some sit under a condition, loop or exception handler, and whether it
  * runs dynamic SQL. Null when the body cannot be read.
  */
-function plpgsqlStatements(body: string, returns: 'void' | 'trigger'): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean } | null {
+/** PL/pgSQL statements whose children run only when a condition holds (or as many times as a loop says). */
+const PLPGSQL_BRANCHES = new Set(['PLpgSQL_stmt_if', 'PLpgSQL_stmt_case', 'PLpgSQL_stmt_loop', 'PLpgSQL_stmt_while', 'PLpgSQL_stmt_fori', 'PLpgSQL_stmt_fors', 'PLpgSQL_stmt_foreach_a']);
+
+function plpgsqlStatements(body: string, returns: 'void' | 'trigger'): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean; conditionalAt: boolean[] } | null {
   const tree = parsePlpgsqlBody(body, returns);
   if (!tree) return null;
   const statements: ParsedStatement[] = [];
+  /** per statement: whether it sits under IF/CASE/a loop or in an exception handler */
+  const conditionalAt: boolean[] = [];
   let conditional = false;
   let dynamic = false;
   let unreadable = false;
   walk(tree, (type, node) => {
     if (type === 'PLpgSQL_stmt_dynexecute' || type === 'PLpgSQL_stmt_dynfors' || type === 'PLpgSQL_stmt_open') dynamic = true;
-    if (/^PLpgSQL_stmt_(if|case|loop|while|fori|fors|foreach_a|exit)$/.test(type) || (type === 'PLpgSQL_stmt_block' && node.exceptions)) conditional = true;
-    if (type === 'PLpgSQL_stmt_execsql') {
-      const query = (node.sqlstmt as { PLpgSQL_expr?: { query?: string } } | undefined)?.PLpgSQL_expr?.query;
-      const parsed = query ? parseSql(query).statements : [];
-      if (parsed.length === 1) statements.push(parsed[0]!);
-      else unreadable = true;
-    }
+    if (PLPGSQL_BRANCHES.has(type) || type === 'PLpgSQL_stmt_exit' || (type === 'PLpgSQL_stmt_block' && node.exceptions)) conditional = true;
   });
-  return unreadable ? null : { statements, conditional, dynamic };
+  // the static SQL statements in body order, each with whether a branch or a handler decides it
+  const visit = (node: unknown, underBranch: boolean): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n, underBranch);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    for (const k in node as Record<string, unknown>) {
+      const v = (node as Record<string, unknown>)[k];
+      if (!v || typeof v !== 'object') continue;
+      if (k === 'PLpgSQL_stmt_execsql') {
+        const query = ((v as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } }).sqlstmt)?.PLpgSQL_expr?.query;
+        const parsed = query ? parseSql(query).statements : [];
+        if (parsed.length === 1) {
+          statements.push(parsed[0]!);
+          conditionalAt.push(underBranch);
+        } else unreadable = true;
+      }
+      visit(v, underBranch || PLPGSQL_BRANCHES.has(k) || k === 'exceptions');
+    }
+  };
+  visit(tree, false);
+  return unreadable ? null : { statements, conditional, dynamic, conditionalAt };
 }
 
-/** The statements of a DO block (LANGUAGE plpgsql, the default). */
-function doBlockStatements(n: Record<string, unknown>): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean } | null {
+/**
+ * The statements of a DO block (LANGUAGE plpgsql, the default): each static SQL statement of its
+ * body, parsed by the real parser; whether any sits under IF/loops/exception handlers; whether it
+ * runs dynamic SQL. Null for another language or a body that cannot be read.
+ */
+export function doBlockStatements(n: Record<string, unknown>): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean; conditionalAt: boolean[] } | null {
   const opts = (n.args as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }[] | undefined) ?? [];
   const lang = opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval?.toLowerCase() ?? 'plpgsql';
   const body = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval;
@@ -1831,8 +1859,10 @@ function analyzeStatement(stmt: ParsedStatement, ctx: Ctx): StatementLocks {
       }
       // the SQL statements of the block, analysed as if they ran: their locks are the block's
       const innerRelations = new Set<string>();
+      b.doBlock = [];
       for (const inner of body.statements) {
         const r = analyzeStatement(inner, ctx);
+        b.doBlock.push(r);
         for (const l of r.locks) if (!l.unresolved) innerRelations.add(l.relation);
         for (const l of r.locks) b.lockResolved(l.relation, l.existing, l.mode, l.role, l.unresolved === true);
         for (const t of r.tables) if (!b.tables.includes(t)) b.tables.push(t);

@@ -1,5 +1,5 @@
 /** Lock knowledge: which locks each statement takes, verified against PostgreSQL by tests/integration/locks. */
-export { analyzeLocks, majorVersion, displayName, catalogMaps, newPlanChecks } from './analyze';
+export { analyzeLocks, majorVersion, displayName, catalogMaps, newPlanChecks, doBlockStatements } from './analyze';
 export type { AnalyzeLocksOptions, CatalogIndexMaps, PlanChecks } from './analyze';
 export type { PlanForeignKey } from './plan';
 export { typeChangeVerdict, parseFormatType, isFixedUtc, canonicalTypeName } from './column-types';

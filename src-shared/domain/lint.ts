@@ -79,6 +79,8 @@ export interface RuleInfo {
   deprecated: { since: string; replacement: string[]; reason: string } | null;
   /** severity is raised on large tables and lowered on tiny ones when a catalog is given */
   sizeSensitive: boolean;
+  /** also inspects the static statements inside DO blocks */
+  doBlocks: boolean;
 }
 
 export interface LibraryInfo {

@@ -74,6 +74,8 @@ export interface StatementLocks {
   safeAlternative: string | null;
   notes: string[];
   docs: string[];
+  /** a DO block: each static SQL statement of its body, analysed as if it ran (the block's own `locks` are their union) */
+  doBlock?: StatementLocks[];
 }
 
 export interface LockAnalysis {

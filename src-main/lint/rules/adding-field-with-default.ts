@@ -4,7 +4,7 @@ import { defineRule } from '../types';
 
 export default defineRule({
   id: 'adding-field-with-default',
-  version: '1.1.0',
+  version: '1.2.0',
   severity: 'error',
   summary: 'ADD COLUMN with a volatile DEFAULT (or any DEFAULT before PostgreSQL 11) rewrites the table.',
   rationale:
@@ -15,12 +15,13 @@ export default defineRule({
   equivalents: { squawk: ['adding-field-with-default'], atlas: ['PG302'], strong_migrations: ['add_column_default'] },
   sizeSensitive: true,
   nodeTypes: ['AlterTableStmt'],
+  doBlocks: true,
   check(ctx) {
     // whether the DEFAULT rewrites is the locks service's verdict (catalog volatility when known)
     for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);
       if (stmt.nodeType !== 'AlterTableStmt' || ctx.analysis.isNewTable(table, stmt.index)) continue;
-      const locks = ctx.analysis.facts[stmt.index]!.locks;
+      const locks = ctx.analysis.factsOf(stmt).locks;
       const commands = locks.commands ?? [];
       alterCmds(stmt).forEach((cmd, i) => {
         if (cmd.subtype !== 'AT_AddColumn') return;

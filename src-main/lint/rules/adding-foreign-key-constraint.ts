@@ -4,7 +4,7 @@ import { defineRule } from '../types';
 
 export default defineRule({
   id: 'adding-foreign-key-constraint',
-  version: '1.0.0',
+  version: '1.1.0',
   severity: 'error',
   summary: 'A foreign key added without NOT VALID scans the table while blocking writes on both tables.',
   rationale:
@@ -18,6 +18,7 @@ export default defineRule({
   equivalents: { squawk: ['adding-foreign-key-constraint', 'constraint-missing-not-valid'], eugene: ['E1'], atlas: ['PG306'], strong_migrations: ['add_foreign_key'] },
   sizeSensitive: true,
   nodeTypes: ['AlterTableStmt'],
+  doBlocks: true,
   check(ctx) {
     for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterTableStmt') continue;

@@ -4,7 +4,7 @@ import { defineRule } from '../types';
 
 export default defineRule({
   id: 'adding-generated-column',
-  version: '1.0.0',
+  version: '1.1.0',
   severity: 'error',
   summary: 'Adding a STORED generated, IDENTITY or serial column to an existing table rewrites it.',
   rationale:
@@ -18,6 +18,7 @@ export default defineRule({
   equivalents: { squawk: ['adding-field-with-default'], eugene: ['E11'], atlas: ['PG309', 'PG310'], strong_migrations: ['add_column_generated_stored', 'add_column_auto_incrementing'] },
   sizeSensitive: true,
   nodeTypes: ['AlterTableStmt'],
+  doBlocks: true,
   check(ctx) {
     for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);

@@ -4,7 +4,7 @@ import { defineRule } from '../types';
 
 export default defineRule({
   id: 'adding-not-nullable-field',
-  version: '1.2.0',
+  version: '1.3.0',
   severity: 'error',
   summary: 'SET NOT NULL scans the whole table under AccessExclusiveLock.',
   rationale:
@@ -15,6 +15,7 @@ export default defineRule({
   equivalents: { squawk: ['adding-not-nullable-field'], eugene: ['E2'], atlas: ['MF104', 'PG303'], strong_migrations: ['change_column_null'] },
   sizeSensitive: true,
   nodeTypes: ['AlterTableStmt'],
+  doBlocks: true,
   check(ctx) {
     // the locks service decides whether SET NOT NULL scans: it knows validated CHECK (col IS NOT
     // NULL) constraints from the catalog, from earlier statements of the file and from earlier
@@ -22,7 +23,7 @@ export default defineRule({
     for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'AlterTableStmt') continue;
       const table = tableKey(stmt.node.relation);
-      const commands = ctx.analysis.facts[stmt.index]!.locks.commands ?? [];
+      const commands = ctx.analysis.factsOf(stmt).locks.commands ?? [];
       alterCmds(stmt).forEach((cmd, i) => {
         if (cmd.subtype !== 'AT_SetNotNull' || ctx.analysis.isNewTable(table, stmt.index)) return;
         if (commands[i] !== 'alter_table.set_not_null') return;

@@ -3,7 +3,7 @@ import { defineRule } from '../types';
 
 export default defineRule({
   id: 'ban-drop-column',
-  version: '1.0.0',
+  version: '1.1.0',
   severity: 'warning',
   summary: 'DROP COLUMN breaks application code that still reads or writes the column.',
   rationale: 'The drop itself is quick (AccessExclusiveLock, catalog only), but every running application version that names the column fails at once, and the data is gone: the down migration can recreate the column, not its values.',
@@ -11,6 +11,7 @@ export default defineRule({
   example: { bad: 'ALTER TABLE users DROP COLUMN legacy_flag;', good: '-- after the application stopped using it, with a backup taken:\nALTER TABLE users DROP COLUMN legacy_flag;' },
   equivalents: { squawk: ['ban-drop-column'], atlas: ['DS103'], strong_migrations: ['remove_column'] },
   nodeTypes: ['AlterTableStmt'],
+  doBlocks: true,
   check(ctx) {
     for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);

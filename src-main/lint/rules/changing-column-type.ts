@@ -15,7 +15,7 @@ function knownType(ctx: RuleContext<unknown>, table: string, column: string, bef
 
 export default defineRule({
   id: 'changing-column-type',
-  version: '1.2.0',
+  version: '1.3.0',
   severity: 'error',
   summary: 'ALTER COLUMN ... TYPE rewrites the table and its indexes unless the change is binary-compatible.',
   rationale:
@@ -26,13 +26,14 @@ export default defineRule({
   equivalents: { squawk: ['changing-column-type'], eugene: ['E5'], atlas: ['PG301'], strong_migrations: ['change_column'] },
   sizeSensitive: true,
   nodeTypes: ['AlterTableStmt'],
+  doBlocks: true,
   check(ctx) {
     // whether the change rewrites is the locks service's verdict (binary-coercible changes, the
     // server TimeZone for timestamp <-> timestamptz); this rule words it
     for (const stmt of ctx.statements) {
       const table = tableKey(stmt.node.relation);
       if (stmt.nodeType !== 'AlterTableStmt' || !table || ctx.analysis.isNewTable(table, stmt.index)) continue;
-      const locks = ctx.analysis.facts[stmt.index]!.locks;
+      const locks = ctx.analysis.factsOf(stmt).locks;
       const commands = locks.commands ?? [];
       alterCmds(stmt).forEach((cmd, i) => {
         if (cmd.subtype !== 'AT_AlterColumnType' || !cmd.name) return;

@@ -3,7 +3,7 @@ import { defineRule } from '../types';
 
 export default defineRule({
   id: 'renaming-column',
-  version: '1.0.0',
+  version: '1.1.0',
   severity: 'warning',
   summary: 'RENAME COLUMN breaks every running client that uses the old name.',
   rationale: 'The rename is quick (AccessExclusiveLock, catalog only) but every query, view body text in the application, and ORM mapping using the old name fails the moment it commits; old and new application versions cannot run side by side.',
@@ -11,6 +11,7 @@ export default defineRule({
   example: { bad: 'ALTER TABLE users RENAME COLUMN mail TO email;', good: 'ALTER TABLE users ADD COLUMN email text; -- then dual-write, backfill, switch, drop' },
   equivalents: { squawk: ['renaming-column'], atlas: ['BC102'], strong_migrations: ['rename_column'] },
   nodeTypes: ['RenameStmt'],
+  doBlocks: true,
   check(ctx) {
     for (const stmt of ctx.statements) {
       if (stmt.nodeType !== 'RenameStmt' || stmt.node.renameType !== 'OBJECT_COLUMN') continue;

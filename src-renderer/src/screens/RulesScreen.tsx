@@ -44,6 +44,8 @@ function RuleDetail({ rule }: { rule: RuleInfo }) {
         ) : null}
         <dt>Severity</dt>
         <dd>{rule.sizeSensitive ? 'follows table size when a catalog is available' : 'fixed'}</dd>
+        <dt>DO blocks</dt>
+        <dd>{rule.doBlocks ? 'also reads the statements inside DO blocks' : 'top-level statements only'}</dd>
       </dl>
     </div>
   );
