@@ -298,6 +298,16 @@ describe('DO blocks: the SQL statements of the PL/pgSQL body are analysed (libpg
   ];
   for (const [name, c] of cases) it(name, async () => check(c, await trace(c.sql)));
 
+  it('each statement of the block keeps its own analysis (doBlock), equal to pg_locks of that statement run alone', async () => {
+    const inner = ["UPDATE child SET note = 'x'", 'CREATE INDEX readings_value_do ON readings (value)', 'ALTER TABLE readings ADD COLUMN extra4 int'];
+    const sql = `DO $$ BEGIN ${inner.join('; ')}; END $$`;
+    const [block] = analyzeLocks(parseSql(sql), { pgVersion: db.serverVersionNum, catalog }).statements;
+    expect(block!.doBlock).toHaveLength(3);
+    for (const [i, one] of inner.entries()) expect(claimed(block!.doBlock![i]!), one).toEqual(await trace(one));
+    // the block as a whole: their union, strongest per relation, as the server shows for the block
+    expect(claimed(block!)).toEqual(await trace(sql));
+  });
+
   it('dynamic SQL (EXECUTE) stays unknown', () => {
     const s = analyzeLocks(parseSql("DO $$ BEGIN EXECUTE format('ALTER TABLE %I ADD COLUMN y int', 'readings'); END $$"), { pgVersion: db.serverVersionNum, catalog }).statements[0]!;
     expect(lockUnknowns(s).map((u) => u.reason).join()).toMatch(/dynamic SQL/);
