@@ -8,6 +8,11 @@ export function formatDuration(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
+/** "blocked 2 sessions (checkout, reports): the longest waited at least 1.4 s (lock monitor, every 1.0 s)" — the CLI and the Runner alike */
+export function blockedOthersText(b: { sessions: number; longestWaitMs: number; sampledEveryMs: number; who: string[] }): string {
+  return `blocked ${b.sessions} session${b.sessions === 1 ? '' : 's'}${b.who.length ? ` (${b.who.join(', ')})` : ''}: the longest waited at least ${formatDuration(b.longestWaitMs)} (lock monitor, every ${formatDuration(b.sampledEveryMs)})`;
+}
+
 /** 512 B, 3.4 kB, 120 MB, 1.2 GB (powers of 1024, as PostgreSQL's pg_size_pretty) */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];

@@ -320,7 +320,7 @@ export const CLI_DOCUMENTS = {
       ok: z.boolean(),
       outcome: z.enum(['success', 'failure', 'cancelled', 'policy_failure']),
       durationMs: z.number(),
-      migrations: z.array(obj({ version: z.string(), name: z.string(), outcome: z.enum(['applied', 'reverted', 'rehearsed', 'failed', 'cancelled', 'not_run']), durationMs: nullable(z.number()), attempts: z.number().int(), statements: z.array(StatementResult), error: ErrorValue.optional() })),
+      migrations: z.array(obj({ version: z.string(), name: z.string(), outcome: z.enum(['applied', 'reverted', 'rehearsed', 'failed', 'cancelled', 'not_run']), durationMs: nullable(z.number()), attempts: z.number().int(), statements: z.array(StatementResult), error: ErrorValue.optional(), blockedOthers: obj({ sessions: z.number().int().min(1), longestWaitMs: z.number().min(0), sampledEveryMs: z.number(), who: z.array(z.string()) }).optional().describe('sessions that waited on this migration\'s locks, as the lock monitor saw them: the longest wait is a lower bound (sampled every sampledEveryMs while a statement runs)') })),
       rehearsal: z.array(RehearsedStatement).optional().describe('dry-run only: what each statement did'),
       blockers: z.array(LockSession).optional().describe('sessions that blocked the run'),
       error: ErrorValue.optional(),

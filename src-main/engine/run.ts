@@ -156,6 +156,8 @@ export class Run {
   private seq = 0;
   private readonly startedAt = new Date();
   private readonly blockersSeen = new Map<number, LockSession>();
+  /** per migration version: the sessions the monitor saw waiting on us, and their longest wait */
+  private readonly blockedByUs = new Map<string, { who: Map<number, string>; longestWaitMs: number }>();
   private alerted = new Set<string>();
   private lockClient: pg.Client | null = null;
   private worker: pg.Client | null = null;
@@ -411,7 +413,7 @@ export class Run {
         }
       }
       this.monitorClient ??= await this.connect();
-      this.monitor = new LockMonitor(this.monitorClient, this.id, this.serverVersionNum, Math.min(1000, this.opts.monitor?.intervalMs ?? 1000), {
+      this.monitor = new LockMonitor(this.monitorClient, this.id, this.serverVersionNum, this.monitorIntervalMs(), {
         // the whole run long, not only while a statement runs: paused in step-through inside a
         // transaction the locks are still held and others queue behind them
         currentPid: () => (this.report === null && this.worker ? this.workerPid : null),
@@ -526,6 +528,14 @@ export class Run {
       }
     }
     if (s.blocked.length > 0) {
+      if (pos) {
+        const agg = this.blockedByUs.get(pos.version) ?? { who: new Map<number, string>(), longestWaitMs: 0 };
+        for (const b of s.blocked) {
+          agg.who.set(b.pid, b.applicationName || [b.user, b.clientAddr].filter(Boolean).join('@') || `pid ${b.pid}`);
+          agg.longestWaitMs = Math.max(agg.longestWaitMs, b.waitingMs ?? 0);
+        }
+        this.blockedByUs.set(pos.version, agg);
+      }
       if (!this.alerted.has(`block:${key}`)) {
         this.alerted.add(`block:${key}`);
         void this.emitSafe('alert_blocking_others', { alert: { ourPid: s.ourPid, blocked: s.blocked } });
@@ -562,10 +572,14 @@ export class Run {
         failure = e instanceof StatementFailure ? e.cause : e;
         failedStmt = e instanceof StatementFailure ? e.stmt : null;
       }
+      const blocked = this.blockedByUs.get(m.version);
+      if (blocked) {
+        res.blockedOthers = { sessions: blocked.who.size, longestWaitMs: Math.round(blocked.longestWaitMs), sampledEveryMs: this.monitorIntervalMs(), who: [...new Set(blocked.who.values())].slice(0, 10) };
+      }
       if (failure === null) {
         res.outcome = this.kind === 'dry_run' ? 'rehearsed' : m.direction === 'up' ? 'applied' : 'reverted';
         res.durationMs = performance.now() - t0;
-        this.publish({ type: 'migration_finished', version: m.version, outcome: res.outcome, durationMs: res.durationMs });
+        this.publish({ type: 'migration_finished', version: m.version, outcome: res.outcome, durationMs: res.durationMs, ...(res.blockedOthers ? { blockedOthers: res.blockedOthers } : {}) });
         await this.emitSafe('after_migration', { migration: ref, outcome: 'success', durationMs: res.durationMs });
         return;
       }
@@ -580,10 +594,14 @@ export class Run {
       res.outcome = this.aborted || failure instanceof Cancelled ? 'cancelled' : 'failed';
       res.durationMs = performance.now() - t0;
       res.error = await this.describeFailure(m, failedStmt, failure, attempt);
-      this.publish({ type: 'migration_finished', version: m.version, outcome: res.outcome, durationMs: res.durationMs, error: res.error });
+      this.publish({ type: 'migration_finished', version: m.version, outcome: res.outcome, durationMs: res.durationMs, error: res.error, ...(res.blockedOthers ? { blockedOthers: res.blockedOthers } : {}) });
       await this.emitSafe('after_migration', { migration: ref, outcome: res.outcome === 'cancelled' ? 'cancelled' : 'failure', durationMs: res.durationMs, error: { code: res.error.code, message: res.error.message, file: m.path, ...(res.error.where?.line ? { line: res.error.where.line } : {}) } });
       return;
     }
+  }
+
+  private monitorIntervalMs(): number {
+    return Math.min(1000, this.opts.monitor?.intervalMs ?? 1000);
   }
 
   private blockerText(): string {

@@ -80,6 +80,19 @@ export interface StatementResult {
 
 export type MigrationOutcome = 'applied' | 'reverted' | 'rehearsed' | 'failed' | 'cancelled' | 'not_run';
 
+/**
+ * Sessions this migration made wait, as the lock monitor saw them: how many, and the longest wait
+ * it observed (a lower bound: the monitor looks every `sampledEveryMs` while a statement runs, and
+ * a wait may go on until COMMIT).
+ */
+export interface BlockedOthers {
+  sessions: number;
+  longestWaitMs: number;
+  sampledEveryMs: number;
+  /** their application_name (or user@address), at most 10 */
+  who: string[];
+}
+
 export interface MigrationResult {
   version: string;
   name: string;
@@ -89,6 +102,8 @@ export interface MigrationResult {
   attempts: number;
   statements: StatementResult[];
   error?: ErrorValue;
+  /** other sessions waited on this migration's locks (absent when the monitor saw none) */
+  blockedOthers?: BlockedOthers;
 }
 
 export type RunState = 'starting' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
@@ -156,7 +171,7 @@ interface RunnerEventBase {
 export type RunnerEventBody =
     | { type: 'state'; state: RunState; reason?: string }
     | { type: 'migration_started'; version: string; name: string; direction: Direction; attempt: number }
-    | { type: 'migration_finished'; version: string; outcome: MigrationOutcome; durationMs: number | null; error?: ErrorValue }
+    | { type: 'migration_finished'; version: string; outcome: MigrationOutcome; durationMs: number | null; error?: ErrorValue; blockedOthers?: BlockedOthers }
     | { type: 'statement_started'; version: string; index: number; line: number; kind: string; attempt: number }
     | { type: 'statement_finished'; version: string; index: number; outcome: StatementOutcome; durationMs: number | null; rows: number | null; error?: string }
     | { type: 'paused_at'; version: string; index: number }

@@ -132,6 +132,11 @@ test('lock monitor: the wait column shows without horizontal scroll at 1280×800
     await blocker.query('ROLLBACK');
     await waiting;
     await expect(page.getByTestId('run-summary')).toBeVisible({ timeout: 60_000 });
+    // the summary says whom the migration made wait, and for how long at least (the monitor's samples)
+    const blockedOthers = page.getByTestId('blocked-others');
+    await expect(blockedOthers).toContainText(/0002 blocked 1 session \(checkout-service\): the longest waited at least [\d.]+ (ms|s) \(lock monitor, every/);
+    await blockedOthers.scrollIntoViewIfNeeded();
+    await shot(page, 'lock-monitor-blocked-others');
   } finally {
     // the engine remembers the session: leave none pointing at the removed temp project for the next spec
     await page.request.post(`${process.env.E2E_BASE_URL}api/call/session/set`, { data: { connectionId: null, projectDir: null, screen: null } }).catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, exitCodeFor } from '../../../src-shared/errors';
+import { blockedOthersText } from '../../../src-shared/format';
 import type { RunReport } from '../../../src-shared/domain/runner';
 import type { LifecycleListener } from '../../../src-shared/domain/lifecycle';
 import { runMigrations, targetFor } from '../../engine';
@@ -49,6 +50,7 @@ function printReport(project: Project, label: string, r: RunReport): void {
   } else if (r.migrations.length === 0) process.stdout.write(r.ok ? '  nothing to do: the database is up to date\n' : `  nothing ran${r.error ? `: ${r.error.message}` : ''}\n`);
   for (const m of r.migrations) {
     process.stdout.write(`  ${m.outcome.padEnd(9)} ${m.version}_${m.name}  ${ms(m.durationMs)}${m.attempts > 1 ? `  (${m.attempts} attempts)` : ''}\n`);
+    if (m.blockedOthers) process.stdout.write(`            ${blockedOthersText(m.blockedOthers)}\n`);
     if (r.kind === 'dry_run') {
       for (const s of (r.rehearsal ?? []).filter((x) => x.version === m.version)) {
         const locks = s.locks.map((l) => `${l.mode} on ${l.relation}`).join(', ');
@@ -68,7 +70,7 @@ function toJson(r: RunReport) {
     ok: r.ok,
     outcome: r.outcome,
     durationMs: r.durationMs,
-    migrations: r.migrations.map((m) => ({ version: m.version, name: m.name, outcome: m.outcome, durationMs: m.durationMs, attempts: m.attempts, statements: m.statements, ...(m.error ? { error: m.error } : {}) })),
+    migrations: r.migrations.map((m) => ({ version: m.version, name: m.name, outcome: m.outcome, durationMs: m.durationMs, attempts: m.attempts, statements: m.statements, ...(m.error ? { error: m.error } : {}), ...(m.blockedOthers ? { blockedOthers: m.blockedOthers } : {}) })),
     ...(r.rehearsal ? { rehearsal: r.rehearsal } : {}),
     ...(r.blockers ? { blockers: r.blockers } : {}),
     ...(r.error ? { error: r.error } : {}),

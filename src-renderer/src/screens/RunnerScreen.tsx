@@ -15,6 +15,7 @@ import { errorValue } from '../api/client';
 import { bpKey, isLive, parseBpKey, useRunControl, useRunFeed, useRunHistory, useRunnerUi, useRunPlan, useRunSnapshot, useSetBreakpoints, useStartRun } from '../api/runner';
 import { ConfirmDialog } from '../components/runner/ConfirmDialog';
 import { formatMs } from '../components/runner/format';
+import { blockedOthersText } from '../../../src-shared/format';
 import { LockMonitorPanel } from '../components/runner/LockMonitorPanel';
 import { PlanTable } from '../components/runner/PlanTable';
 import { RunStatus, RunSummary } from '../components/runner/RunSummary';
@@ -28,7 +29,7 @@ function describeEvent(e: RunnerEvent): string {
     case 'migration_started':
       return `${e.version} ${e.name} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
     case 'migration_finished':
-      return `${e.version} ${e.outcome} in ${formatMs(e.durationMs)}`;
+      return `${e.version} ${e.outcome} in ${formatMs(e.durationMs)}${e.blockedOthers ? `; ${blockedOthersText(e.blockedOthers)}` : ''}`;
     case 'statement_started':
       return `${e.version} #${e.index + 1} ${e.kind} (line ${e.line}) started`;
     case 'statement_finished':

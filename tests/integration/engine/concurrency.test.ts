@@ -108,6 +108,35 @@ describe('one run at a time', () => {
     p.remove();
   });
 
+  it('records the sessions a migration made wait and the longest wait the monitor saw (a lower bound), in the report and the event', async () => {
+    await reset();
+    await db.pool.query('CREATE TABLE warm (id int); INSERT INTO warm VALUES (1);');
+    const p = engineProject({ '0001_a.up.sql': 'LOCK TABLE warm IN ACCESS EXCLUSIVE MODE;\nSELECT pg_sleep(2);', '0002_b.up.sql': 'CREATE TABLE quiet (id int);' });
+    const events: RunnerEvent[] = [];
+    const run = new Run(p.open(), urlTarget(db.url), { kind: 'up', monitor: { intervalMs: 200 }, publish: (s, _t, e) => s === 'runner/events' && events.push(e as RunnerEvent) });
+    await run.prepare();
+    const done = run.start();
+    await new Promise((r) => setTimeout(r, 300));
+    const victim = await db.client();
+    await victim.query("SET application_name = 'checkout'");
+    const t0 = Date.now();
+    const victimQuery = victim.query('SELECT count(*) FROM warm');
+    const report = await done;
+    await victimQuery;
+    const waited = Date.now() - t0;
+    await victim.end();
+    expect(report.outcome).toBe('success');
+    const [a, b] = report.migrations;
+    expect(a!.blockedOthers).toMatchObject({ sessions: 1, who: ['checkout'], sampledEveryMs: 200 });
+    // seen at least once while waiting, and never more than the victim really waited
+    expect(a!.blockedOthers!.longestWaitMs).toBeGreaterThan(0);
+    expect(a!.blockedOthers!.longestWaitMs).toBeLessThanOrEqual(waited);
+    expect(b!.blockedOthers).toBeUndefined();
+    const finished = events.find((e) => e.type === 'migration_finished' && e.version === '0001');
+    expect(finished).toMatchObject({ blockedOthers: a!.blockedOthers });
+    p.remove();
+  });
+
   it('shows the sessions we block on the lock monitor and auto-aborts past the threshold', async () => {
     await reset();
     await db.pool.query('CREATE TABLE hot (id int); INSERT INTO hot VALUES (1);');

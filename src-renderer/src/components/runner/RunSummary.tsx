@@ -6,6 +6,7 @@
 import type { LockTaken, RehearsedStatement } from '../../../../src-shared/domain/lifecycle';
 import type { RunReport, RunSnapshot } from '../../../../src-shared/domain/runner';
 import { formatMs, lockLevel, lockTitle, strongestByRelation } from './format';
+import { blockedOthersText } from '../../../../src-shared/format';
 
 const KIND_LABEL: Record<string, string> = { up: 'Apply', down: 'Revert', dry_run: 'Dry-run', step: 'Step-through' };
 const OUTCOME_LABEL: Record<RunReport['outcome'], string> = {
@@ -161,6 +162,17 @@ export function RunSummary({ report }: { report: RunReport }) {
         <p className="warning small">
           Blocked during the run by {report.blockers.map((b) => `pid ${b.pid}${b.applicationName ? ` (${b.applicationName})` : ''}`).join(', ')}.
         </p>
+      ) : null}
+      {report.migrations.some((m) => m.blockedOthers) ? (
+        <ul className="warning small plain" aria-label="Sessions this run made wait" data-testid="blocked-others">
+          {report.migrations
+            .filter((m) => m.blockedOthers)
+            .map((m) => (
+              <li key={m.version}>
+                {m.version} {blockedOthersText(m.blockedOthers!)}
+              </li>
+            ))}
+        </ul>
       ) : null}
       {report.rehearsal ? <DryRunFacts rehearsal={report.rehearsal} /> : null}
     </section>
