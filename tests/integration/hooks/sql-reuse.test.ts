@@ -160,4 +160,44 @@ describe('sql hooks on the pool', () => {
     expect(breakers.find((b) => b.hookId === 'deferred-ok')!.lastSuccessAt).not.toBeNull();
     expect(breakers.find((b) => b.hookId === 'deferred-bad')).toMatchObject({ state: 'closed', consecutiveFailures: 5 });
   });
+
+  it('per-migration recording is sent in one statement when the run-level phase comes before its delay is up', async () => {
+    const runner = runnerFor(
+      { hooks: [{ id: 'held', on: ['before_migration', 'after_run'], kind: 'sql', sql: 'SELECT true AS ok' }] },
+      // a delay no test reaches: only after_run sends the queue
+      { projectDir: project.dir, pool: db.pool, schema: 'confiture', recordingDelayMs: 600_000 },
+    );
+    const runId = crypto.randomUUID();
+    for (let i = 0; i < 5; i++) expect(await runner.listener(ctxFor('before_migration', runId))).toBeUndefined();
+    // queued, not sent: neither the delay nor the batch size was reached
+    expect(await readExecutions(db.pool, 'confiture', runId)).toEqual([]);
+    await runner.listener(ctxFor('after_run', runId));
+    const recorded = await readExecutions(db.pool, 'confiture', runId);
+    expect(recorded.map((e) => e.phase)).toEqual([...Array<string>(5).fill('before_migration'), 'after_run']);
+    // the five queued rows were one statement: one transaction
+    const tx = await db.pool.query<{ n: number }>(`SELECT count(DISTINCT xmin::text)::int AS n FROM confiture.hook_executions WHERE run_id = $1 AND phase = 'before_migration'`, [runId]);
+    expect(tx.rows[0]!.n).toBe(1);
+  });
+
+  it('per-migration recording is sent at once when a batch is full, and what follows waits for the next one', async () => {
+    const runner = runnerFor(
+      { hooks: [{ id: 'batched', on: ['before_migration'], kind: 'sql', sql: 'SELECT true AS ok' }] },
+      // 4 rows: the breaker and three executions
+      { projectDir: project.dir, pool: db.pool, schema: 'confiture', recordingDelayMs: 600_000, recordingBatch: 4 },
+    );
+    const runId = crypto.randomUUID();
+    for (let i = 0; i < 3; i++) await runner.listener(ctxFor('before_migration', runId));
+    // sent in the background: wait for it (a condition, not a duration)
+    let rows: Awaited<ReturnType<typeof readExecutions>> = [];
+    for (let i = 0; i < 200 && rows.length < 3; i++) {
+      rows = await readExecutions(db.pool, 'confiture', runId);
+      if (rows.length < 3) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(rows).toHaveLength(3);
+    expect((await readBreakers(db.pool, 'confiture')).find((b) => b.hookId === 'batched')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+    await runner.listener(ctxFor('before_migration', runId));
+    expect(await readExecutions(db.pool, 'confiture', runId)).toHaveLength(3);
+    await runner.listener(ctxFor('after_run', runId));
+    expect(await readExecutions(db.pool, 'confiture', runId)).toHaveLength(4);
+  });
 });
