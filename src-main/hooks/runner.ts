@@ -225,6 +225,14 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
 
   const breakerOf = (id: string) => breakers.get(id) ?? closedBreaker(id);
 
+  /** the hooks of each event in start order, computed once (the config does not change under a runner) */
+  const ordered = new Map<LifecycleEventName, HookConfig[]>();
+  const hooksOf = (event: LifecycleEventName): HookConfig[] => {
+    let list = ordered.get(event);
+    if (!list) ordered.set(event, (list = orderedHooks(config, event)));
+    return list;
+  };
+
   /**
    * Reads the breakers from the tracking schema (shared by every process on the database). With a
    * run id, once per run: the run lock keeps other runs out meanwhile, and this runner's own
@@ -301,7 +309,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
   /** `defer`: queue the recording writes (the engine's per-migration phases, see `writes`) */
   async function firePhase(event: LifecycleEventName, rawCtx: LifecycleContext, fireOpts: FireOptions, defer: boolean): Promise<PhaseResult> {
     const phaseStart = Date.now();
-    let hooks = orderedHooks(config, event);
+    let hooks = hooksOf(event);
     if (fireOpts.onlyHook !== undefined) hooks = hooks.filter((h) => h.id === fireOpts.onlyHook);
     const gatePhase = isGatePhase(event);
     const result: PhaseResult = { runId: rawCtx.runId, phase: event, ok: true, gate: gatePhase ? { proceed: true } : null, executions: [], warnings: [], durationMs: 0 };
@@ -472,6 +480,8 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       const perMigration = PER_MIGRATION_PHASES.has(ctx.event);
       // the run-level phases (after_run last) wait for the queued writes: a finished run is recorded
       if (!perMigration) await flushWrites();
+      // an event no hook listens to costs nothing more (the engine emits seven per migration)
+      if (hooksOf(ctx.event).length === 0) return undefined;
       const r = await firePhase(ctx.event, ctx, {}, perMigration);
       if (r.gate && !r.gate.proceed) return r.gate;
       return undefined;
@@ -525,7 +535,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
   return {
     listener,
     fire,
-    hooksFor: (event) => orderedHooks(config, event),
+    hooksFor: (event) => [...hooksOf(event)],
     listing,
     breakerStates,
     executions: (runId) => (runId === undefined ? [...done] : done.filter((e) => e.runId === runId)),
