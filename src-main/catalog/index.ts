@@ -178,7 +178,10 @@ export async function snapshotCatalog(db: Q, opts: SnapshotOptions = {}): Promis
 export interface PendingSnapshot {
   /** everything but the traffic (`traffic.windowMs` 0 until the window closes) */
   catalog: CatalogSnapshot;
-  /** waits for the rest of the traffic window, reads the counters again: the whole snapshot */
+  /**
+   * waits for the rest of the traffic window, reads the counters again: the whole snapshot. A
+   * caller that finds it does not need the traffic just never calls it: nothing is left running.
+   */
   complete(): Promise<CatalogSnapshot>;
 }
 
@@ -205,6 +208,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
 
   const stats1 = windowMs > 0 ? await q<StatsRow>(STATS_SQL, [schemas]) : [];
   const s1At = performance.now();
+  const s1Wall = new Date().toISOString();
   const [server, tables, columns, checks, triggers, viewDeps, funcDeps, indexes, fks, longTx, conns, functions, relations, domains, viewColumns, viewSources, statistics] = await Promise.all([
     q<{ num: number; version: string; db: string; settings: Record<string, string> | null }>(SERVER_SQL, [SETTINGS]),
     q<{ oid: number; schema: string; name: string; relkind: string; size: number; index_size: number; heap_size: number; rows: number | null; last_analyze: Date | null; mods: number | null; dead: number | null; parent: string | null; bound: string | null; partkey: string | null }>(TABLES_SQL, [schemas]),
@@ -276,6 +280,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
     if (elapsed < windowMs) await sleep(windowMs - elapsed);
     const stats2 = await q<StatsRow>(STATS_SQL, [schemas]);
     const measuredWindow = performance.now() - s1At;
+    const to = new Date().toISOString();
     const before = new Map(stats1.map((s) => [s.oid, s]));
     const secs = measuredWindow / 1000;
     const traffic = stats2.flatMap((s) => {
@@ -295,7 +300,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
       };
       return row.readsPerSec + row.writesPerSec > 0 ? [row] : [];
     });
-    return { windowMs: measuredWindow, tables: traffic };
+    return { windowMs: measuredWindow, tables: traffic, from: s1Wall, to };
   };
 
   const longTransactions: LongTransaction[] = longTx.map((l) => ({

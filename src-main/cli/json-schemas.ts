@@ -377,6 +377,9 @@ export const CLI_DOCUMENTS = {
       exceeded: z.array(z.string()),
       calibration: nullable(obj({ samples: z.number().int(), inside: z.number().int(), coverage: nullable(z.number()).describe('inside / samples (null without samples)') })),
       throughput: z.string(),
+      traffic: nullable(obj({ used: z.boolean(), measured: z.boolean(), windowMs: z.number(), from: nullable(iso), to: nullable(iso) })).describe(
+        'the table rates of the traffic factor: measured over windowMs between the counter reads from → to; not measured when no verdict reads them (used false: no pending migration blocks or locks a table that exists now)',
+      ),
       migrations: z.array(RiskMigration),
     }),
   },

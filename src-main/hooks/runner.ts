@@ -55,6 +55,10 @@ export interface HookRunnerOptions {
   record?: boolean;
   /** called after each attempt, e.g. to print hook activity in `migrate` */
   onExecution?: (e: HookExecution) => void;
+  /** the per-migration phases' recording is sent at most this long after it was queued (ms, default 100) */
+  recordingDelayMs?: number;
+  /** … or at once when this many rows (executions + breakers) wait (default 200) */
+  recordingBatch?: number;
 }
 
 export interface FireOptions {
@@ -80,6 +84,11 @@ const HTTP_DEFAULT_RETRIES = 2;
 const RETRY_DEFAULT_RETRIES = 3;
 /** how long past a timeout we wait for a hook that ignores its abort signal */
 const ABANDON_GRACE_MS = 2_000;
+
+/** Per-migration recording: sent at most this long after it was queued (ms) … */
+const RECORDING_DELAY_MS = 100;
+/** … or at once when this many rows wait. */
+const RECORDING_BATCH = 200;
 
 /** Phases fired for every migration or statement of a run: their recording writes are queued. */
 const PER_MIGRATION_PHASES = new Set<LifecycleEventName>(['before_migration', 'after_migration', 'before_statement', 'after_statement']);
@@ -175,26 +184,27 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
   let breakersReadFor: string | null = null;
   /**
    * Recording writes (executions, breakers) of the per-migration phases, in order, off the
-   * migration's path: they run one after another in the background and are awaited before any
-   * other phase fires, before breakers are read or listed, and when the run ends (after_run).
+   * migration's path: they are queued, and sent together (one statement, one commit:
+   * saveRecording) at most `recordingDelayMs` after the first of them was queued, or at once when
+   * `recordingBatch` rows wait. Any other phase (after_run last), a breaker read or listing, and a
+   * non-deferred write send the queue first and wait for it (see flushWrites).
    */
   let writes: Promise<void> = Promise.resolve();
-  const flushWrites = () => writes;
+  const recordingDelayMs = opts.recordingDelayMs ?? RECORDING_DELAY_MS;
+  const recordingBatch = opts.recordingBatch ?? RECORDING_BATCH;
   /** deferred recording not yet sent: the latest state of each breaker, the executions in order */
   const queuedBreakers = new Map<string, BreakerRecord>();
   const queuedExecutions: HookExecution[] = [];
-  let drainQueued = false;
-  /** Queues one drain of the deferred recording: one statement (saveRecording) for all that is queued when it runs. */
-  function scheduleDrain(): void {
-    if (drainQueued) return;
-    drainQueued = true;
-    // setImmediate: what the same firing queues next (its execution after its breaker) joins this drain
+  let drainTimer: NodeJS.Timeout | null = null;
+  /** Sends what is queued now, after the writes already sent (order kept). */
+  function drainNow(): void {
+    if (drainTimer) clearTimeout(drainTimer);
+    drainTimer = null;
+    if (queuedBreakers.size === 0 && queuedExecutions.length === 0) return;
+    const b = [...queuedBreakers.values()];
+    const ex = queuedExecutions.splice(0);
+    queuedBreakers.clear();
     writes = writes.then(async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      drainQueued = false;
-      const b = [...queuedBreakers.values()];
-      const ex = queuedExecutions.splice(0);
-      queuedBreakers.clear();
       try {
         await saveRecording(pool!, schema, b, ex);
       } catch (e) {
@@ -202,8 +212,26 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       }
     });
   }
+  /** Queues the deferred recording: sent within recordingDelayMs, or now when the batch is full. */
+  function scheduleDrain(): void {
+    if (queuedExecutions.length + queuedBreakers.size >= recordingBatch) return drainNow();
+    // not unref'd: a process that ends normally writes what is queued before it exits
+    drainTimer ??= setTimeout(drainNow, recordingDelayMs);
+  }
+  const flushWrites = (): Promise<void> => {
+    drainNow();
+    return writes;
+  };
 
   const breakerOf = (id: string) => breakers.get(id) ?? closedBreaker(id);
+
+  /** the hooks of each event in start order, computed once (the config does not change under a runner) */
+  const ordered = new Map<LifecycleEventName, HookConfig[]>();
+  const hooksOf = (event: LifecycleEventName): HookConfig[] => {
+    let list = ordered.get(event);
+    if (!list) ordered.set(event, (list = orderedHooks(config, event)));
+    return list;
+  };
 
   /**
    * Reads the breakers from the tracking schema (shared by every process on the database). With a
@@ -235,12 +263,8 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
     return readyPromise;
   }
 
-  /** A recording write: awaited (its failure a warning of the phase), or queued when deferred. */
-  async function write(fn: () => Promise<void>, failure: (e: Error) => string, warnings: string[], defer: boolean): Promise<void> {
-    if (defer) {
-      writes = writes.then(fn).catch((e: Error) => log.warn({ err: failure(e) }, 'hook recording failed'));
-      return;
-    }
+  /** A recording write of a phase that is not deferred: after the queued ones, awaited (its failure a warning of the phase). */
+  async function write(fn: () => Promise<void>, failure: (e: Error) => string, warnings: string[]): Promise<void> {
     await flushWrites();
     try {
       await fn();
@@ -256,7 +280,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       queuedBreakers.set(rec.hookId, rec);
       return scheduleDrain();
     }
-    await write(() => saveRecording(pool!, schema, [rec], []), (e) => `breaker of ${rec.hookId} not saved: ${e.message}`, warnings, defer);
+    await write(() => saveRecording(pool!, schema, [rec], []), (e) => `breaker of ${rec.hookId} not saved: ${e.message}`, warnings);
   }
 
   async function record(e: HookExecution, h: HookConfig, secrets: SecretBag, warnings: string[], defer: boolean): Promise<void> {
@@ -275,7 +299,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       queuedExecutions.push(e);
       return scheduleDrain();
     }
-    await write(() => saveRecording(pool!, schema, [], [e]), (err) => `execution of ${e.hookId} not recorded: ${secrets.redact(err.message)}`, warnings, defer);
+    await write(() => saveRecording(pool!, schema, [], [e]), (err) => `execution of ${e.hookId} not recorded: ${secrets.redact(err.message)}`, warnings);
   }
 
   function fire(event: LifecycleEventName, rawCtx: LifecycleContext, fireOpts: FireOptions = {}): Promise<PhaseResult> {
@@ -285,7 +309,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
   /** `defer`: queue the recording writes (the engine's per-migration phases, see `writes`) */
   async function firePhase(event: LifecycleEventName, rawCtx: LifecycleContext, fireOpts: FireOptions, defer: boolean): Promise<PhaseResult> {
     const phaseStart = Date.now();
-    let hooks = orderedHooks(config, event);
+    let hooks = hooksOf(event);
     if (fireOpts.onlyHook !== undefined) hooks = hooks.filter((h) => h.id === fireOpts.onlyHook);
     const gatePhase = isGatePhase(event);
     const result: PhaseResult = { runId: rawCtx.runId, phase: event, ok: true, gate: gatePhase ? { proceed: true } : null, executions: [], warnings: [], durationMs: 0 };
@@ -456,6 +480,8 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
       const perMigration = PER_MIGRATION_PHASES.has(ctx.event);
       // the run-level phases (after_run last) wait for the queued writes: a finished run is recorded
       if (!perMigration) await flushWrites();
+      // an event no hook listens to costs nothing more (the engine emits seven per migration)
+      if (hooksOf(ctx.event).length === 0) return undefined;
       const r = await firePhase(ctx.event, ctx, {}, perMigration);
       if (r.gate && !r.gate.proceed) return r.gate;
       return undefined;
@@ -509,7 +535,7 @@ export function createHookRunner(opts: HookRunnerOptions): HookRunner {
   return {
     listener,
     fire,
-    hooksFor: (event) => orderedHooks(config, event),
+    hooksFor: (event) => [...hooksOf(event)],
     listing,
     breakerStates,
     executions: (runId) => (runId === undefined ? [...done] : done.filter((e) => e.runId === runId)),

@@ -69,18 +69,27 @@ export interface ReviewOptions {
  * (pending versions, rehearsals, throughput, history) comes before the model's CPU work (parsing,
  * scoring): at 5,000 migrations that work is seconds, and a read queued behind it could time out
  * waiting for a pool connection. Lint yields to the event loop every 100 files.
+ *
+ * The model then runs once on the catalog without traffic, still inside the window. When no
+ * verdict reads the rates (no statement blocks traffic on, and no fact is about, a table that
+ * existed before the plan: `report.traffic.used` false) that report is the one the window would
+ * have given, rates aside, so the review returns it without waiting for the window to close
+ * (`traffic.measured` false says so). Otherwise it waits, reads the counters again and runs the
+ * model on the complete snapshot (`traffic.windowMs`, `from`, `to`: the interval the rates cover).
  */
 export async function reviewProject(project: Project, db: Q | null, opts: ReviewOptions = {}): Promise<RiskReport> {
   // lint reads the catalog, not the traffic: it runs while the snapshot's traffic window is open
   const pending = opts.catalog || !db ? null : await startCatalogSnapshot(db, { windowMs: project.config.risk.snapshotWindow, longTransactionMs: project.config.risk.longTransaction });
   const forLint = opts.catalog ?? pending?.catalog ?? null;
   const findings = await findingsByVersion(project, { catalog: forLint, ...(forLint ? { pgVersion: forLint.server.versionNum } : {}) } /* versionNum: 180004 → 18 */);
-  const catalog = opts.catalog ?? (pending ? await pending.complete() : null);
   const data = await loadRiskData(project, db, {
     ...(opts.to ? { to: opts.to } : {}),
     ...(opts.versions ? { versions: opts.versions } : {}),
-    ...(catalog ? { catalog } : {}),
+    ...(forLint ? { catalog: forLint } : {}),
     ...(db ? {} : { offline: true }),
   });
-  return riskReportFromData(project, data, findings);
+  const report = await riskReportFromData(project, data, findings);
+  if (!pending || !report.traffic?.used || project.config.risk.snapshotWindow <= 0) return report;
+  // a verdict reads the rates: close the window, and assess again with them
+  return riskReportFromData(project, { ...data, catalog: await pending.complete() }, findings);
 }

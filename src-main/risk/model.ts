@@ -172,6 +172,8 @@ interface Env {
   tables: Map<string, CatalogTable> | null;
   traffic: Map<string, TableTraffic>;
   trafficMeasured: boolean;
+  /** set when a verdict reads the traffic (the traffic factor of a blocking statement, or a fact): see TrafficBasis.used */
+  trafficUsed: boolean;
   throughput: Throughput;
   history: RiskHistory | null;
   weights: Record<FactorName, number>;
@@ -484,21 +486,24 @@ function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: Rehe
   {
     const locked = [...blockingLocks(s), ...inherited.filter((l) => strength(l.mode) >= strength('ShareLock') && !blockingLocks(s).some((b) => b.relation === l.relation))];
     if (!blocksTraffic || locked.length === 0) factors.push(factor(env, 'traffic', 0, 0, 0, 'no traffic is blocked'));
-    else if (!env.catalog || !env.trafficMeasured) {
-      const hi = trafficScale(1000 * (window.high / 1000));
-      factors.push(factor(env, 'traffic', Math.min(0.3, hi), 0, hi, env.catalog ? 'traffic not measured (window 0)' : 'no catalog: traffic unknown'));
-    } else {
-      let rate = 0;
-      for (const l of locked) {
-        const t = env.traffic.get(keyOfDisplay(l.relation));
-        if (!t) continue;
-        rate += (strength(l.mode) === 8 ? t.readsPerSec : 0) + t.writesPerSec;
+    else {
+      env.trafficUsed = true;
+      if (!env.catalog || !env.trafficMeasured) {
+        const hi = trafficScale(1000 * (window.high / 1000));
+        factors.push(factor(env, 'traffic', Math.min(0.3, hi), 0, hi, env.catalog ? 'traffic not measured (window 0)' : 'no catalog: traffic unknown'));
+      } else {
+        let rate = 0;
+        for (const l of locked) {
+          const t = env.traffic.get(keyOfDisplay(l.relation));
+          if (!t) continue;
+          rate += (strength(l.mode) === 8 ? t.readsPerSec : 0) + t.writesPerSec;
+        }
+        const n = (w: number) => (rate * w) / 1000;
+        const v = trafficScale(n(window.estimate));
+        // a short window undercounts bursts; statistics reach pg_stat with up to ~1 s delay
+        factors.push(factor(env, 'traffic', v, trafficScale(n(window.low) * 0.5), trafficScale(n(window.high) * 2),
+          `${rate.toFixed(1)} blocked queries/s (measured over ${fmtMs(env.catalog.traffic.windowMs)}) on ${locked.map((l) => l.relation).join(', ')} → ~${Math.round(n(window.estimate))} queued during the window`));
       }
-      const n = (w: number) => (rate * w) / 1000;
-      const v = trafficScale(n(window.estimate));
-      // a short window undercounts bursts; statistics reach pg_stat with up to ~1 s delay
-      factors.push(factor(env, 'traffic', v, trafficScale(n(window.low) * 0.5), trafficScale(n(window.high) * 2),
-        `${rate.toFixed(1)} blocked queries/s on ${locked.map((l) => l.relation).join(', ')} → ~${Math.round(n(window.estimate))} queued during the window`));
     }
   }
   // lock queue
@@ -725,6 +730,7 @@ function buildEnv(input: AssessRiskInput): Env {
     tables: catalog ? catalogMaps(catalog).tables : null,
     traffic: derived?.traffic ?? new Map(),
     trafficMeasured: !!catalog && catalog.traffic.windowMs > 0,
+    trafficUsed: false,
     throughput: input.throughput ?? DEFAULT_THROUGHPUT,
     history: input.history ?? null,
     weights: normaliseWeights(input.weights),
@@ -743,6 +749,7 @@ function catalogFacts(env: Env, statements: StatementRisk[]): CatalogFact[] {
     const k = keyOfDisplay(n);
     const t = env.tables.get(k);
     if (!t) continue;
+    env.trafficUsed = true;
     const tr = env.traffic.get(k);
     out.push({
       table: n,
@@ -949,6 +956,13 @@ export function assessRisk(input: AssessRiskInput): RiskReport {
     pgVersion: env.major,
     database: input.catalog?.database ?? null,
     catalogTakenAt: input.catalog?.takenAt ?? null,
+    traffic: {
+      used: env.trafficUsed,
+      measured: env.trafficMeasured,
+      windowMs: env.trafficMeasured ? Math.round(input.catalog!.traffic.windowMs) : 0,
+      from: env.trafficMeasured ? (input.catalog!.traffic.from ?? null) : null,
+      to: env.trafficMeasured ? (input.catalog!.traffic.to ?? null) : null,
+    },
     weights: env.weights,
     cutPoints: { ...CUT_POINTS },
     maxRisk,

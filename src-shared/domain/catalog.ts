@@ -164,7 +164,11 @@ export interface CatalogSnapshot {
   tables: CatalogTable[];
   indexes: CatalogIndex[];
   foreignKeys: CatalogForeignKey[];
-  traffic: { windowMs: number; tables: TableTraffic[] };
+  /**
+   * rates from two reads of pg_stat_user_tables `windowMs` apart (`from` → `to`, ISO); windowMs 0:
+   * not measured (no window, or the caller has not closed it yet)
+   */
+  traffic: { windowMs: number; tables: TableTraffic[]; from?: string; to?: string };
   longTransactions: LongTransaction[];
   connections: { active: number; total: number; max: number };
   /** user functions, and the volatile ones of pg_catalog (decides whether DEFAULT f() rewrites) */

@@ -162,11 +162,28 @@ export interface Throughput {
   measuredAt: string | null;
 }
 
+/** What the traffic factor of a report rests on: which interval the table rates cover, and whether any verdict reads them. */
+export interface TrafficBasis {
+  /**
+   * some migration's verdict reads the rates: a statement blocking traffic on a table, or a fact
+   * about a table that existed before the plan. When none does, the review does not wait for the
+   * traffic window (the report is the same with or without rates).
+   */
+  used: boolean;
+  /** rates were measured: over `windowMs` ms, between the two counter reads `from` and `to` (ISO) */
+  measured: boolean;
+  windowMs: number;
+  from: string | null;
+  to: string | null;
+}
+
 export interface RiskReport {
   generatedAt: string;
   pgVersion: number;
   database: string | null;
   catalogTakenAt: string | null;
+  /** the traffic the report rests on (absent in reports made before it was recorded) */
+  traffic?: TrafficBasis;
   weights: Record<FactorName, number>;
   cutPoints: { medium: number; high: number; critical: number };
   maxRisk: number | null;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../../src-shared/errors';
-import type { MigrationRisk } from '../../../src-shared/domain/risk';
+import type { MigrationRisk, TrafficBasis } from '../../../src-shared/domain/risk';
 import { approvalContextFor, approvalState, type ApprovalContext } from '../../approval';
 import { formatScore } from '../../../src-shared/format';
 import { openValidProject, type Project } from '../../project';
@@ -48,6 +48,12 @@ export function migrationJson(m: MigrationRisk, approval?: MigrationApproval) {
   };
 }
 
+/** Which interval the table rates cover (or why none was measured). */
+export function trafficLine(t: TrafficBasis): string {
+  if (t.measured) return `traffic: rates over ${fmtMs(t.windowMs)} (${t.from ?? '?'} → ${t.to ?? '?'})${t.used ? '' : ', read by no verdict'}`;
+  return t.used ? 'traffic: not measured (risk.snapshotWindow 0): the traffic factor is unknown' : 'traffic: not measured: no pending migration blocks or locks a table that exists now';
+}
+
 export function registerRisk(program: Command, setExit: (code: number) => void): void {
   program
     .command('risk')
@@ -80,6 +86,7 @@ export function registerRisk(program: Command, setExit: (code: number) => void):
               exceeded: report.exceeded,
               calibration: report.calibration,
               throughput: report.throughput.source,
+              traffic: report.traffic ?? null,
               migrations: withApproval.map((m) => migrationJson(m, m.approval)),
             });
           } else {
@@ -93,6 +100,7 @@ export function registerRisk(program: Command, setExit: (code: number) => void):
               }
               for (const fl of m.floors) process.stdout.write(`    floor: ${fl}\n`);
             }
+            if (report.traffic) process.stdout.write(`${trafficLine(report.traffic)}\n`);
             if (report.calibration?.samples) process.stdout.write(`calibration: ${report.calibration.inside}/${report.calibration.samples} actual durations inside the 90 % interval\n`);
           }
           if (report.exceeded.length) {

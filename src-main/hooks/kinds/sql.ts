@@ -79,6 +79,14 @@ async function canSendWithContext(sql: string): Promise<boolean> {
   return ok;
 }
 
+/**
+ * What `DISCARD ALL` does, as the statements PostgreSQL documents it as equivalent to — which,
+ * unlike DISCARD ALL itself, may run inside a transaction block: sent after a one-data-statement
+ * hook in the same message, the connection comes back already reset (no second round trip). If
+ * the hook fails, the block rolls back, resets included, and the connection is destroyed.
+ */
+const RESET_SESSION = 'CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES';
+
 async function cancelOnAbort(signal: AbortSignal, pool: pg.Pool | null, pid: number | null): Promise<() => void> {
   const onAbort = () => {
     if (pool && pid !== null) void pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
@@ -119,6 +127,8 @@ async function inTransaction(client: LifecycleSqlClient, input: AttemptInput<Sql
 async function onPool(pool: pg.Pool, input: AttemptInput<SqlHookConfig>): Promise<AttemptResult> {
   const client = await pool.connect();
   let reusable = false;
+  /** reset in the hook's own message (RESET_SESSION), else DISCARD ALL before the connection goes back */
+  let resetDone = false;
   try {
     // the backend pid from the connection's BackendKeyData (no round trip)
     const known = (client as unknown as { processID?: unknown }).processID;
@@ -127,9 +137,11 @@ async function onPool(pool: pg.Pool, input: AttemptInput<SqlHookConfig>): Promis
     try {
       let raw: unknown;
       if (await canSendWithContext(input.hook.sql)) {
-        // one message: the context (a quoted literal, PQescapeLiteral's rules), then the hook's statement
-        const out: unknown = await client.query(`SELECT set_config('confiture.hook_context', ${escapeLiteral(JSON.stringify(input.ctx))}, false);\n${input.hook.sql}`);
-        raw = Array.isArray(out) ? (out.length === 2 ? out[1] : out.slice(1)) : out;
+        // one message: the context (a quoted literal, PQescapeLiteral's rules), the hook's statement, the session reset
+        const out: unknown = await client.query(`SELECT set_config('confiture.hook_context', ${escapeLiteral(JSON.stringify(input.ctx))}, false);\n${input.hook.sql}\n;\n${RESET_SESSION}`);
+        // the hook's result: the second of the message's (its SQL is exactly one statement)
+        raw = Array.isArray(out) ? out[1] : out;
+        resetDone = true;
       } else {
         await client.query("SELECT set_config('confiture.hook_context', $1, false)", [JSON.stringify(input.ctx)]);
         raw = await client.query(input.hook.sql);
@@ -144,7 +156,8 @@ async function onPool(pool: pg.Pool, input: AttemptInput<SqlHookConfig>): Promis
     }
   } finally {
     // a hook may leave a transaction open or session settings behind: never hand that connection back as it is
-    if (reusable) {
+    if (reusable && resetDone) client.release();
+    else if (reusable) {
       client.query('DISCARD ALL').then(
         () => client.release(),
         () => client.release(true),

@@ -7,7 +7,7 @@ import { parseConfig } from '../../../src-main/project';
 
 export function runnerFor(
   hooksSection: Record<string, unknown>,
-  o: { projectDir: string; pool?: pg.Pool | null; env?: NodeJS.ProcessEnv; schema?: string },
+  o: { projectDir: string; pool?: pg.Pool | null; env?: NodeJS.ProcessEnv; schema?: string; recordingDelayMs?: number; recordingBatch?: number },
 ): HookRunner {
   const config = parseConfig(stringify({ name: 'shop', hooks: hooksSection }), 'confiture.yaml');
   return createHookRunner({
@@ -16,6 +16,8 @@ export function runnerFor(
     pool: o.pool ?? null,
     ...(o.env ? { env: o.env } : {}),
     ...(o.schema ? { trackingSchema: o.schema } : {}),
+    ...(o.recordingDelayMs !== undefined ? { recordingDelayMs: o.recordingDelayMs } : {}),
+    ...(o.recordingBatch !== undefined ? { recordingBatch: o.recordingBatch } : {}),
   });
 }
 

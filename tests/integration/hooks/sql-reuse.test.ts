@@ -66,6 +66,36 @@ describe('sql hooks on the pool', () => {
     expect(row).toMatchObject({ search_path: '"$user", public', statement_timeout: '0', no_temp: true, prepared: '0', advisory: '0', event: 'after_run' });
   });
 
+  it("reset a one-data-statement hook's session in its own message: what its functions changed is gone, its own result decides", async () => {
+    const runner = runnerFor(
+      {
+        hooks: [
+          {
+            id: 'dirty-select',
+            on: ['before_run'],
+            kind: 'sql',
+            // one SELECT (sent with its context and the reset): session changes made through functions
+            sql: "SELECT set_config('search_path', 'nowhere', false), set_config('statement_timeout', '1234', false), pg_advisory_lock(42), pg_backend_pid() AS pid, true AS ok -- a trailing comment",
+          },
+          { id: 'gate', on: ['before_run'], kind: 'sql', sql: "SELECT false AS ok, 'closed by its own row' AS reason", dependsOn: ['dirty-select'], policy: 'warn' },
+          { id: 'look', on: ['after_run'], kind: 'sql', sql: `${sessionState}, current_setting('confiture.hook_context', true)::jsonb->>'event' AS event` },
+        ],
+      },
+      { projectDir: project.dir, pool: single, schema: 'confiture' },
+    );
+    const runId = crypto.randomUUID();
+    const before = await runner.fire('before_run', ctxFor('before_run', runId));
+    // the result read is the hook's (the reset's statements come after it, pg_advisory_unlock_all() returns a row too)
+    expect(before.executions.map((e) => [e.hookId, e.outcome, e.error])).toEqual([
+      ['dirty-select', 'success', null],
+      ['gate', 'failure', 'closed by its own row'],
+    ]);
+    const after = await runner.fire('after_run', ctxFor('after_run', runId));
+    const row = lastRow(after.executions[0]!.outputExcerpt);
+    expect(row.pid).toBe(lastRow(before.executions[0]!.outputExcerpt).pid);
+    expect(row).toMatchObject({ search_path: '"$user", public', statement_timeout: '0', advisory: '0', event: 'after_run' });
+  });
+
   it('destroy a connection left inside a transaction', async () => {
     const runner = runnerFor(
       {
@@ -112,7 +142,8 @@ describe('sql hooks on the pool', () => {
     const one = lastRow(r.executions[0]!.outputExcerpt);
     expect(one.project).toBe(name);
     expect(String(one.query)).toMatch(/^SELECT set_config\('confiture\.hook_context', /);
-    expect(String(one.query).endsWith(own)).toBe(true);
+    // the hook's statement, then the session reset (DISCARD ALL's documented equivalent), in the same message
+    expect(String(one.query)).toContain(`\n${own}\n;\nCLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL;`);
     const several = lastRow(r.executions[2]!.outputExcerpt);
     expect(several).toEqual({ query: `SELECT 1;\n${own}`, project: name });
   });
@@ -159,5 +190,45 @@ describe('sql hooks on the pool', () => {
     expect(breakers.find((b) => b.hookId === 'deferred-ok')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
     expect(breakers.find((b) => b.hookId === 'deferred-ok')!.lastSuccessAt).not.toBeNull();
     expect(breakers.find((b) => b.hookId === 'deferred-bad')).toMatchObject({ state: 'closed', consecutiveFailures: 5 });
+  });
+
+  it('per-migration recording is sent in one statement when the run-level phase comes before its delay is up', async () => {
+    const runner = runnerFor(
+      { hooks: [{ id: 'held', on: ['before_migration', 'after_run'], kind: 'sql', sql: 'SELECT true AS ok' }] },
+      // a delay no test reaches: only after_run sends the queue
+      { projectDir: project.dir, pool: db.pool, schema: 'confiture', recordingDelayMs: 600_000 },
+    );
+    const runId = crypto.randomUUID();
+    for (let i = 0; i < 5; i++) expect(await runner.listener(ctxFor('before_migration', runId))).toBeUndefined();
+    // queued, not sent: neither the delay nor the batch size was reached
+    expect(await readExecutions(db.pool, 'confiture', runId)).toEqual([]);
+    await runner.listener(ctxFor('after_run', runId));
+    const recorded = await readExecutions(db.pool, 'confiture', runId);
+    expect(recorded.map((e) => e.phase)).toEqual([...Array<string>(5).fill('before_migration'), 'after_run']);
+    // the five queued rows were one statement: one transaction
+    const tx = await db.pool.query<{ n: number }>(`SELECT count(DISTINCT xmin::text)::int AS n FROM confiture.hook_executions WHERE run_id = $1 AND phase = 'before_migration'`, [runId]);
+    expect(tx.rows[0]!.n).toBe(1);
+  });
+
+  it('per-migration recording is sent at once when a batch is full, and what follows waits for the next one', async () => {
+    const runner = runnerFor(
+      { hooks: [{ id: 'batched', on: ['before_migration'], kind: 'sql', sql: 'SELECT true AS ok' }] },
+      // 4 rows: the breaker and three executions
+      { projectDir: project.dir, pool: db.pool, schema: 'confiture', recordingDelayMs: 600_000, recordingBatch: 4 },
+    );
+    const runId = crypto.randomUUID();
+    for (let i = 0; i < 3; i++) await runner.listener(ctxFor('before_migration', runId));
+    // sent in the background: wait for it (a condition, not a duration)
+    let rows: Awaited<ReturnType<typeof readExecutions>> = [];
+    for (let i = 0; i < 200 && rows.length < 3; i++) {
+      rows = await readExecutions(db.pool, 'confiture', runId);
+      if (rows.length < 3) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(rows).toHaveLength(3);
+    expect((await readBreakers(db.pool, 'confiture')).find((b) => b.hookId === 'batched')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+    await runner.listener(ctxFor('before_migration', runId));
+    expect(await readExecutions(db.pool, 'confiture', runId)).toHaveLength(3);
+    await runner.listener(ctxFor('after_run', runId));
+    expect(await readExecutions(db.pool, 'confiture', runId)).toHaveLength(4);
   });
 });
