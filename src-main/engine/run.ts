@@ -478,8 +478,9 @@ export class Run {
     };
     if (this.runRowWritten) {
       const dbOutcome = outcome === 'success' ? 'success' : outcome === 'cancelled' ? 'cancelled' : outcome === 'policy_failure' ? 'policy_failure' : 'failed';
-      await finishRun(worker, this.schema, this.id, dbOutcome, error ?? null)
-        .catch(() => (this.lockClient ? finishRun(this.lockClient, this.schema, this.id, dbOutcome, error ?? null) : undefined))
+      const blocked = Object.fromEntries(this.results.filter((m) => m.blockedOthers).map((m) => [m.version, m.blockedOthers!]));
+      await finishRun(worker, this.schema, this.id, dbOutcome, error ?? null, blocked)
+        .catch(() => (this.lockClient ? finishRun(this.lockClient, this.schema, this.id, dbOutcome, error ?? null, blocked) : undefined))
         .catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'could not record the end of the run'));
     }
     this.report = report;

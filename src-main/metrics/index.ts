@@ -23,6 +23,11 @@ type Queryable = Pick<pg.Pool, 'query'>;
 /** Bucket upper bounds in seconds: 10 ms to 1 h covers a statement and a long migration alike. */
 export const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
+async function columnExists(db: Queryable, schema: string, table: string, column: string): Promise<boolean> {
+  const r = await db.query<{ ok: boolean }>('SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3) AS ok', [schema, table, column]);
+  return r.rows[0]?.ok === true;
+}
+
 async function tableExists(db: Queryable, schema: string, table: string): Promise<boolean> {
   const r = await db.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [`${quoteIdent(schema)}.${quoteIdent(table)}`]);
   return r.rows[0]?.ok === true;
@@ -77,6 +82,23 @@ export async function collectMetrics(db: Queryable, project: Project, opts: Coll
   }
   families.push({ name: 'confiture_runs_total', help: 'Recorded migration runs by kind (up, down, step) and outcome (success, failed, cancelled, policy_failure, running).', type: 'counter', samples: runs });
   families.push({ name: 'confiture_run_duration_seconds', help: 'Wall time of finished runs.', type: 'histogram', unit: 'seconds', samples: runDurations });
+  // measured blocking (tracking schema 5): what each migration made other sessions wait, as the lock monitor saw it
+  let blockedSessions = 0;
+  let blockedWaits: HistogramSample[] = [];
+  if (hasRuns && (await columnExists(db, project.trackingSchema, 'runs', 'blocked_others'))) {
+    const each = `FROM ${s}.runs r, jsonb_each(r.blocked_others) AS b(version, v) WHERE r.blocked_others IS NOT NULL`;
+    const r = await db.query<{ n: string | null }>(`SELECT sum((b.v ->> 'sessions')::int) AS n ${each}`);
+    blockedSessions = Number(r.rows[0]?.n ?? 0);
+    blockedWaits = await histogram(db, `SELECT (b.v ->> 'longestWaitMs')::float8 / 1000.0 AS d ${each}`, [], base);
+  }
+  families.push({ name: 'confiture_migration_blocked_sessions_total', help: 'Sessions that waited on a migration\'s locks, as the lock monitor saw them (each session counted once per migration).', type: 'counter', samples: [{ labels: base, value: blockedSessions }] });
+  families.push({
+    name: 'confiture_migration_blocked_wait_seconds',
+    help: 'Per migration that made others wait: the longest wait the lock monitor saw (a lower bound: sampled while statements run).',
+    type: 'histogram',
+    unit: 'seconds',
+    samples: blockedWaits,
+  });
 
   families.push({
     name: 'confiture_migration_duration_seconds',

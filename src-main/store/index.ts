@@ -6,6 +6,7 @@ import { escapeLiteral } from 'pg';
 import type pg from 'pg';
 import { quoteIdent } from '../db';
 import { deriveProjectId } from './project-id';
+import type { BlockedOthers } from '../../src-shared/domain/runner';
 
 export interface AppliedMigration {
   version: string;
@@ -129,6 +130,9 @@ export const TRACKING_STEPS: ((s: string) => string)[] = [
       revoked_by text
     );
     CREATE UNIQUE INDEX IF NOT EXISTS approval_anchor_live ON ${s}.approval_anchor (project, seq) WHERE revoked_at IS NULL;`,
+  // 5 (measured blocking): per migration of the run, the sessions it made wait as the lock monitor
+  // saw them ({ "<version>": { sessions, longestWaitMs, sampledEveryMs, who } }), written when the run ends
+  (s) => `ALTER TABLE ${s}.runs ADD COLUMN IF NOT EXISTS blocked_others jsonb;`,
 ];
 
 export const TRACKING_VERSION = TRACKING_STEPS.length;
@@ -217,9 +221,14 @@ export async function insertRun(db: Queryable, schema: string, run: RunRow): Pro
   );
 }
 
-export async function finishRun(db: Queryable, schema: string, runId: string, outcome: string, error: unknown): Promise<void> {
+export async function finishRun(db: Queryable, schema: string, runId: string, outcome: string, error: unknown, blockedOthers: Record<string, BlockedOthers> | null = null): Promise<void> {
   const s = quoteIdent(schema);
-  await db.query(`UPDATE ${s}.runs SET finished_at = clock_timestamp(), outcome = $2, error = $3 WHERE id = $1`, [runId, outcome, error === null || error === undefined ? null : JSON.stringify(error)]);
+  await db.query(`UPDATE ${s}.runs SET finished_at = clock_timestamp(), outcome = $2, error = $3, blocked_others = $4 WHERE id = $1`, [
+    runId,
+    outcome,
+    error === null || error === undefined ? null : JSON.stringify(error),
+    blockedOthers && Object.keys(blockedOthers).length ? JSON.stringify(blockedOthers) : null,
+  ]);
 }
 
 export interface StatementRunRow {

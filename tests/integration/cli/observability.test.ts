@@ -82,7 +82,22 @@ hooks:
       sql: SELECT true AS ok
 `,
   );
-  up = await confiture(['migrate', 'up', '-p', project.dir, '--db', db.url, '--progress'], { dataDir, env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_SERVICE_NAME: 'confiture-ci' } });
+  const running = confiture(['migrate', 'up', '-p', project.dir, '--db', db.url, '--progress'], { dataDir, env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_SERVICE_NAME: 'confiture-ci' } });
+  // a dashboard reads accounts while 0002 sleeps under its ACCESS EXCLUSIVE lock: it waits, and the run records it
+  const reader = await db.client();
+  try {
+    for (let i = 0; i < 300; i++) {
+      const r = await db.pool.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep(3.5)%'");
+      if (r.rowCount) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await reader.query("SET application_name = 'dashboard'");
+    const read = reader.query('SELECT count(*) FROM accounts');
+    up = await running;
+    await read;
+  } finally {
+    await reader.end();
+  }
 }, 240_000);
 
 afterAll(async () => {
@@ -96,6 +111,8 @@ describe('migrate up, watched', () => {
   it('applies both migrations', () => {
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/applied\s+0002_slow_rewrite/);
+    // … and says whom 0002 made wait
+    expect(up.stdout).toMatch(/0002_slow_rewrite.*\n\s+blocked 1 session \(dashboard\): the longest waited at least [\d.]+ (ms|s) \(lock monitor, every 1\.0 s\)/);
   });
 
   it('shows the long statement on stderr with its elapsed time and the lock it holds, never on stdout', () => {
@@ -151,6 +168,10 @@ describe('migrate up, watched', () => {
     expect(value('confiture_hook_executions', 'confiture_hook_executions_total', { hook: 'gate', phase: 'before_migration', outcome: 'success' })).toBe(2);
     expect(value('confiture_run_lock_held', 'confiture_run_lock_held')).toBe(0);
     expect(value('confiture_statement_lock_retries', 'confiture_statement_lock_retries_total', { kind: 'select' })).toBe(0);
+    // measured blocking: the dashboard waited on 0002 (recorded in the runs table when the run ended)
+    expect(value('confiture_migration_blocked_sessions', 'confiture_migration_blocked_sessions_total')).toBe(1);
+    expect(value('confiture_migration_blocked_wait_seconds', 'confiture_migration_blocked_wait_seconds_count')).toBe(1);
+    expect(value('confiture_migration_blocked_wait_seconds', 'confiture_migration_blocked_wait_seconds_sum')).toBeGreaterThan(0);
     expect(value('confiture_slo_status', 'confiture_slo_status', { objective: 'runs-succeed', status: 'ok' })).toBe(1);
     expect(value('confiture_slo_error_budget_remaining_ratio', 'confiture_slo_error_budget_remaining_ratio', { objective: 'runs-succeed' })).toBe(1);
     expect(value('confiture_slo_burn_rate', 'confiture_slo_burn_rate', { objective: 'runs-succeed', window: '30d' })).toBe(0);
