@@ -92,10 +92,12 @@ export async function lockSnapshot(db: Pick<pg.ClientBase, 'query'>, runId: stri
 }
 
 export interface MonitorHooks {
-  /** every snapshot taken while a statement runs */
-  onSnapshot(s: LockMonitorSnapshot): void;
+  /** every snapshot taken while a statement runs, with the `tag` read when the look began */
+  onSnapshot(s: LockMonitorSnapshot, tag: string | null): void;
   /** the backend pid to watch right now, or null when nothing runs */
   currentPid(): number | null;
+  /** what the run is doing when a look begins (the migration): a snapshot answers for that moment, not for when it arrives */
+  tag?(): string | null;
 }
 
 /**
@@ -123,9 +125,10 @@ export class LockMonitor {
     const pid = this.hooks.currentPid();
     if (pid === null || this.busy) return null;
     this.busy = true;
+    const tag = this.hooks.tag?.() ?? null;
     try {
       const snap = await lockSnapshot(this.client, this.runId, pid, this.serverVersionNum);
-      if (this.hooks.currentPid() === pid) this.hooks.onSnapshot(snap);
+      if (this.hooks.currentPid() === pid) this.hooks.onSnapshot(snap, tag);
       return snap;
     } catch {
       return null;

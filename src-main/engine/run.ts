@@ -417,7 +417,8 @@ export class Run {
         // the whole run long, not only while a statement runs: paused in step-through inside a
         // transaction the locks are still held and others queue behind them
         currentPid: () => (this.report === null && this.worker ? this.workerPid : null),
-        onSnapshot: (s) => this.onMonitor(s),
+        onSnapshot: (s, version) => this.onMonitor(s, version),
+        tag: () => this.position?.version ?? null,
       });
       this.monitor.start();
       this.setState('running');
@@ -515,7 +516,8 @@ export class Run {
     this.worker = this.monitorClient = this.lockClient = null;
   }
 
-  private onMonitor(s: LockMonitorSnapshot): void {
+  /** `version`: the migration that was running when this look began (the one that held the locks) */
+  private onMonitor(s: LockMonitorSnapshot, version: string | null): void {
     this.lastMonitor = s;
     this.opts.publish?.('locks/monitor', this.id, s);
     const pos = this.position;
@@ -529,13 +531,13 @@ export class Run {
       }
     }
     if (s.blocked.length > 0) {
-      if (pos) {
-        const agg = this.blockedByUs.get(pos.version) ?? { who: new Map<number, string>(), longestWaitMs: 0 };
+      if (version) {
+        const agg = this.blockedByUs.get(version) ?? { who: new Map<number, string>(), longestWaitMs: 0 };
         for (const b of s.blocked) {
           agg.who.set(b.pid, b.applicationName || [b.user, b.clientAddr].filter(Boolean).join('@') || `pid ${b.pid}`);
           agg.longestWaitMs = Math.max(agg.longestWaitMs, b.waitingMs ?? 0);
         }
-        this.blockedByUs.set(pos.version, agg);
+        this.blockedByUs.set(version, agg);
       }
       if (!this.alerted.has(`block:${key}`)) {
         this.alerted.add(`block:${key}`);
