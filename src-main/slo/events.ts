@@ -15,6 +15,10 @@
  * - lock_retry_rate: a finished statement, good when it ran on its first attempt.
  * - hook_failure_rate: the deciding attempt of a hook (`hook_executions.final`) in a recorded
  *   run, good when it succeeded; `skipped` hooks did not run and are not counted.
+ * - blocked_wait_ms: a migration applied or reverted (`migration_history`), judged on the longest
+ *   wait it made another session suffer as the lock monitor saw it (`runs.blocked_others`, 0 when
+ *   nobody waited), good under the threshold. Read through to_jsonb(r): a tracking schema older
+ *   than version 5 has no such column, and every migration there counts as having blocked no one.
  */
 import type pg from 'pg';
 import type { SliName, SloEvent } from '../../src-shared/domain/slo';
@@ -53,6 +57,13 @@ function eventsSql(sli: SliName, s: string): string {
               FROM ${s}.statement_runs st JOIN ${s}.runs r ON r.id = st.run_id
               CROSS JOIN LATERAL (SELECT coalesce(st.duration_ms, extract(epoch FROM st.finished_at - st.started_at) * 1000) AS ms) d
               WHERE r.kind = ANY($1::text[]) AND st.finished_at IS NOT NULL AND st.outcome IN ('success', 'failure', 'cancelled')`;
+    case 'blocked_wait_ms':
+      return `SELECT h.at, NULL::boolean AS ok, h.run_id::text AS run_id, r.kind AS run_kind, h.version, h.direction,
+                     NULL::int AS statement_index, NULL::int AS line, NULL::text AS statement_kind,
+                     coalesce((to_jsonb(r) -> 'blocked_others' -> h.version ->> 'longestWaitMs')::float8, 0) AS duration_ms, NULL::int AS attempts,
+                     h.version || '_' || h.name || coalesce(': blocked ' || (to_jsonb(r) -> 'blocked_others' -> h.version ->> 'sessions') || ' session(s)', '') AS detail
+              FROM ${s}.migration_history h JOIN ${s}.runs r ON r.id = h.run_id
+              WHERE r.kind = ANY($1::text[])`;
     case 'hook_failure_rate':
       return `SELECT e.finished_at AS at, e.outcome = 'success' AS ok, e.run_id, r.kind AS run_kind, NULL::text AS version, NULL::text AS direction,
                      NULL::int AS statement_index, NULL::int AS line, NULL::text AS statement_kind, e.duration_ms, e.attempt AS attempts,
@@ -74,6 +85,7 @@ const SOURCE: Record<SliName, string> = {
   statement_duration_ms: 'statement_runs',
   lock_retry_rate: 'statement_runs',
   hook_failure_rate: 'hook_executions',
+  blocked_wait_ms: 'migration_history',
 };
 
 export async function sourceExists(db: Queryable, schema: string, sli: SliName): Promise<boolean> {

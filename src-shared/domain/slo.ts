@@ -6,11 +6,11 @@
  */
 
 /** What an objective measures. Every SLI is the share of good events (0..1). */
-export const SLI_NAMES = ['run_success_rate', 'migration_duration_ms', 'statement_duration_ms', 'lock_retry_rate', 'hook_failure_rate'] as const;
+export const SLI_NAMES = ['run_success_rate', 'migration_duration_ms', 'statement_duration_ms', 'lock_retry_rate', 'hook_failure_rate', 'blocked_wait_ms'] as const;
 export type SliName = (typeof SLI_NAMES)[number];
 
 /** SLIs that judge a duration against the objective's `threshold`. */
-export const DURATION_SLIS: readonly SliName[] = ['migration_duration_ms', 'statement_duration_ms'];
+export const DURATION_SLIS: readonly SliName[] = ['migration_duration_ms', 'statement_duration_ms', 'blocked_wait_ms'];
 
 /** Kinds of recorded runs an objective may cover (`runs.kind`; dry-runs are never recorded). */
 export const SLO_RUN_KINDS = ['up', 'down', 'step'] as const;
@@ -139,5 +139,7 @@ export function objectiveLabel(o: Pick<SloObjectiveStatus, 'sli' | 'thresholdMs'
       return 'statements without a lock retry';
     case 'hook_failure_rate':
       return 'hook executions that succeed';
+    case 'blocked_wait_ms':
+      return `migrations that made no session wait ${formatMs(o.thresholdMs)} or more`;
   }
 }

@@ -168,6 +168,38 @@ describe('slo report over real runs', () => {
     p.remove();
   });
 
+  it('judges each migration on the longest wait it made another session suffer for blocked_wait_ms', async () => {
+    await reset();
+    await db.pool.query('CREATE TABLE shared (id int)');
+    const config = `${CONFIG}    - { id: no-long-block, sli: blocked_wait_ms, objective: 0.9, threshold: 300ms }\n`;
+    const p = engineProject({ '0001_lock.up.sql': 'LOCK TABLE shared IN ACCESS EXCLUSIVE MODE;\nSELECT pg_sleep(1.5);', '0002_calm.up.sql': 'CREATE TABLE calm (id int);' }, config);
+    const reader = await db.client();
+    await reader.query("SET application_name = 'reporting'");
+    let read: Promise<unknown> | null = null;
+    const report = await runMigrations(p.open(), urlTarget(db.url), {
+      kind: 'up',
+      monitor: { intervalMs: 200 },
+      // once 0001 holds its lock, a reader queues behind it for the rest of the sleep
+      publish: (_s, _t, e) => {
+        const ev = e as { type?: string; version?: string; index?: number };
+        if (ev.type === 'statement_started' && ev.version === '0001' && ev.index === 1 && !read) read = new Promise((r) => setTimeout(r, 200)).then(() => reader.query('SELECT count(*) FROM shared'));
+      },
+    });
+    await read;
+    await reader.end();
+    expect(report.ok).toBe(true);
+    expect(report.migrations[0]!.blockedOthers).toMatchObject({ sessions: 1, who: ['reporting'] });
+    const r = await sloReport(db.pool, p.open());
+    const o = byId(r, 'no-long-block');
+    // 0001 made the reader wait well over 300 ms (bad); 0002 blocked no one (good)
+    expect(o).toMatchObject({ sli: 'blocked_wait_ms', total: 2, good: 1, bad: 1, status: 'violated' });
+    expect(o.violations).toHaveLength(1);
+    expect(o.violations[0]).toMatchObject({ version: '0001' });
+    expect(o.violations[0]!.durationMs).toBeGreaterThan(300);
+    expect(o.violations[0]!.detail).toMatch(/0001_lock: blocked 1 session/);
+    p.remove();
+  });
+
   it('counts failed hook executions of recorded runs for hook_failure_rate', async () => {
     await reset();
     const config = `${CONFIG}hooks:
