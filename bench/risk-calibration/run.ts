@@ -123,7 +123,8 @@ async function main(): Promise<void> {
       c.release();
     }
     const tp = await loadThroughput(pool, project.trackingSchema);
-    console.log(`throughput (bytes/ms): scan ${tp.seqScan.toFixed(0)}, index build ${tp.indexBuild.toFixed(0)}, rewrite ${tp.rewrite.toFixed(0)}, DML ${tp.dml?.toFixed(0)}, catalog ${tp.catalogMs?.toFixed(1)} ms`);
+    console.log(`throughput (bytes/ms): scan ${tp.seqScan.toFixed(0)}, index build ${tp.indexBuild.toFixed(0)} (plain keys ${tp.indexBuildPlain?.toFixed(0) ?? '–'}), rewrite ${tp.rewrite.toFixed(0)}, DML ${tp.dml?.toFixed(0)}, catalog ${tp.catalogMs?.toFixed(1)} ms`);
+    console.log(`per-row functions (µs per call): ${Object.entries(tp.perRowUs ?? {}).map(([f, us]) => `${f} ${us.toFixed(3)}`).join(', ') || '–'}`);
     const v = tp.variability ?? {};
     console.log(`variability (slowest/fastest, ×; > 1.35 widens the intervals): ${Object.entries(v).map(([k, x]) => `${k} ${x.toFixed(2)}`).join(', ')}`);
     // the dry-run rehearses the plan in one transaction: predict that (an UPDATE re-checks FKs of rows the plan rewrote)
@@ -174,6 +175,9 @@ async function main(): Promise<void> {
           } finally {
             await w.query('ROLLBACK');
           }
+          // each template alone: a rolled-back UPDATE leaves a dead copy of every row, which the
+          // next template (predicted from the snapshot taken before them all) would scan too
+          await w.query(`VACUUM gen_${n}`);
         }
       }
     } finally {

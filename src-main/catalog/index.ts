@@ -97,7 +97,8 @@ const FUNC_DEPS_SQL = `
 
 const INDEXES_SQL = `
   SELECT n.nspname AS schema, ic.relname AS name, tn.nspname || '.' || tc.relname AS table, pg_relation_size(ic.oid)::float8 AS size,
-         x.indisunique AS uniq, x.indisprimary AS prim, x.indisvalid AS valid, pg_get_indexdef(ic.oid) AS def
+         x.indisunique AS uniq, x.indisprimary AS prim, x.indisvalid AS valid, pg_get_indexdef(ic.oid) AS def,
+         EXISTS (SELECT 1 FROM unnest(x.indcollation::oid[]) k WHERE k NOT IN (0, 950, 951)) AS collatable -- 950/951: "C"/"POSIX" (byte order)
   FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
   JOIN pg_class tc ON tc.oid = x.indrelid JOIN pg_namespace tn ON tn.oid = tc.relnamespace
   WHERE ${SYSTEM} ${SCHEMA_FILTER}`;
@@ -217,7 +218,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
     q<{ oid: number; name: string; func: string; type: number; has_when: boolean; columns: string[]; lang: string; body: string | null }>(TRIGGERS_SQL, [schemas]),
     q<{ oid: number; view: string }>(VIEW_DEPS_SQL, [schemas]),
     q<{ oid: number; func: string }>(FUNC_DEPS_SQL, [schemas]),
-    q<{ schema: string; name: string; table: string; size: number; uniq: boolean; prim: boolean; valid: boolean; def: string }>(INDEXES_SQL, [schemas]),
+    q<{ schema: string; name: string; table: string; size: number; uniq: boolean; prim: boolean; valid: boolean; def: string; collatable: boolean }>(INDEXES_SQL, [schemas]),
     q<{ name: string; table: string; references: string; validated: boolean; columns: string[]; ref_columns: string[]; indexed: boolean; on_delete: string; on_update: string; deferred: boolean }>(FKS_SQL, [schemas]),
     q<{ pid: number; state: string | null; age_ms: number; wait_event: string | null; app: string | null; query: string | null; relations: { relation: string; mode: string }[] }>(LONG_TX_SQL, [opts.longTransactionMs ?? 5000]),
     q<{ active: number; total: number; max: number }>(CONNECTIONS_SQL, []),
@@ -320,7 +321,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
     server: { versionNum: s.num, major: Math.floor(s.num / 10000), version: s.version },
     settings: s.settings ?? {},
     tables: list,
-    indexes: indexes.map((i) => ({ schema: i.schema, name: i.name, table: i.table, sizeBytes: i.size, unique: i.uniq, primary: i.prim, valid: i.valid, def: i.def })),
+    indexes: indexes.map((i) => ({ schema: i.schema, name: i.name, table: i.table, sizeBytes: i.size, unique: i.uniq, primary: i.prim, valid: i.valid, def: i.def, collatable: i.collatable })),
     foreignKeys: fks.map((f) => ({ name: f.name, table: f.table, references: f.references, validated: f.validated, columns: f.columns, referencedColumns: f.ref_columns, indexed: f.indexed, onDelete: f.on_delete, onUpdate: f.on_update, deferred: f.deferred })),
     traffic: { windowMs: 0, tables: [] },
     longTransactions,

@@ -12,7 +12,7 @@ import type { CalibrationHistory, RiskReport, Throughput, ThroughputRate } from 
 import { quoteIdent } from '../db';
 import { childLogger } from '../logging';
 import { median } from '../perf/stats';
-import { DEFAULT_THROUGHPUT, type RiskHistory } from './model';
+import { DEFAULT_THROUGHPUT, PER_ROW_FUNCTIONS, type RiskHistory } from './model';
 
 type Q = Pick<pg.ClientBase, 'query'> | pg.Pool;
 const log = childLogger({ service: 'risk' });
@@ -133,10 +133,12 @@ export async function loadRehearsals(db: Q, schema: string, checksums?: Record<s
 }
 
 /**
- * Measures this server's throughput (~2–5 s): on a temp table, a sequential scan, an index build
- * and a table rewrite; on a real (logged) table in the tracking schema with two indexes, an
- * UPDATE of every row — index maintenance, WAL and TOAST included, as a backfill pays them — and
- * a catalog-only ALTER TABLE. Each measurement is taken `rounds` times (default 3), interleaved,
+ * Measures this server's throughput (~3–6 s): on a temp table, a sequential scan, a table rewrite
+ * and a catalog-only ALTER TABLE; on a logged copy of it, index builds (WAL included, as a
+ * migration's CREATE INDEX pays it): integer/text keys, and distinct random integers for plain
+ * keys; on a real (logged) table in the tracking schema with two indexes, an UPDATE of every row —
+ * index maintenance, WAL and TOAST included, as a backfill pays them; and the cost per call of
+ * the built-in functions a rewrite may evaluate per row. Each measurement is taken `rounds` times (default 3), interleaved,
  * and the median kept: on a shared server one measurement caught in a burst of load was off ×3–5
  * (bench/risk-calibration). Needs a dedicated connection (temp tables are per session).
  */
@@ -148,6 +150,10 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
   const dmlSchema = opts.schema ?? 'public';
   const dmlName = `confiture_calibration_dml_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const d = `${quoteIdent(dmlSchema)}.${quoteIdent(dmlName)}`;
+  const xs = quoteIdent(dmlSchema);
+  const xName = `confiture_calibration_idx_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const x = `${xs}.${quoteIdent(xName)}`;
+  const ix = (key: string) => quoteIdent(`${xName}_${key}`);
   const time = async (sql: string) => {
     const t0 = performance.now();
     await client.query(sql);
@@ -155,7 +161,7 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
   };
   const size = async (fn: string, rel: string) => Number((await client.query<{ b: string }>(`SELECT ${fn}($1::regclass) AS b`, [rel])).rows[0]!.b);
   try {
-    await client.query(`CREATE TEMP TABLE ${t} AS SELECT g AS id, md5(g::text) AS pad, (g % 1000)::int AS k FROM generate_series(1, ${rows}) g`);
+    await client.query(`CREATE TEMP TABLE ${t} AS SELECT g AS id, md5(g::text) AS pad, (g % 1000)::int AS k, hashint4(g) AS r FROM generate_series(1, ${rows}) g`);
     await client.query(`ANALYZE ${t}`);
     const bytes = await size('pg_table_size', `pg_temp.${name}`);
     await client.query(`SELECT count(*) FROM ${t}`); // warm the cache like a live table would be
@@ -164,16 +170,39 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
     const dmlRows = Math.max(1000, Math.round(rows / 4));
     await client.query(`CREATE TABLE ${d} (id bigint PRIMARY KEY, k int NOT NULL, v int, pad text)`);
     await client.query(`CREATE INDEX ON ${d} (k)`);
-    const ms = { scan: [] as number[], index: [] as number[], rewrite: [] as number[], catalog: [] as number[], dml: [] as number[], del: [] as number[] };
+    // index builds on a logged copy of the temp table: a migration's CREATE INDEX writes WAL for
+    // every index page, a temp table's does not (PostgreSQL 15, 100,000 rows: a logged build took
+    // 1.15–1.35× the temp one, and bench/risk-calibration's index builds ran 1.2–1.3× the old
+    // temp-table prediction)
+    await client.query(`CREATE TABLE ${x} AS SELECT id, pad, k, r FROM ${t}`);
+    await client.query(`VACUUM (ANALYZE) ${x}`);
+    const indexHeapBytes = await size('pg_table_size', x);
+    const ms = { scan: [] as number[], index: [] as number[], indexInt: [] as number[], rewrite: [] as number[], catalog: [] as number[], dml: [] as number[], del: [] as number[] };
+    // the built-in functions a rewrite may evaluate per row (a volatile DEFAULT, an identity or
+    // serial column's nextval) that exist on this server, each timed over `fnRows` calls against
+    // the same loop without it; side-effect free (a temp sequence stands in for nextval)
+    const fnRows = Math.max(1000, Math.min(20_000, Math.round(rows / 10)));
+    const fns = (await client.query<{ f: string }>(`SELECT f FROM unnest($1::text[]) f WHERE f = 'nextval' OR to_regprocedure('pg_catalog.' || f || '()') IS NOT NULL`, [PER_ROW_FUNCTIONS])).rows.map((r) => r.f);
+    const seq = quoteIdent(`${name}_seq`);
+    if (fns.includes('nextval')) await client.query(`CREATE TEMP SEQUENCE ${seq}`);
+    const perRow: Record<string, number[]> = Object.fromEntries(fns.map((f) => [f, []]));
     let indexBytes = 0;
     let dmlBytes = 0;
     let heapBytes = 0;
     for (let r = 0; r < rounds; r++) {
       ms.scan.push(await time(`SELECT count(*) FROM ${t} WHERE pad LIKE 'zz%'`));
-      // an index on an integer and one on random text (collation compares): their geometric mean
-      const intIndexMs = await time(`CREATE INDEX confiture_calibration_k ON ${t} (k)`);
-      const textIndexMs = await time(`CREATE INDEX confiture_calibration_pad ON ${t} (pad)`);
+      // index builds on the logged copy: an index on an integer and one on random text (collation
+      // compares): their geometric mean; and keys without a collation as real ones are (ids,
+      // timestamps): distinct, in random order (the low-cardinality k sorts and deduplicates faster
+      // than any real key). Each index is dropped at once: every build reads the same heap.
+      const intIndexMs = await time(`CREATE INDEX ${ix('k')} ON ${x} (k)`);
+      const textIndexMs = await time(`CREATE INDEX ${ix('pad')} ON ${x} (pad)`);
       ms.index.push(Math.sqrt(intIndexMs * textIndexMs));
+      ms.indexInt.push(await time(`CREATE INDEX ${ix('r')} ON ${x} (r)`));
+      await client.query(`DROP INDEX ${xs}.${ix('k')}, ${xs}.${ix('pad')}, ${xs}.${ix('r')}`);
+      // the rewrite below rebuilds the temp table's two indexes
+      await client.query(`CREATE INDEX confiture_calibration_k ON ${t} (k)`);
+      await client.query(`CREATE INDEX confiture_calibration_pad ON ${t} (pad)`);
       indexBytes = await size('pg_indexes_size', `pg_temp.${name}`);
       // int → bigint, then back: each round rewrites the heap and rebuilds both indexes
       ms.rewrite.push(await time(`ALTER TABLE ${t} ALTER COLUMN k TYPE ${r % 2 === 0 ? 'bigint' : 'int'}`));
@@ -187,6 +216,11 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
       ms.dml.push(await time(`UPDATE ${d} SET v = v + 1`));
       heapBytes = await size('pg_table_size', d);
       ms.del.push(await time(`DELETE FROM ${d}`));
+      const loop = await time(`SELECT count(1) FROM generate_series(1, ${fnRows})`);
+      for (const f of fns) {
+        const call = f === 'nextval' ? `nextval('pg_temp.${name}_seq')` : `pg_catalog.${f}()`;
+        perRow[f]!.push(Math.max(0.001, (await time(`SELECT count(${call}) FROM generate_series(1, ${fnRows})`)) - loop));
+      }
     }
     // slowest round over fastest: how steady this server was while it was measured
     const spread = (xs: number[]) => (xs.length > 1 ? Math.max(...xs) / Math.max(Math.min(...xs), 0.01) : 1);
@@ -203,9 +237,13 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
     const catalogMs = median(ms.catalog);
     const dmlMs = median(ms.dml);
     const deleteMs = median(ms.del);
+    const indexIntMs = median(ms.indexInt);
+    const perRowMs = Object.fromEntries(fns.map((f) => [f, median(perRow[f]!)]));
     const result: Throughput = {
       seqScan: bytes / Math.max(scanMs, 0.01),
-      indexBuild: bytes / Math.max(indexMs, 0.01),
+      indexBuild: indexHeapBytes / Math.max(indexMs, 0.01),
+      indexBuildPlain: indexHeapBytes / Math.max(indexIntMs, 0.01),
+      ...(fns.length ? { perRowUs: Object.fromEntries(fns.map((f) => [f, (1000 * perRowMs[f]!) / fnRows])) } : {}),
       rewrite: (bytes + indexBytes) / Math.max(rewriteMs, 0.01),
       dml: dmlBytes / Math.max(dmlMs, 0.01),
       dmlDelete: heapBytes / Math.max(deleteMs, 0.01),
@@ -220,14 +258,28 @@ export async function measureThroughput(client: pg.ClientBase, opts: { rows?: nu
       const v = Number((await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]!.v);
       await client.query(
         `INSERT INTO ${s}.risk_throughput (operation, bytes, duration_ms, server_version, spread)
-         VALUES ('seq_scan', $1, $2, $5, $12), ('index_build', $1, $3, $5, $13), ('rewrite', $6, $4, $5, $14), ('dml', $7, $8, $5, $15), ('catalog', 1, $9, $5, NULL), ('dml_delete', $10, $11, $5, $16)`,
-        [bytes, scanMs, indexMs, rewriteMs, v, bytes + indexBytes, dmlBytes, dmlMs, catalogMs, heapBytes, deleteMs, variability.seqScan, variability.indexBuild, variability.rewrite, variability.dml, variability.dmlDelete],
+         VALUES ('seq_scan', $1, $2, $5, $12), ('index_build', $17, $3, $5, $13), ('rewrite', $6, $4, $5, $14), ('dml', $7, $8, $5, $15), ('catalog', 1, $9, $5, NULL), ('dml_delete', $10, $11, $5, $16)`,
+        [bytes, scanMs, indexMs, rewriteMs, v, bytes + indexBytes, dmlBytes, dmlMs, catalogMs, heapBytes, deleteMs, variability.seqScan, variability.indexBuild, variability.rewrite, variability.dml, variability.dmlDelete, indexHeapBytes],
+      );
+      // the integer-key index build (bytes/ms) and each function's cost (calls, ms), read by loadThroughput
+      await client.query(
+        `INSERT INTO ${s}.risk_throughput (operation, bytes, duration_ms, server_version, spread)
+         SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[], $4::int[], $5::float8[])`,
+        [
+          ['index_build_plain', ...fns.map((f) => `per_row:${f}`)],
+          [indexHeapBytes, ...fns.map(() => fnRows)],
+          [indexIntMs, ...fns.map((f) => perRowMs[f]!)],
+          [v, ...fns.map(() => v)],
+          [spread(ms.indexInt), ...fns.map(() => null)],
+        ],
       );
     }
     return result;
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
     await client.query(`DROP TABLE IF EXISTS ${d}`).catch(() => undefined);
+    await client.query(`DROP TABLE IF EXISTS ${x}`).catch(() => undefined);
+    await client.query(`DROP SEQUENCE IF EXISTS pg_temp.${quoteIdent(`${name}_seq`)}`).catch(() => undefined);
   }
 }
 
@@ -253,9 +305,16 @@ export async function loadThroughput(db: Q, schema: string): Promise<Throughput>
     const row = get(op);
     if (row) variability[key] = Math.max(1, Number(row.across ?? 1), Number(row.within ?? 1));
   }
+  const plain = get('index_build_plain');
+  if (plain) variability.indexBuildPlain = Math.max(1, Number(plain.across ?? 1), Number(plain.within ?? 1));
+  // per-row function costs: calls / ms stored, µs per call read back (the median of the last 5)
+  const perRowUs: Record<string, number> = {};
+  for (const row of r.rows) if (row.operation.startsWith('per_row:')) perRowUs[row.operation.slice('per_row:'.length)] = 1000 / Math.max(row.rate, 1e-9);
   return {
     seqScan: get('seq_scan')!.rate,
     indexBuild: get('index_build')!.rate,
+    ...(plain ? { indexBuildPlain: plain.rate } : {}),
+    ...(Object.keys(perRowUs).length ? { perRowUs } : {}),
     rewrite: get('rewrite')!.rate,
     ...(dml ? { dml: dml.rate } : {}),
     ...(del ? { dmlDelete: del.rate } : {}),

@@ -57,6 +57,12 @@ export interface CatalogIndex {
   primary: boolean;
   valid: boolean;
   def: string;
+  /**
+   * some key column or expression sorts by a collation other than "C"/"POSIX" (pg_index.indcollation):
+   * text keys compare through the collation, the slow case of an index build (absent in snapshots
+   * taken before it)
+   */
+  collatable?: boolean;
 }
 
 export interface CatalogForeignKey {

@@ -136,13 +136,24 @@ export interface Calibration {
 }
 
 /** The data-bound rates a calibration measures. */
-export type ThroughputRate = 'seqScan' | 'indexBuild' | 'rewrite' | 'dml' | 'dmlDelete';
+export type ThroughputRate = 'seqScan' | 'indexBuild' | 'indexBuildPlain' | 'rewrite' | 'dml' | 'dmlDelete';
 
 export interface Throughput {
   /** bytes per millisecond */
   seqScan: number;
+  /** an index build whose keys compare through a collation (text), or of unknown keys: the geometric mean of an integer and a random-text index */
   indexBuild: number;
+  /**
+   * an index build whose keys need no collation (integers, timestamps, uuid, text in "C"): the
+   * integer index alone (absent in calibrations made before it: `indexBuild` is used)
+   */
+  indexBuildPlain?: number;
   rewrite: number;
+  /**
+   * µs per call of the built-in functions a rewrite may evaluate per row (a volatile DEFAULT,
+   * identity/serial `nextval`), measured on this server (absent in older calibrations)
+   */
+  perRowUs?: Record<string, number>;
   /**
    * UPDATE/DELETE of every row of a logged table with two indexes: bytes (table + indexes) per
    * ms, with index maintenance, WAL and TOAST included (absent in calibrations made before it)

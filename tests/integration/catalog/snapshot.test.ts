@@ -14,7 +14,9 @@ beforeAll(async () => {
   await setup.end();
   await db.pool.query(`ANALYZE; CREATE VIEW open_orders AS SELECT * FROM orders WHERE status = 'new';
     CREATE TABLE stale (id int); INSERT INTO stale SELECT generate_series(1, 5000);
-    CREATE STATISTICS orders_status_total ON status, total FROM orders;`);
+    CREATE STATISTICS orders_status_total ON status, total FROM orders;
+    CREATE INDEX orders_note_c_idx ON orders (note COLLATE "C");
+    CREATE INDEX orders_status_created_idx ON orders (created_at, lower(status));`);
 });
 afterAll(async () => db?.drop());
 
@@ -53,6 +55,12 @@ describe('catalog snapshot', () => {
     expect(orders.columns.find((x) => x.name === 'note')?.type).toBe('character varying(20)');
     expect(c.foreignKeys).toContainEqual({ name: 'order_items_order_id_fkey', table: 'public.order_items', references: 'public.orders', validated: true, columns: ['order_id'], referencedColumns: ['id'], indexed: false, onDelete: 'a', onUpdate: 'a', deferred: false });
     expect(c.indexes.find((i) => i.name === 'orders_pkey')).toMatchObject({ table: 'public.orders', primary: true, unique: true, valid: true });
+    // which indexes sort through a collation (the slow case of a build): text in the database's
+    // collation yes; a bigint key, or text in "C" (byte order), no
+    expect(c.indexes.find((i) => i.name === 'orders_pkey')!.collatable).toBe(false);
+    expect(c.indexes.find((i) => i.name === 'orders_status_idx')!.collatable).toBe(true);
+    expect(c.indexes.find((i) => i.name === 'orders_note_c_idx')!.collatable).toBe(false);
+    expect(c.indexes.find((i) => i.name === 'orders_status_created_idx')!.collatable).toBe(true);
     const events = findTable(c, 'events')!;
     expect(events.relkind).toBe('p');
     expect(events.partitions.sort()).toEqual(['public.events_2024', 'public.events_2025']);

@@ -81,7 +81,17 @@ describe('risk against a real database', () => {
     // each calibration (these 3, and the one after the dry-run above) takes its rounds (median of
     // 3) and stores one row per operation
     const stored = await db.pool.query<{ operation: string; n: number }>(`SELECT operation, count(*)::int AS n FROM confiture.risk_throughput GROUP BY operation ORDER BY operation`);
-    expect(stored.rows).toEqual(['catalog', 'dml', 'dml_delete', 'index_build', 'rewrite', 'seq_scan'].map((operation) => ({ operation, n: 4 })));
+    const major = Number((await db.pool.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]!.v.slice(0, 2));
+    const functions = ['clock_timestamp', 'gen_random_uuid', 'nextval', 'random', 'timeofday', ...(major >= 18 ? ['uuidv4', 'uuidv7'] : [])].map((f) => `per_row:${f}`);
+    expect(stored.rows).toEqual(['catalog', 'dml', 'dml_delete', 'index_build', 'index_build_plain', ...functions, 'rewrite', 'seq_scan'].sort().map((operation) => ({ operation, n: 4 })));
+    // the integer-key index build, and each built-in's cost per call: a random UUID (a strong random
+    // number per call) costs far more than reading the clock
+    expect(tp.indexBuildPlain).toBeGreaterThan(0);
+    expect(Object.keys(tp.perRowUs ?? {}).sort()).toEqual(functions.map((f) => f.slice('per_row:'.length)).sort());
+    expect(tp.perRowUs!.gen_random_uuid).toBeGreaterThan(tp.perRowUs!.clock_timestamp! * 3);
+    // the temp sequence standing in for nextval is gone with the session; nothing else was created
+    const seqs = await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'confiture_calibration_%'`);
+    expect(seqs.rows[0].n).toBe(0);
     // the DML calibration table is dropped
     const left = await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'confiture_calibration_dml_%'`);
     expect(left.rows[0].n).toBe(0);
@@ -89,13 +99,13 @@ describe('risk against a real database', () => {
     // stored, and the variability loaded is at least the spread across the stored calibrations
     const spreads = await db.pool.query<{ operation: string; spread: number | null }>(`SELECT operation, spread FROM confiture.risk_throughput`);
     for (const r of spreads.rows) {
-      if (r.operation === 'catalog') expect(r.spread).toBeNull();
+      if (r.operation === 'catalog' || r.operation.startsWith('per_row:')) expect(r.spread).toBeNull();
       else expect(r.spread).toBeGreaterThanOrEqual(1);
     }
     const rates = await db.pool.query<{ operation: string; across: number }>(
-      `SELECT operation, max(bytes / duration_ms) / min(bytes / duration_ms) AS across FROM confiture.risk_throughput WHERE operation <> 'catalog' GROUP BY operation`,
+      `SELECT operation, max(bytes / duration_ms) / min(bytes / duration_ms) AS across FROM confiture.risk_throughput WHERE operation <> 'catalog' AND operation NOT LIKE 'per_row:%' GROUP BY operation`,
     );
-    const key = { seq_scan: 'seqScan', index_build: 'indexBuild', rewrite: 'rewrite', dml: 'dml', dml_delete: 'dmlDelete' } as const;
+    const key = { seq_scan: 'seqScan', index_build: 'indexBuild', index_build_plain: 'indexBuildPlain', rewrite: 'rewrite', dml: 'dml', dml_delete: 'dmlDelete' } as const;
     for (const r of rates.rows) {
       const within = Math.max(...spreads.rows.filter((x) => x.operation === r.operation).map((x) => x.spread ?? 1));
       expect(tp.variability![key[r.operation as keyof typeof key]]).toBeCloseTo(Math.max(r.across, within), 6);
