@@ -55,6 +55,10 @@ const PartialInfo = obj({
   }),
 }).describe('where a run stopped part-way through a migration run outside a transaction; the next run resumes there');
 
+const BlockedOthers = obj({ sessions: z.number().int().min(1), longestWaitMs: z.number().min(0), sampledEveryMs: z.number(), who: z.array(z.string()) }).describe(
+  "sessions that waited on this migration's locks, as the lock monitor saw them: the longest wait is a lower bound (sampled every sampledEveryMs while a statement runs)",
+);
+
 const MigrationStatus = obj({
   version: z.string(),
   name: z.string(),
@@ -63,6 +67,7 @@ const MigrationStatus = obj({
   appliedAt: nullable(z.string()),
   appliedBy: nullable(z.string()),
   partial: PartialInfo.optional(),
+  blockedOthers: BlockedOthers.optional().describe('measured when it was applied (the run that applied it); absent when nobody waited or nothing was measured'),
 });
 
 const StatementResult = obj({
@@ -320,7 +325,7 @@ export const CLI_DOCUMENTS = {
       ok: z.boolean(),
       outcome: z.enum(['success', 'failure', 'cancelled', 'policy_failure']),
       durationMs: z.number(),
-      migrations: z.array(obj({ version: z.string(), name: z.string(), outcome: z.enum(['applied', 'reverted', 'rehearsed', 'failed', 'cancelled', 'not_run']), durationMs: nullable(z.number()), attempts: z.number().int(), statements: z.array(StatementResult), error: ErrorValue.optional(), blockedOthers: obj({ sessions: z.number().int().min(1), longestWaitMs: z.number().min(0), sampledEveryMs: z.number(), who: z.array(z.string()) }).optional().describe('sessions that waited on this migration\'s locks, as the lock monitor saw them: the longest wait is a lower bound (sampled every sampledEveryMs while a statement runs)') })),
+      migrations: z.array(obj({ version: z.string(), name: z.string(), outcome: z.enum(['applied', 'reverted', 'rehearsed', 'failed', 'cancelled', 'not_run']), durationMs: nullable(z.number()), attempts: z.number().int(), statements: z.array(StatementResult), error: ErrorValue.optional(), blockedOthers: BlockedOthers.optional() })),
       rehearsal: z.array(RehearsedStatement).optional().describe('dry-run only: what each statement did'),
       blockers: z.array(LockSession).optional().describe('sessions that blocked the run'),
       error: ErrorValue.optional(),

@@ -51,6 +51,7 @@ export async function migrationStatus(project: Project, db: pg.Pool | pg.ClientB
       appliedBy: a?.appliedBy ?? null,
       durationMs: a?.durationMs ?? null,
       hasDown: m.downPath !== null,
+      ...(a?.blockedOthers ? { blockedOthers: a.blockedOthers } : {}),
     };
   });
   for (const a of byVersion.values()) {
@@ -64,6 +65,7 @@ export async function migrationStatus(project: Project, db: pg.Pool | pg.ClientB
       appliedBy: a.appliedBy,
       durationMs: a.durationMs,
       hasDown: false,
+      ...(a.blockedOthers ? { blockedOthers: a.blockedOthers } : {}),
     });
   }
   out.sort((x, y) => compareVersions(x.version, y.version));

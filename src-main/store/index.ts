@@ -17,6 +17,8 @@ export interface AppliedMigration {
   durationMs: number | null;
   runId: string | null;
   approvalId: string | null;
+  /** the sessions this migration's locks made wait, as the lock monitor of the run that applied it saw them */
+  blockedOthers?: BlockedOthers;
 }
 
 type Queryable = Pick<pg.ClientBase, 'query'> | pg.Pool;
@@ -182,7 +184,13 @@ export async function readApplied(db: Queryable, schema: string, projectId: stri
     duration_ms: number | null;
     run_id: string | null;
     approval_id: string | null;
-  }>(`SELECT version, name, checksum, applied_at, applied_by, duration_ms, run_id, approval_id FROM ${s}.applied_migrations WHERE project = $1`, [projectId]);
+    blocked: BlockedOthers | null;
+  }>(
+    // the run's measured blocking, read through to_jsonb: a tracking schema older than the column has none
+    `SELECT a.version, a.name, a.checksum, a.applied_at, a.applied_by, a.duration_ms, a.run_id, a.approval_id, to_jsonb(r) -> 'blocked_others' -> a.version AS blocked
+     FROM ${s}.applied_migrations a LEFT JOIN ${s}.runs r ON r.id = a.run_id WHERE a.project = $1`,
+    [projectId],
+  );
   return r.rows.map((row) => ({
     version: row.version,
     name: row.name,
@@ -192,6 +200,7 @@ export async function readApplied(db: Queryable, schema: string, projectId: stri
     durationMs: row.duration_ms,
     runId: row.run_id,
     approvalId: row.approval_id,
+    ...(row.blocked ? { blockedOthers: row.blocked } : {}),
   }));
 }
 

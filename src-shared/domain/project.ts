@@ -1,4 +1,5 @@
 /** `partial`: a run stopped part-way through a migration run outside a transaction (some statements applied, not recorded as applied) */
+import type { BlockedOthers } from './runner';
 export type MigrationState = 'applied' | 'pending' | 'changed' | 'missing' | 'partial';
 
 /** Where a `partial` migration stopped: the next run resumes there (after checking the catalog when the statement was in flight). */
@@ -54,6 +55,8 @@ export interface MigrationStatus {
   hasDown: boolean;
   /** set when `state` is `partial` */
   partial?: PartialInfo;
+  /** the sessions its locks made wait when it was applied (the lock monitor's lower bound); absent when nobody waited or nothing was measured */
+  blockedOthers?: BlockedOthers;
 }
 
 export interface ProjectStatus {

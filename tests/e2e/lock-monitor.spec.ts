@@ -137,6 +137,15 @@ test('lock monitor: the wait column shows without horizontal scroll at 1280×800
     await expect(blockedOthers).toContainText(/0002 blocked 1 session \(checkout-service\): the longest waited at least [\d.]+ (ms|s) \(lock monitor, every/);
     await blockedOthers.scrollIntoViewIfNeeded();
     await shot(page, 'lock-monitor-blocked-others');
+
+    // kept with the run: the Migrations screen marks the migration and says it in its detail
+    await page.getByTestId('nav-migrations').click();
+    const row = page.locator('[data-testid="migration-row"][data-version="0002"]');
+    await expect(row.getByLabel('blocked 1 session')).toHaveText('⚠ 1');
+    await row.click();
+    await expect(page.getByText('Linting…')).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.getByTestId('migration-blocked-others')).toContainText(/its locks blocked 1 session \(checkout-service\): the longest waited at least [\d.]+ (ms|s)/);
+    await shot(page, 'migrations-blocked-others');
   } finally {
     // the engine remembers the session: leave none pointing at the removed temp project for the next spec
     await page.request.post(`${process.env.E2E_BASE_URL}api/call/session/set`, { data: { connectionId: null, projectDir: null, screen: null } }).catch(() => undefined);

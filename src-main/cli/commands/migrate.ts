@@ -177,7 +177,7 @@ export function registerMigrate(program: Command, setExit: (code: number) => voi
         if (format === 'json') printJson({ project: project.dir, projectId: project.id, connection: session.connection.label, migrations });
         else {
           process.stdout.write(`${project.name} (project id ${project.id}) on ${session.connection.label}\n`);
-          for (const m of migrations) process.stdout.write(`  ${m.state.padEnd(8)} ${m.version}  ${m.name}${m.appliedAt ? `  applied ${m.appliedAt} by ${m.appliedBy}` : ''}${partialText(m)}\n`);
+          for (const m of migrations) process.stdout.write(`  ${m.state.padEnd(8)} ${m.version}  ${m.name}${m.appliedAt ? `  applied ${m.appliedAt} by ${m.appliedBy}` : ''}${partialText(m)}${m.blockedOthers ? `  (${blockedOthersText(m.blockedOthers)})` : ''}\n`);
         }
         setExit(EXIT.ok);
       } finally {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openValidProject } from '../../project';
 import { migrationStatus } from '../../status';
+import { blockedOthersText } from '../../../src-shared/format';
 import { parseFormat, partialText, printJson, reportError } from '../output';
 import { embeddedDatabaseFor, openSession } from '../session';
 
@@ -32,11 +33,12 @@ export function registerStatus(program: Command, setExit: (code: number) => void
                 appliedAt: m.appliedAt,
                 appliedBy: m.appliedBy,
                 ...(m.partial ? { partial: m.partial } : {}),
+                ...(m.blockedOthers ? { blockedOthers: m.blockedOthers } : {}),
               })),
             });
           } else {
             process.stdout.write(`${project.name} (project id ${project.id}) on ${session.connection.label}\n`);
-            for (const m of migrations) process.stdout.write(`  ${m.state.padEnd(8)} ${m.version}  ${m.name}${partialText(m)}\n`);
+            for (const m of migrations) process.stdout.write(`  ${m.state.padEnd(8)} ${m.version}  ${m.name}${partialText(m)}${m.blockedOthers ? `  (${blockedOthersText(m.blockedOthers)})` : ''}\n`);
             const counts = migrations.reduce<Record<string, number>>((acc, m) => ((acc[m.state] = (acc[m.state] ?? 0) + 1), acc), {});
             process.stdout.write(`${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'no migrations'}\n`);
           }

@@ -7,6 +7,7 @@ import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { VirtualRows } from '../components/desk/VirtualRows';
 import { AppliedEditWarning, MigrationEditor, ReviewStrip } from '../components/desk/MigrationEditor';
 import { useUi } from '../state/ui';
+import { blockedOthersText } from '../../../src-shared/format';
 
 const FILTERS: (MigrationState | 'all')[] = ['all', 'pending', 'partial', 'applied', 'changed', 'missing'];
 
@@ -32,6 +33,11 @@ function MigrationSourcePanel({ dir, version, connectionId, migration }: { dir: 
         <code>{source.data.path}</code> · {(source.data.sizeBytes / 1024).toFixed(1)} KiB
       </p>
       <ReviewStrip dir={dir} version={version} connectionId={connectionId} checksum={source.data.checksum} state={state} />
+      {migration?.blockedOthers ? (
+        <p className="warning small" data-testid="migration-blocked-others">
+          When it was applied{migration.appliedAt ? ` (${shortDate(migration.appliedAt)})` : ''}, its locks {blockedOthersText(migration.blockedOthers)}.
+        </p>
+      ) : null}
       {source.data.truncated ? (
         <p className="warning">This file is large: only its beginning is shown. The engine always reads the whole file.</p>
       ) : null}
@@ -212,7 +218,14 @@ export function MigrationsScreen() {
                   <td className="muted small ellipsis" title={m.appliedAt ? `${new Date(m.appliedAt).toLocaleString()} by ${m.appliedBy ?? '?'}` : undefined}>
                     {m.appliedAt ? shortDate(m.appliedAt) : '—'}
                   </td>
-                  <td className="num">{formatMs(m.durationMs)}</td>
+                  <td className="num">
+                    {m.blockedOthers ? (
+                      <span className="blocked-mark" title={`Its locks ${blockedOthersText(m.blockedOthers)}`} aria-label={`blocked ${m.blockedOthers.sessions} session${m.blockedOthers.sessions === 1 ? '' : 's'}`}>
+                        ⚠ {m.blockedOthers.sessions}
+                      </span>
+                    ) : null}
+                    {formatMs(m.durationMs)}
+                  </td>
                   <td>{m.hasDown ? 'yes' : <span className="muted">no</span>}</td>
                 </>
               )}

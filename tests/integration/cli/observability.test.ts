@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
 import { parseExposition, type ParsedFamily } from '../../helpers/prometheus';
 import { confiture, type CliRun } from './run-cli';
+import { expectDocument } from './documents';
 
 // every case runs several CLI processes: minutes on a loaded 2-core machine
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -175,6 +176,17 @@ describe('migrate up, watched', () => {
     expect(value('confiture_slo_status', 'confiture_slo_status', { objective: 'runs-succeed', status: 'ok' })).toBe(1);
     expect(value('confiture_slo_error_budget_remaining_ratio', 'confiture_slo_error_budget_remaining_ratio', { objective: 'runs-succeed' })).toBe(1);
     expect(value('confiture_slo_burn_rate', 'confiture_slo_burn_rate', { objective: 'runs-succeed', window: '30d' })).toBe(0);
+  });
+
+  it('status keeps it with the applied migration: text, and JSON valid against docs/schemas/status.json', async () => {
+    const text = await confiture(['status', '-p', project.dir, '--db', db.url], { dataDir });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/applied\s+0002\s+slow_rewrite\s+\(blocked 1 session \(dashboard\): the longest waited at least [\d.]+ (ms|s) \(lock monitor, every 1\.0 s\)\)/);
+    expect(text.stdout).not.toMatch(/0001.*blocked/);
+    const json = expectDocument('status', await confiture(['status', '-p', project.dir, '--db', db.url, '--format', 'json'], { dataDir }));
+    const byVersion = new Map((json.migrations as { version: string; blockedOthers?: unknown }[]).map((m) => [m.version, m]));
+    expect(byVersion.get('0002')!.blockedOthers).toMatchObject({ sessions: 1, who: ['dashboard'], sampledEveryMs: 1000 });
+    expect(byVersion.get('0001')!.blockedOthers).toBeUndefined();
   });
 
   it('prints no progress when stderr is not a terminal and --progress is not given', async () => {

@@ -3,6 +3,7 @@ import { Run, acquireRunLock, runMigrations } from '../../../src-main/engine';
 import type { LockMonitorSnapshot, RunnerEvent } from '../../../src-shared/domain/runner';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { engineProject, urlTarget } from './helpers';
+import { migrationStatus } from '../../../src-main/status';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -134,6 +135,10 @@ describe('one run at a time', () => {
     expect(b!.blockedOthers).toBeUndefined();
     const finished = events.find((e) => e.type === 'migration_finished' && e.version === '0001');
     expect(finished).toMatchObject({ blockedOthers: a!.blockedOthers });
+    // kept with the run and read back with the migration's status (Migrations screen, `status`)
+    const status = await migrationStatus(p.open(), db.pool);
+    expect(status.migrations.find((m) => m.version === '0001')).toMatchObject({ state: 'applied', blockedOthers: a!.blockedOthers });
+    expect(status.migrations.find((m) => m.version === '0002')!.blockedOthers).toBeUndefined();
     p.remove();
   });
 
