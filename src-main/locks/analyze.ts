@@ -1274,11 +1274,8 @@ function plpgsqlStatements(body: string, returns: 'void' | 'trigger'): { stateme
   let conditional = false;
   let dynamic = false;
   let unreadable = false;
-  walk(tree, (type, node) => {
-    if (type === 'PLpgSQL_stmt_dynexecute' || type === 'PLpgSQL_stmt_dynfors' || type === 'PLpgSQL_stmt_open') dynamic = true;
-    if (PLPGSQL_BRANCHES.has(type) || type === 'PLpgSQL_stmt_exit' || (type === 'PLpgSQL_stmt_block' && node.exceptions)) conditional = true;
-  });
-  // the static SQL statements in body order, each with whether a branch or a handler decides it
+  // one walk: the static SQL statements in body order, each with whether a branch or a handler
+  // decides it; and whether the body has any branch, EXIT or handler, or runs dynamic SQL
   const visit = (node: unknown, underBranch: boolean): void => {
     if (Array.isArray(node)) {
       for (const n of node) visit(n, underBranch);
@@ -1288,6 +1285,8 @@ function plpgsqlStatements(body: string, returns: 'void' | 'trigger'): { stateme
     for (const k in node as Record<string, unknown>) {
       const v = (node as Record<string, unknown>)[k];
       if (!v || typeof v !== 'object') continue;
+      if (k === 'PLpgSQL_stmt_dynexecute' || k === 'PLpgSQL_stmt_dynfors' || k === 'PLpgSQL_stmt_open') dynamic = true;
+      if (PLPGSQL_BRANCHES.has(k) || k === 'PLpgSQL_stmt_exit' || (k === 'PLpgSQL_stmt_block' && (v as { exceptions?: unknown }).exceptions)) conditional = true;
       if (k === 'PLpgSQL_stmt_execsql') {
         const query = ((v as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } }).sqlstmt)?.PLpgSQL_expr?.query;
         const parsed = query ? parseSql(query).statements : [];
@@ -1308,7 +1307,17 @@ function plpgsqlStatements(body: string, returns: 'void' | 'trigger'): { stateme
  * body, parsed by the real parser; whether any sits under IF/loops/exception handlers; whether it
  * runs dynamic SQL. Null for another language or a body that cannot be read.
  */
-export function doBlockStatements(n: Record<string, unknown>): { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean; conditionalAt: boolean[] } | null {
+export function doBlockStatements(n: Record<string, unknown>): DoBlockStatements | null {
+  // lint and the locks service both read the same DO node: its body is parsed once
+  if (doBlockCache.has(n)) return doBlockCache.get(n)!;
+  const r = readDoBlock(n);
+  doBlockCache.set(n, r);
+  return r;
+}
+type DoBlockStatements = { statements: ParsedStatement[]; conditional: boolean; dynamic: boolean; conditionalAt: boolean[] };
+const doBlockCache = new WeakMap<Record<string, unknown>, DoBlockStatements | null>();
+
+function readDoBlock(n: Record<string, unknown>): DoBlockStatements | null {
   const opts = (n.args as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }[] | undefined) ?? [];
   const lang = opts.find((o) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval?.toLowerCase() ?? 'plpgsql';
   const body = opts.find((o) => o.DefElem?.defname === 'as')?.DefElem?.arg?.String?.sval;
