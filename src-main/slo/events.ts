@@ -60,9 +60,12 @@ function eventsSql(sli: SliName, s: string): string {
     case 'blocked_wait_ms':
       return `SELECT h.at, NULL::boolean AS ok, h.run_id::text AS run_id, r.kind AS run_kind, h.version, h.direction,
                      NULL::int AS statement_index, NULL::int AS line, NULL::text AS statement_kind,
-                     coalesce((to_jsonb(r) -> 'blocked_others' -> h.version ->> 'longestWaitMs')::float8, 0) AS duration_ms, NULL::int AS attempts,
-                     h.version || '_' || h.name || coalesce(': blocked ' || (to_jsonb(r) -> 'blocked_others' -> h.version ->> 'sessions') || ' session(s)', '') AS detail
+                     coalesce((b.doc ->> 'longestWaitMs')::float8, 0) AS duration_ms, NULL::int AS attempts,
+                     -- whom it blocked, as the run summary says it: "blocked 2 sessions (checkout, dashboard)"
+                     h.version || '_' || h.name || coalesce(': blocked ' || (b.doc ->> 'sessions') || CASE WHEN b.doc ->> 'sessions' = '1' THEN ' session' ELSE ' sessions' END
+                       || coalesce(' (' || (SELECT string_agg(w, ', ') FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(b.doc -> 'who') = 'array' THEN b.doc -> 'who' ELSE '[]' END) w) || ')', ''), '') AS detail
               FROM ${s}.migration_history h JOIN ${s}.runs r ON r.id = h.run_id
+              CROSS JOIN LATERAL (SELECT to_jsonb(r) -> 'blocked_others' -> h.version AS doc) b
               WHERE r.kind = ANY($1::text[])`;
     case 'hook_failure_rate':
       return `SELECT e.finished_at AS at, e.outcome = 'success' AS ok, e.run_id, r.kind AS run_kind, NULL::text AS version, NULL::text AS direction,

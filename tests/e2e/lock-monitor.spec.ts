@@ -32,7 +32,7 @@ test('lock monitor: the wait column shows without horizontal scroll at 1280×800
   fs.chmodSync(dir, 0o755);
   const schema = `lockmon_${crypto.randomBytes(4).toString('hex')}`;
   const table = `${schema}_orders`;
-  fs.writeFileSync(path.join(dir, 'confiture.yaml'), `name: lockmon-e2e\ntracking:\n  schema: ${schema}\nrisk:\n  requireApprovalAbove: null\nengine:\n  lockTimeout: 90s\n  lockRetries: 0\n`);
+  fs.writeFileSync(path.join(dir, 'confiture.yaml'), `name: lockmon-e2e\ntracking:\n  schema: ${schema}\nrisk:\n  requireApprovalAbove: null\nengine:\n  lockTimeout: 90s\n  lockRetries: 0\nslo:\n  objectives:\n    - id: nobody-waits\n      description: our migrations make no other session wait\n      sli: blocked_wait_ms\n      objective: 0.99\n      threshold: 1ms\n`);
   fs.mkdirSync(path.join(dir, 'migrations'));
   fs.writeFileSync(path.join(dir, 'migrations', '0001_create_orders.up.sql'), `CREATE TABLE ${table} (id int);\n`);
   fs.writeFileSync(path.join(dir, 'migrations', '0002_add_orders_note.up.sql'), `ALTER TABLE ${table} ADD COLUMN note text;\n`);
@@ -146,6 +146,20 @@ test('lock monitor: the wait column shows without horizontal scroll at 1280×800
     await expect(page.getByText('Linting…')).toHaveCount(0, { timeout: 30_000 });
     await expect(page.getByTestId('migration-blocked-others')).toContainText(/its locks blocked 1 session \(checkout-service\): the longest waited at least [\d.]+ (ms|s)/);
     await shot(page, 'migrations-blocked-others');
+
+    // … and judged by the blocked_wait_ms objective: 0001 made nobody wait (good), 0002 did (bad)
+    await page.getByTestId('nav-slo').click();
+    const card = page.getByTestId('slo-card-nobody-waits');
+    await expect(card).toContainText('violated');
+    await expect(card).toContainText('1 good of 2');
+    const summary = card.locator('summary');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    const events = page.getByRole('table', { name: 'Violating events of nobody-waits' });
+    await expect(events).toContainText('0002');
+    await expect(events).toContainText('0002_add_orders_note: blocked 1 session (checkout-service)');
+    await card.scrollIntoViewIfNeeded();
+    await shot(page, 'slo-blocked-wait');
   } finally {
     // the engine remembers the session: leave none pointing at the removed temp project for the next spec
     await page.request.post(`${process.env.E2E_BASE_URL}api/call/session/set`, { data: { connectionId: null, projectDir: null, screen: null } }).catch(() => undefined);

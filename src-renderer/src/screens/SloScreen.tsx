@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Bar, BarChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import { objectiveLabel, formatBudgetSpent, formatMs as ms, formatShare as pct, type SloEvent, type SloObjectiveStatus, type SloStatusName } from '../../../src-shared/domain/slo';
 import { useSloReport } from '../api/slo';
@@ -74,14 +74,14 @@ function Violations({ o }: { o: SloObjectiveStatus }) {
               <th scope="col">Run</th>
               <th scope="col">Where</th>
               <th scope="col" className="num">
-                Duration
+                {o.sli === 'blocked_wait_ms' ? 'Longest wait' : 'Duration'}
               </th>
-              <th scope="col">Detail</th>
             </tr>
           </thead>
           <tbody>
             {o.violations.map((v, i) => (
-              <tr key={`${v.runId}-${i}`}>
+              <Fragment key={`${v.runId}-${i}`}>
+              <tr className={v.detail ? 'slo-has-detail' : undefined}>
                 <td className="small slo-when">{new Date(v.at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}</td>
                 <td>
                   <code title={v.runId}>{v.runId.slice(0, 8)}</code> <span className="muted small">{v.runKind}</span>
@@ -91,10 +91,16 @@ function Violations({ o }: { o: SloObjectiveStatus }) {
                   {ms(v.durationMs)}
                   {v.attempts !== null && v.attempts > 1 ? <span className="muted small"> · {v.attempts} attempts</span> : null}
                 </td>
-                <td className="slo-detail small" title={v.detail ?? undefined}>
-                  {v.detail ?? ''}
-                </td>
               </tr>
+              {v.detail ? (
+                // the detail (an error, whom a migration blocked) on its own line, the card's full width
+                <tr className="slo-detail-row">
+                  <td colSpan={4} className="slo-detail small" title={v.detail}>
+                    {v.detail}
+                  </td>
+                </tr>
+              ) : null}
+              </Fragment>
             ))}
           </tbody>
         </table>
