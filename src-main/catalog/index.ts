@@ -50,7 +50,8 @@ const TABLES_SQL = `
   WHERE c.relkind IN ('r', 'p', 'm', 'f') AND ${SYSTEM} ${SCHEMA_FILTER}`;
 
 const COLUMNS_SQL = `
-  SELECT a.attrelid::int AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, a.atthasdef AS has_default
+  SELECT a.attrelid::int AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, a.atthasdef AS has_default,
+         a.attcollation NOT IN (0, 950, 951) AS collatable -- 950/951: "C"/"POSIX" (byte order)
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm', 'f') AND ${SYSTEM} ${SCHEMA_FILTER}
   ORDER BY a.attrelid, a.attnum`;
@@ -213,7 +214,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
   const [server, tables, columns, checks, triggers, viewDeps, funcDeps, indexes, fks, longTx, conns, functions, relations, domains, viewColumns, viewSources, statistics] = await Promise.all([
     q<{ num: number; version: string; db: string; settings: Record<string, string> | null }>(SERVER_SQL, [SETTINGS]),
     q<{ oid: number; schema: string; name: string; relkind: string; size: number; index_size: number; heap_size: number; rows: number | null; last_analyze: Date | null; mods: number | null; dead: number | null; parent: string | null; bound: string | null; partkey: string | null }>(TABLES_SQL, [schemas]),
-    q<{ oid: number; name: string; type: string; not_null: boolean; has_default: boolean }>(COLUMNS_SQL, [schemas]),
+    q<{ oid: number; name: string; type: string; not_null: boolean; has_default: boolean; collatable: boolean }>(COLUMNS_SQL, [schemas]),
     q<{ oid: number; name: string; def: string; validated: boolean }>(CHECKS_SQL, [schemas]),
     q<{ oid: number; name: string; func: string; type: number; has_when: boolean; columns: string[]; lang: string; body: string | null }>(TRIGGERS_SQL, [schemas]),
     q<{ oid: number; view: string }>(VIEW_DEPS_SQL, [schemas]),
@@ -259,7 +260,7 @@ export async function startCatalogSnapshot(db: Q, opts: SnapshotOptions = {}): P
   });
   const byKey = new Map(list.map((t) => [`${t.schema}.${t.name}`, t]));
   for (const t of list) if (t.parent) byKey.get(t.parent)?.partitions.push(`${t.schema}.${t.name}`);
-  for (const c of columns) byOid.get(c.oid)?.columns.push({ name: c.name, type: c.type, notNull: c.not_null, hasDefault: c.has_default });
+  for (const c of columns) byOid.get(c.oid)?.columns.push({ name: c.name, type: c.type, notNull: c.not_null, hasDefault: c.has_default, collatable: c.collatable });
   for (const c of checks) byOid.get(c.oid)?.checks.push({ name: c.name, def: c.def, validated: c.validated });
   const triggerList: CatalogSnapshot['triggers'] = [];
   for (const t of triggers) {

@@ -25,6 +25,7 @@ import {
   type Calibration,
 } from '../../src-shared/domain/risk';
 import { analyzeLocks, catalogMaps, majorVersion, newPlanChecks, strength, type PlanChecks } from '../locks';
+import { walk } from '../locks/volatility';
 import type { ParsedFile } from '../parse';
 import { statsAreStale } from '../catalog';
 
@@ -246,8 +247,8 @@ function indexCount(env: Env, display: string): number {
   return env.catalog ? env.catalog.indexes.filter((i) => i.table === k).length : 2;
 }
 
-/** What of a statement's AST its duration depends on beyond the lock analysis. */
-export interface DmlShape {
+/** What of a statement's AST its duration depends on beyond the lock analysis (built by `statementShape`). */
+export interface StatementShape {
   /** DML: a WHERE without a FROM/USING join may leave rows untouched (no WHERE, or a join: all rows) */
   filtered: boolean;
   /**
@@ -255,15 +256,8 @@ export interface DmlShape {
    * GENERATED expressions; identity and serial columns call `nextval`), by name, repeated per call
    */
   perRowFunctions?: string[];
-  /** CREATE INDEX: each key column's name, null for an expression key */
-  indexKeys?: (string | null)[];
-}
-
-/** The shape of an UPDATE/DELETE read from its AST: a WHERE without a FROM/USING join filters rows. */
-export function dmlShape(node: Record<string, unknown> | undefined): DmlShape {
-  if (!node) return { filtered: false };
-  const joined = Array.isArray(node.fromClause) ? node.fromClause.length > 0 : Array.isArray(node.usingClause) ? node.usingClause.length > 0 : false;
-  return { filtered: !!node.whereClause && !joined };
+  /** CREATE INDEX: each key's column (null for an expression) and its explicit COLLATE, if any */
+  indexKeys?: { column: string | null; collation: string | null }[];
 }
 
 /**
@@ -276,29 +270,31 @@ export const PER_ROW_FUNCTIONS = ['gen_random_uuid', 'uuidv4', 'uuidv7', 'clock_
 
 const SERIAL_TYPE_NAMES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
+/** A qualified name's last part, without `pg_catalog.` (`["pg_catalog", "now"]` → `now`). */
+const nameOf = (names: unknown): string => {
+  const parts = ((names ?? []) as { String?: { sval?: string } }[]).map((p) => p.String?.sval ?? '');
+  return parts.length === 2 && parts[0] === 'pg_catalog' ? parts[1]! : parts.join('.');
+};
+
 /** The names of the functions an expression calls (its FuncCall nodes, outermost first). */
-function functionCalls(expr: unknown, out: string[] = []): string[] {
-  if (Array.isArray(expr)) {
-    for (const x of expr) functionCalls(x, out);
-  } else if (expr && typeof expr === 'object') {
-    for (const [k, v] of Object.entries(expr)) {
-      if (k === 'FuncCall' && v && typeof v === 'object') {
-        const parts = ((v as { funcname?: { String?: { sval?: string } }[] }).funcname ?? []).map((p) => p.String?.sval ?? '');
-        out.push(parts.length === 2 && parts[0] === 'pg_catalog' ? parts[1]! : parts.join('.'));
-      }
-      functionCalls(v, out);
-    }
-  }
+function functionCalls(expr: unknown): string[] {
+  const out: string[] = [];
+  walk(expr, (type, body) => {
+    if (type === 'FuncCall') out.push(nameOf(body.funcname));
+  });
   return out;
 }
 
 /** The shape of any statement: DML filters, a rewrite's per-row functions, an index's key columns. */
-export function statementShape(nodeType: string | undefined, node: Record<string, unknown> | undefined): DmlShape {
+export function statementShape(nodeType: string | undefined, node: Record<string, unknown> | undefined): StatementShape {
   if (!node) return { filtered: false };
-  if (nodeType === 'UpdateStmt' || nodeType === 'DeleteStmt') return dmlShape(node);
+  if (nodeType === 'UpdateStmt' || nodeType === 'DeleteStmt') {
+    const joined = Array.isArray(node.fromClause) ? node.fromClause.length > 0 : Array.isArray(node.usingClause) ? node.usingClause.length > 0 : false;
+    return { filtered: !!node.whereClause && !joined };
+  }
   if (nodeType === 'IndexStmt') {
-    const params = (node.indexParams ?? []) as { IndexElem?: { name?: string } }[];
-    return { filtered: false, indexKeys: params.map((p) => p.IndexElem?.name ?? null) };
+    const params = (node.indexParams ?? []) as { IndexElem?: { name?: string; collation?: unknown[] } }[];
+    return { filtered: false, indexKeys: params.map((p) => ({ column: p.IndexElem?.name ?? null, collation: p.IndexElem?.collation?.length ? nameOf(p.IndexElem.collation) : null })) };
   }
   if (nodeType === 'AlterTableStmt') {
     const fns: string[] = [];
@@ -319,9 +315,19 @@ export function statementShape(nodeType: string | undefined, node: Record<string
   return { filtered: false };
 }
 
-/** Type names (format_type) whose btree keys compare without a collation: an index on them builds at the integer-key rate. */
-const PLAIN_KEY_TYPES = ['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision', 'boolean', 'date', 'timestamp', 'time ', 'time(', 'interval', 'uuid', 'oid', 'money', 'inet', 'cidr', 'macaddr', 'bytea'];
-const isPlainKeyType = (type: string) => type === 'time' || PLAIN_KEY_TYPES.some((p) => type === p.trim() || type.startsWith(p));
+/** Collations that compare bytes (memcmp order): a key in one sorts as fast as an integer. */
+const BYTE_ORDER_COLLATIONS = new Set(['C', 'POSIX', 'ucs_basic']);
+
+/**
+ * Whether an index key sorts without a collation: a column the catalog marks not collatable
+ * (pg_attribute.attcollation: integers, timestamps, uuids, text in "C"), or any column given an
+ * explicit byte-order COLLATE. Expressions and columns the catalog does not know: no.
+ */
+function plainKey(table: CatalogTable, key: { column: string | null; collation: string | null }): boolean {
+  const col = key.column === null ? undefined : table.columns.find((x) => x.name === key.column);
+  if (!col) return false;
+  return key.collation !== null ? BYTE_ORDER_COLLATIONS.has(key.collation) : col.collatable === false;
+}
 
 /**
  * The rate of an index build: the plain-key rate (a distinct random integer) when every key needs no
@@ -347,7 +353,7 @@ function indexRate(tp: Throughput, plain: boolean): { rate: number; key: Through
  * TOAST), the other tables it reads at the scan rate; a WHERE without a join may touch fewer
  * rows: the low end drops to the scan alone.
  */
-function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>, shape: DmlShape = { filtered: false }, written: ReadonlySet<string> = new Set()): BlockingWindow {
+function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>, shape: StatementShape = { filtered: false }, written: ReadonlySet<string> = new Set()): BlockingWindow {
   const tp = env.throughput;
   const measured = tp.source === 'measured';
   // a catalog-only change: milliseconds, dominated by catalog contention and server load, not by
@@ -370,7 +376,7 @@ function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>
   const perRowUs = perRowFunction && shape.perRowFunctions && shape.perRowFunctions.every((f) => tp.perRowUs?.[f] !== undefined) ? shape.perRowFunctions.reduce((a, f) => a + tp.perRowUs![f]!, 0) : null;
   // CREATE INDEX on plain-typed columns (read from the catalog) builds at the integer-key rate
   const keyTable = shape.indexKeys && s.tables.length === 1 ? tableOf(env, s.tables[0]!) : null;
-  const plainKeys = !!keyTable && shape.indexKeys!.length > 0 && shape.indexKeys!.every((k) => { const c = k === null ? undefined : keyTable.columns.find((x) => x.name === k); return !!c && isPlainKeyType(c.type); });
+  const plainKeys = !!keyTable && shape.indexKeys!.length > 0 && shape.indexKeys!.every((k) => plainKey(keyTable, k));
   const index = indexRate(tp, plainKeys);
   const rate =
     s.operation === 'index_build' ? index.rate
@@ -459,7 +465,7 @@ function predictStatic(env: Env, s: StatementLocks, planned: ReadonlySet<string>
 }
 
 /** The prediction, replaced by the rehearsal's measurement when there is one. */
-function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatement | undefined, planned: ReadonlySet<string>, shape: DmlShape, written: Written): { duration: BlockingWindow; predicted: BlockingWindow } {
+function predictDuration(env: Env, s: StatementLocks, rehearsed: RehearsedStatement | undefined, planned: ReadonlySet<string>, shape: StatementShape, written: Written): { duration: BlockingWindow; predicted: BlockingWindow } {
   if (rehearsed?.rehearsed && rehearsed.durationMs !== null && !rehearsed.error) {
     // the dry-run rehearses the whole plan in one transaction: compare with that prediction
     const predicted = predictStatic(env, s, planned, shape, written.plan);
@@ -526,7 +532,7 @@ interface InheritedLock {
 
 const blocksOf = (mode: LockMode) => ({ reads: mode === 'AccessExclusiveLock', writes: strength(mode) >= strength('ShareLock') });
 
-function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: RehearsedStatement | undefined, findings: Finding[] | null, lockTimeoutMs: number, planned: ReadonlySet<string>, inherited: InheritedLock[] = [], shape: DmlShape = { filtered: false }, written: Written = { scope: new Set(), plan: new Set() }): { risk: StatementRisk; queue: Interval; destructive: { value: number; why: string } | null; depsTotal: number } {
+function statementRisk(env: Env, s: StatementLocks, sql: string, rehearsed: RehearsedStatement | undefined, findings: Finding[] | null, lockTimeoutMs: number, planned: ReadonlySet<string>, inherited: InheritedLock[] = [], shape: StatementShape = { filtered: false }, written: Written = { scope: new Set(), plan: new Set() }): { risk: StatementRisk; queue: Interval; destructive: { value: number; why: string } | null; depsTotal: number } {
   const existingLocks = s.locks.filter((l) => l.existing);
   const strongestOwn = existingLocks.reduce<(typeof existingLocks)[number] | null>((a, l) => (!a || strength(l.mode) > strength(a.mode) ? l : a), null);
   const strongestInherited = inherited.reduce<InheritedLock | null>((a, l) => (!a || strength(l.mode) > strength(a.mode) ? l : a), null);

@@ -22,12 +22,14 @@
  */
 import type pg from 'pg';
 import type { SliName, SloEvent } from '../../src-shared/domain/slo';
+import { z } from 'zod';
+import { blockedOthersText } from '../../src-shared/format';
 import { quoteIdent } from '../db';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
 /** Columns every event query returns. */
-const COLUMNS = 'at, good, run_id, run_kind, version, direction, statement_index, line, statement_kind, duration_ms, attempts, detail';
+const COLUMNS = 'at, good, run_id, run_kind, version, direction, statement_index, line, statement_kind, duration_ms, attempts, detail, blocked';
 
 function eventsSql(sli: SliName, s: string): string {
   switch (sli) {
@@ -37,7 +39,7 @@ function eventsSql(sli: SliName, s: string): string {
                      (r.error->'where'->>'line')::int AS line, NULL::text AS statement_kind,
                      extract(epoch FROM r.finished_at - r.started_at) * 1000 AS duration_ms, NULL::int AS attempts,
                      CASE WHEN r.outcome = 'running' THEN 'abandoned: the run never finished and its session is gone (the process died)'
-                          ELSE r.error->>'message' END AS detail
+                          ELSE r.error->>'message' END AS detail, NULL::jsonb AS blocked
               FROM ${s}.runs r
               WHERE r.kind = ANY($1::text[])
                 AND (r.outcome IN ('success', 'failed')
@@ -45,7 +47,7 @@ function eventsSql(sli: SliName, s: string): string {
     case 'migration_duration_ms':
       return `SELECT h.at, NULL::boolean AS ok, h.run_id::text AS run_id, r.kind AS run_kind, h.version, h.direction,
                      NULL::int AS statement_index, NULL::int AS line, NULL::text AS statement_kind, h.duration_ms, NULL::int AS attempts,
-                     h.version || '_' || h.name AS detail
+                     h.version || '_' || h.name AS detail, NULL::jsonb AS blocked
               FROM ${s}.migration_history h JOIN ${s}.runs r ON r.id = h.run_id
               WHERE r.kind = ANY($1::text[]) AND h.duration_ms IS NOT NULL`;
     case 'statement_duration_ms':
@@ -53,7 +55,8 @@ function eventsSql(sli: SliName, s: string): string {
       return `SELECT coalesce(st.finished_at, st.started_at) AS at,
                      ${sli === 'statement_duration_ms' ? 'NULL::boolean' : 'st.attempts <= 1'} AS ok,
                      st.run_id::text AS run_id, r.kind AS run_kind, st.version, st.direction, st.statement_index, st.line, st.kind AS statement_kind,
-                     d.ms AS duration_ms, st.attempts, CASE WHEN st.outcome = 'success' THEN NULL ELSE st.outcome || coalesce(': ' || st.error, '') END AS detail
+                     d.ms AS duration_ms, st.attempts, CASE WHEN st.outcome = 'success' THEN NULL ELSE st.outcome || coalesce(': ' || st.error, '') END AS detail,
+                     NULL::jsonb AS blocked
               FROM ${s}.statement_runs st JOIN ${s}.runs r ON r.id = st.run_id
               CROSS JOIN LATERAL (SELECT coalesce(st.duration_ms, extract(epoch FROM st.finished_at - st.started_at) * 1000) AS ms) d
               WHERE r.kind = ANY($1::text[]) AND st.finished_at IS NOT NULL AND st.outcome IN ('success', 'failure', 'cancelled')`;
@@ -61,16 +64,15 @@ function eventsSql(sli: SliName, s: string): string {
       return `SELECT h.at, NULL::boolean AS ok, h.run_id::text AS run_id, r.kind AS run_kind, h.version, h.direction,
                      NULL::int AS statement_index, NULL::int AS line, NULL::text AS statement_kind,
                      coalesce((b.doc ->> 'longestWaitMs')::float8, 0) AS duration_ms, NULL::int AS attempts,
-                     -- whom it blocked, as the run summary says it: "blocked 2 sessions (checkout, dashboard)"
-                     h.version || '_' || h.name || coalesce(': blocked ' || (b.doc ->> 'sessions') || CASE WHEN b.doc ->> 'sessions' = '1' THEN ' session' ELSE ' sessions' END
-                       || coalesce(' (' || (SELECT string_agg(w, ', ') FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(b.doc -> 'who') = 'array' THEN b.doc -> 'who' ELSE '[]' END) w) || ')', ''), '') AS detail
+                     -- whom it blocked: the document, worded by eventDetail as the run summary words it
+                     h.version || '_' || h.name AS detail, b.doc AS blocked
               FROM ${s}.migration_history h JOIN ${s}.runs r ON r.id = h.run_id
               CROSS JOIN LATERAL (SELECT to_jsonb(r) -> 'blocked_others' -> h.version AS doc) b
               WHERE r.kind = ANY($1::text[])`;
     case 'hook_failure_rate':
       return `SELECT e.finished_at AS at, e.outcome = 'success' AS ok, e.run_id, r.kind AS run_kind, NULL::text AS version, NULL::text AS direction,
                      NULL::int AS statement_index, NULL::int AS line, NULL::text AS statement_kind, e.duration_ms, e.attempt AS attempts,
-                     e.hook_id || ' on ' || e.phase || ': ' || e.outcome || coalesce(' — ' || e.error, '') AS detail
+                     e.hook_id || ' on ' || e.phase || ': ' || e.outcome || coalesce(' — ' || e.error, '') AS detail, NULL::jsonb AS blocked
               FROM ${s}.hook_executions e JOIN ${s}.runs r ON r.id::text = e.run_id
               WHERE e.final AND e.outcome <> 'skipped' AND r.kind = ANY($1::text[])`;
   }
@@ -109,6 +111,20 @@ interface EventRow {
   duration_ms: number | null;
   attempts: number | null;
   detail: string | null;
+  blocked: unknown;
+}
+
+/** The measured-blocking document of a run row (`runs.blocked_others -> version`), if it has the expected shape. */
+const BlockedDoc = z.object({ sessions: z.number().int().nonnegative(), longestWaitMs: z.number().nonnegative(), sampledEveryMs: z.number().nonnegative(), who: z.array(z.string()) });
+
+/**
+ * An event's detail as the SLO screens show it: for blocked_wait_ms, whom the migration blocked in
+ * the run summary's words (`blockedOthersText`): "0002_add_orders_note: blocked 1 session
+ * (checkout-service): the longest waited at least 1.7 s (lock monitor, every 1.0 s)".
+ */
+export function eventDetail(r: { detail: string | null; blocked: unknown }): string | null {
+  const b = r.blocked == null ? null : BlockedDoc.safeParse(r.blocked);
+  return b?.success ? `${r.detail ?? ''}: ${blockedOthersText(b.data)}` : r.detail;
 }
 
 function toEvent(r: EventRow): SloEvent {
@@ -123,7 +139,7 @@ function toEvent(r: EventRow): SloEvent {
     statementKind: r.statement_kind,
     durationMs: r.duration_ms === null ? null : Math.round(Number(r.duration_ms) * 1000) / 1000,
     attempts: r.attempts,
-    detail: r.detail,
+    detail: eventDetail(r),
   };
 }
 

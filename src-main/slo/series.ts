@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { SloSeries, SloSeriesPoint } from '../../src-shared/domain/desk';
 import { quoteIdent } from '../db';
 import { SloConfigSchema, parseSpan, type SloConfig } from './config';
-import { ev, sourceExists } from './events';
+import { ev, eventDetail, sourceExists } from './events';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -32,11 +32,11 @@ export async function sloSeries(db: Queryable, project: { trackingSchema: string
         [o.kinds, o.threshold ?? null, startMs, bucketMs, n],
       );
       for (const row of r.rows) if (row.b >= 0 && row.b < n) counts[row.b] = { total: row.total, good: row.good };
-      const v = await db.query<{ at: Date; run_id: string; version: string | null; detail: string | null }>(
-        `WITH ${ev(o.sli, s)} SELECT at, run_id, version, detail FROM ev WHERE at > to_timestamp($3::float8 / 1000) AND NOT good ORDER BY at DESC LIMIT $4`,
+      const v = await db.query<{ at: Date; run_id: string; version: string | null; detail: string | null; blocked: unknown }>(
+        `WITH ${ev(o.sli, s)} SELECT at, run_id, version, detail, blocked FROM ev WHERE at > to_timestamp($3::float8 / 1000) AND NOT good ORDER BY at DESC LIMIT $4`,
         [o.kinds, o.threshold ?? null, startMs, Math.max(cfg.violationLimit, 1)],
       );
-      for (const x of v.rows) bad.push({ at: x.at.getTime(), runId: x.run_id, version: x.version, detail: x.detail });
+      for (const x of v.rows) bad.push({ at: x.at.getTime(), runId: x.run_id, version: x.version, detail: eventDetail(x) });
     }
     const allowedShare = 1 - o.objective;
     let cumTotal = 0;

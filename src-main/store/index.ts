@@ -173,7 +173,14 @@ export async function ensureTrackingSchema(client: pg.ClientBase, schema: string
 
 /** The applied migrations of one project (`projectId`; other projects on the same schema are not seen). */
 export async function readApplied(db: Queryable, schema: string, projectId: string): Promise<AppliedMigration[]> {
-  if (!(await trackingSchemaExists(db, schema))) return [];
+  // one round trip says whether the schema exists and whether its runs record measured blocking
+  // (tracking step 5): an older schema has no such column and its migrations blocked no one we know of
+  const probe = await db.query<{ ok: boolean; blocked: boolean }>(
+    `SELECT to_regclass($1) IS NOT NULL AS ok,
+            EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'blocked_others' AND NOT attisdropped) AS blocked`,
+    [`${quoteIdent(schema)}.applied_migrations`, `${quoteIdent(schema)}.runs`],
+  );
+  if (probe.rows[0]?.ok !== true) return [];
   const s = quoteIdent(schema);
   const r = await db.query<{
     version: string;
@@ -186,9 +193,11 @@ export async function readApplied(db: Queryable, schema: string, projectId: stri
     approval_id: string | null;
     blocked: BlockedOthers | null;
   }>(
-    // the run's measured blocking, read through to_jsonb: a tracking schema older than the column has none
-    `SELECT a.version, a.name, a.checksum, a.applied_at, a.applied_by, a.duration_ms, a.run_id, a.approval_id, to_jsonb(r) -> 'blocked_others' -> a.version AS blocked
-     FROM ${s}.applied_migrations a LEFT JOIN ${s}.runs r ON r.id = a.run_id WHERE a.project = $1`,
+    probe.rows[0].blocked
+      ? `SELECT a.version, a.name, a.checksum, a.applied_at, a.applied_by, a.duration_ms, a.run_id, a.approval_id, r.blocked_others -> a.version AS blocked
+         FROM ${s}.applied_migrations a LEFT JOIN ${s}.runs r ON r.id = a.run_id WHERE a.project = $1`
+      : `SELECT a.version, a.name, a.checksum, a.applied_at, a.applied_by, a.duration_ms, a.run_id, a.approval_id, NULL::jsonb AS blocked
+         FROM ${s}.applied_migrations a WHERE a.project = $1`,
     [projectId],
   );
   return r.rows.map((row) => ({

@@ -10,6 +10,11 @@ export interface CatalogColumn {
   notNull: boolean;
   /** has a DEFAULT (pg_attribute.atthasdef): an INSERT omitting it does not write NULL */
   hasDefault?: boolean;
+  /**
+   * its values compare through a collation (pg_attribute.attcollation other than none, "C" or
+   * "POSIX"): a btree build on it sorts at the text rate; absent in snapshots taken before it was read
+   */
+  collatable?: boolean;
 }
 
 export interface CatalogTable {

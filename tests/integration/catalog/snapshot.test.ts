@@ -16,7 +16,8 @@ beforeAll(async () => {
     CREATE TABLE stale (id int); INSERT INTO stale SELECT generate_series(1, 5000);
     CREATE STATISTICS orders_status_total ON status, total FROM orders;
     CREATE INDEX orders_note_c_idx ON orders (note COLLATE "C");
-    CREATE INDEX orders_status_created_idx ON orders (created_at, lower(status));`);
+    CREATE INDEX orders_status_created_idx ON orders (created_at, lower(status));
+    CREATE DOMAIN label_text AS text; CREATE TABLE collated (code text COLLATE "C", label label_text);`);
 });
 afterAll(async () => db?.drop());
 
@@ -61,6 +62,9 @@ describe('catalog snapshot', () => {
     expect(c.indexes.find((i) => i.name === 'orders_status_idx')!.collatable).toBe(true);
     expect(c.indexes.find((i) => i.name === 'orders_note_c_idx')!.collatable).toBe(false);
     expect(c.indexes.find((i) => i.name === 'orders_status_created_idx')!.collatable).toBe(true);
+    // and which columns do, per column: an index build on them sorts through it
+    const col = (t: string, name: string) => findTable(c, t)!.columns.find((x) => x.name === name)!.collatable;
+    expect([col('orders', 'id'), col('orders', 'created_at'), col('orders', 'status'), col('orders', 'note'), col('stale', 'id'), col('collated', 'code'), col('collated', 'label')]).toEqual([false, false, true, true, false, false, true]);
     const events = findTable(c, 'events')!;
     expect(events.relkind).toBe('p');
     expect(events.partitions.sort()).toEqual(['public.events_2024', 'public.events_2025']);

@@ -108,6 +108,35 @@ describe('two projects on one database', () => {
     }
   });
 
+  it('status reads a tracking schema older than measured blocking (version 4) as it is, without upgrading it', async () => {
+    const files = { '0001_a.up.sql': 'CREATE TABLE a (id int);', '0002_b.up.sql': 'CREATE TABLE b (id int);' };
+    const p = engineProject(files, 'name: v4 shop\n');
+    const c = await db.client();
+    try {
+      await c.query('DROP SCHEMA IF EXISTS confiture CASCADE; CREATE SCHEMA confiture; CREATE TABLE confiture.schema_version (version int NOT NULL, upgraded_at timestamptz NOT NULL DEFAULT now())');
+      for (let i = 0; i < 4; i++) {
+        await c.query(TRACKING_STEPS[i]!('confiture'));
+        await c.query('INSERT INTO confiture.schema_version (version) VALUES ($1)', [i + 1]);
+      }
+      const run = crypto.randomUUID();
+      await c.query(`INSERT INTO confiture.runs (id, kind, started_by, host, app_version, project, project_id, outcome, finished_at) VALUES ($1, 'up', 'dba', 'h', '0.9', 'v4 shop', 'v4-shop', 'success', now())`, [run]);
+      await c.query(`INSERT INTO confiture.applied_migrations (project, version, name, checksum, applied_by, run_id) VALUES ('v4-shop', '0001', 'a', $1, 'dba', $2)`, [sha(files['0001_a.up.sql']), run]);
+      const status = await migrationStatus(p.open(), db.pool);
+      expect(status.migrations.map((m) => [m.state, m.blockedOthers])).toEqual([['applied', undefined], ['pending', undefined]]);
+      // read only: the runs table still has no blocked_others column, the version is still 4
+      expect((await c.query(`SELECT max(version) AS v, (SELECT count(*)::int FROM information_schema.columns WHERE table_schema = 'confiture' AND column_name = 'blocked_others') AS cols FROM confiture.schema_version`)).rows).toEqual([{ v: 4, cols: 0 }]);
+      // upgraded, a run's measured blocking reads back with its migration
+      await ensureTrackingSchema(c, 'confiture');
+      const blocked = { sessions: 2, longestWaitMs: 1500, sampledEveryMs: 1000, who: ['checkout', 'dashboard'] };
+      await c.query(`UPDATE confiture.runs SET blocked_others = jsonb_build_object('0001', $1::jsonb) WHERE id = $2`, [JSON.stringify(blocked), run]);
+      expect((await migrationStatus(p.open(), db.pool)).migrations[0]!.blockedOthers).toEqual(blocked);
+    } finally {
+      await c.query('DROP SCHEMA IF EXISTS confiture CASCADE').catch(() => undefined);
+      await c.end();
+      p.remove();
+    }
+  });
+
   it('a project whose derived id changed (renamed) is refused, naming the id that applied its files', async () => {
     const files = { '0001_a.up.sql': 'CREATE TABLE a (id int);', '0002_b.up.sql': 'CREATE TABLE b (id int);' };
     const first = engineProject(files, 'name: shop\n');

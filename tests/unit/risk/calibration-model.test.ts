@@ -149,6 +149,18 @@ describe('an index build at its keys\' rate: integer-like keys at the integer in
     expect((await build('CREATE INDEX ON orders (missing)')).estimate).toBeCloseTo(OVERHEAD + (30 * MB) / 60_000, 0);
   });
 
+  it('the catalog\'s collation decides, not the type name: text in "C", an explicit byte-order COLLATE, a snapshot without the flag', async () => {
+    const c = shop();
+    c.tables[0]!.columns = c.tables[0]!.columns.map((col) => (col.name === 'status' ? { ...col, collatable: false } : col.name === 'total' ? { ...col, collatable: undefined } : col));
+    // status is text COLLATE "C" (attcollation 950): the plain rate
+    expect((await build('CREATE INDEX ON orders (status)', TP, c)).estimate).toBeCloseTo(OVERHEAD + (30 * MB) / 120_000, 0);
+    // an explicit COLLATE "C" on a text column: plain; another collation on it: the mean
+    expect((await build('CREATE INDEX ON orders (note COLLATE "C")')).estimate).toBeCloseTo(OVERHEAD + (30 * MB) / 120_000, 0);
+    expect((await build('CREATE INDEX ON orders (note COLLATE "en-x-icu")')).estimate).toBeCloseTo(OVERHEAD + (30 * MB) / 60_000, 0);
+    // a snapshot taken before the flag was read: the mean, whatever the type's name
+    expect((await build('CREATE INDEX ON orders (total)', TP, c)).estimate).toBeCloseTo(OVERHEAD + (30 * MB) / 60_000, 0);
+  });
+
   it('a calibration without the integer index (made before it): the mean for every key', async () => {
     expect((await build('CREATE INDEX ON orders (customer_id)', MEASURED)).estimate).toBeCloseTo(OVERHEAD + (30 * MB) / 60_000, 0);
   });
