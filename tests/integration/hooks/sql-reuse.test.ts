@@ -31,7 +31,7 @@ afterAll(async () => {
 
 const sessionState = `SELECT pg_backend_pid() AS pid, current_setting('search_path') AS search_path,
   current_setting('statement_timeout') AS statement_timeout, to_regclass('pg_temp.scratch') IS NULL AS no_temp,
-  (SELECT count(*) FROM pg_prepared_statements) AS prepared, (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS advisory`;
+  (SELECT count(*) FROM pg_prepared_statements WHERE name NOT LIKE 'confiture\\_hook\\_%') AS prepared, (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS advisory`;
 
 /** the row of the last result in a hook's output excerpt ("SELECT 1\n{...}") */
 function lastRow(output: string | null): Record<string, unknown> {
@@ -142,10 +142,75 @@ describe('sql hooks on the pool', () => {
     const one = lastRow(r.executions[0]!.outputExcerpt);
     expect(one.project).toBe(name);
     expect(String(one.query)).toMatch(/^SELECT set_config\('confiture\.hook_context', /);
-    // the hook's statement, then the session reset (DISCARD ALL's documented equivalent), in the same message
-    expect(String(one.query)).toContain(`\n${own}\n;\nCLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL;`);
+    // the hook's statement prepared, executed, then the session reset keeping it (DISCARD ALL's documented
+    // equivalent less DEALLOCATE ALL and DISCARD PLANS), in the same message
+    expect(String(one.query)).toMatch(/;\nPREPARE (confiture_hook_[0-9a-f]{20}) AS SELECT query[^]*\n;\nEXECUTE \1;\nCLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN \*;/);
     const several = lastRow(r.executions[2]!.outputExcerpt);
     expect(several).toEqual({ query: `SELECT 1;\n${own}`, project: name });
+  });
+
+  it('prepare a one-data-statement hook once per connection, and execute it at every firing after', async () => {
+    const own = "SELECT query, pg_backend_pid() AS pid, current_setting('confiture.hook_context')::jsonb->>'event' AS event FROM pg_stat_activity WHERE pid = pg_backend_pid()";
+    const runner = runnerFor({ hooks: [{ id: 'each', on: ['before_migration'], kind: 'sql', sql: own }] }, { projectDir: project.dir, pool: single, schema: 'confiture' });
+    const runId = crypto.randomUUID();
+    // a fresh connection: the first firing prepares
+    await single.query('SELECT pg_terminate_backend(pg_backend_pid())').catch(() => undefined);
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await runner.fire('before_migration', ctxFor('before_migration', runId));
+      expect(r.executions.map((e) => [e.outcome, e.error])).toEqual([['success', null]]);
+      rows.push(lastRow(r.executions[0]!.outputExcerpt));
+    }
+    expect(new Set(rows.map((r) => r.pid)).size).toBe(1);
+    expect(rows.map((r) => r.event)).toEqual(['before_migration', 'before_migration', 'before_migration']);
+    expect(String(rows[0]!.query)).toMatch(/\nPREPARE confiture_hook_[0-9a-f]{20} AS /);
+    for (const r of rows.slice(1)) {
+      expect(String(r.query)).not.toContain('PREPARE');
+      expect(String(r.query)).toMatch(/^SELECT set_config\('confiture\.hook_context', '[^]*', false\);\nEXECUTE confiture_hook_[0-9a-f]{20};\nCLOSE ALL;/);
+    }
+    // planned once: the server's own count of the prepared statement's plans
+    const plans = await single.query<{ generic: number; custom: number }>("SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE 'confiture\\_hook\\_%'");
+    expect(plans.rows).toEqual([{ generic: 3, custom: 0 }]);
+  });
+
+  it('re-run a prepared hook unprepared when a migration changed the columns it selects', async () => {
+    await db.pool.query('DROP TABLE IF EXISTS gate_src; CREATE TABLE gate_src (ok boolean); INSERT INTO gate_src VALUES (true)');
+    const runner = runnerFor({ hooks: [{ id: 'star', on: ['before_migration'], kind: 'sql', sql: 'SELECT *, pg_backend_pid() AS pid FROM gate_src' }] }, { projectDir: project.dir, pool: single, schema: 'confiture' });
+    const runId = crypto.randomUUID();
+    const first = await runner.fire('before_migration', ctxFor('before_migration', runId));
+    expect(first.executions.map((e) => e.outcome)).toEqual(['success']);
+    // what a migration might do between two firings: the prepared SELECT * now returns another row type
+    await db.pool.query("ALTER TABLE gate_src ADD COLUMN reason text; UPDATE gate_src SET ok = false, reason = 'closed after the change'");
+    const second = await runner.fire('before_migration', ctxFor('before_migration', runId));
+    expect(second.executions.map((e) => [e.outcome, e.error])).toEqual([['failure', 'closed after the change']]);
+    await db.pool.query('UPDATE gate_src SET ok = true');
+    const third = await runner.fire('before_migration', ctxFor('before_migration', runId));
+    expect(third.executions.map((e) => e.outcome)).toEqual(['success']);
+    // still the same connection throughout
+    expect(new Set([first, second, third].map((r) => lastRow(r.executions[0]!.outputExcerpt).pid)).size).toBe(1);
+  });
+
+  it("reset through DISCARD ALL when a prepared hook's function prepared a statement of its own", async () => {
+    await db.pool.query("CREATE OR REPLACE FUNCTION sneak() RETURNS boolean LANGUAGE plpgsql AS $$BEGIN EXECUTE 'PREPARE sneaky AS SELECT 1'; RETURN true; END$$");
+    const runner = runnerFor(
+      {
+        hooks: [
+          { id: 'sneaky', on: ['before_run'], kind: 'sql', sql: 'SELECT sneak() AS ok, pg_backend_pid() AS pid' },
+          { id: 'look', on: ['after_run'], kind: 'sql', sql: sessionState },
+        ],
+      },
+      { projectDir: project.dir, pool: single, schema: 'confiture' },
+    );
+    const runId = crypto.randomUUID();
+    const before = await runner.fire('before_run', ctxFor('before_run', runId));
+    expect(before.executions.map((e) => e.outcome)).toEqual(['success']);
+    const after = await runner.fire('after_run', ctxFor('after_run', runId));
+    const row = lastRow(after.executions[0]!.outputExcerpt);
+    expect(row.pid).toBe(lastRow(before.executions[0]!.outputExcerpt).pid);
+    expect(row).toMatchObject({ prepared: '0' });
+    // and its own prepared statement went with DISCARD ALL: the next firing prepares again
+    const again = await runner.fire('before_run', ctxFor('before_run', runId));
+    expect(again.executions.map((e) => e.outcome)).toEqual(['success']);
   });
 
   it('per-migration phases record every execution before the run-level phase after them fires', async () => {
