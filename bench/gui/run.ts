@@ -53,14 +53,20 @@ function generateProject(n: number): { dir: string; schema: string } {
 
 /** Installed before the app: when each API response arrives, when a selector first appears, and long tasks. */
 const INSTRUMENT = `
-  window.__bench = { requests: {}, responses: {}, shown: {}, longtasks: [] };
+  window.__bench = { requests: {}, responses: {}, parsed: {}, shown: {}, longtasks: [] };
   const origFetch = window.fetch.bind(window);
   window.fetch = async (...args) => {
     const url = String(args[0] && args[0].url || args[0]);
     const m = /\\/api\\/call\\/([^?]+)/.exec(url);
     if (m) window.__bench.requests[decodeURIComponent(m[1])] = performance.now();
     const res = await origFetch(...args);
-    if (m) window.__bench.responses[decodeURIComponent(m[1])] = performance.now();
+    if (m) {
+      const name = decodeURIComponent(m[1]);
+      window.__bench.responses[name] = performance.now();
+      // when the body has arrived and is parsed: the rest of "data shown" is the page's own work
+      const json = res.json.bind(res);
+      res.json = async () => { const v = await json(); window.__bench.parsed[name] = performance.now(); return v; };
+    }
     return res;
   };
   new MutationObserver(() => {
@@ -140,11 +146,11 @@ async function measureScreen(page: Page, open: () => Promise<void>, call: string
     await page.screenshot({ path: path.join(os.tmpdir(), `bench-gui-${screen}.png`) });
     throw e;
   }
-  const { dataShownMs, callMs } = await page.evaluate(([c, sel]) => {
-    const b = (window as unknown as { __bench: { shown: Record<string, number>; requests: Record<string, number>; responses: Record<string, number> } }).__bench;
-    return { dataShownMs: b.shown[sel!]! - b.responses[c!]!, callMs: b.responses[c!]! - (b.requests[c!] ?? b.responses[c!]!) };
+  const { dataShownMs, callMs, bodyMs } = await page.evaluate(([c, sel]) => {
+    const b = (window as unknown as { __bench: { shown: Record<string, number>; requests: Record<string, number>; responses: Record<string, number>; parsed: Record<string, number> } }).__bench;
+    return { dataShownMs: b.shown[sel!]! - b.responses[c!]!, callMs: b.responses[c!]! - (b.requests[c!] ?? b.responses[c!]!), bodyMs: b.parsed[c!] !== undefined ? b.parsed[c!]! - b.responses[c!]! : null };
   }, [call, rowSel]);
-  console.error(`${screen}: ${call} answered ${Math.round(callMs)} ms after the request (the engine's time and the headers)`);
+  console.error(`${screen}: ${call} answered ${Math.round(callMs)} ms after the request (the engine's time and the headers)${bodyMs !== null ? `; body read and parsed ${Math.round(bodyMs)} ms after the headers, first row ${Math.round(dataShownMs - bodyMs)} ms after that` : ''}`);
   await page.waitForTimeout(1500); // let the screen settle (secondary queries) before scrolling
 
   const profile = process.argv.includes('--profile');
@@ -232,6 +238,12 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.addInitScript(INSTRUMENT);
+    // the body size of each screen's call (what the page downloads and parses before it can show a row)
+    const bodyBytes = new Map<string, number>();
+    page.on('requestfinished', (req) => {
+      const m = /\/api\/call\/([^?]+)/.exec(req.url());
+      if (m) void req.sizes().then((sz) => bodyBytes.set(decodeURIComponent(m[1]!), sz.responseBodySize)).catch(() => undefined);
+    });
     const call = async <T>(name: string, input: unknown): Promise<T> => {
       const res = await page.request.post(`${bridge.url}api/call/${name}`, { data: input });
       const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
@@ -258,7 +270,8 @@ async function main(): Promise<void> {
       try {
         const f = await measureScreen(page, openOn(sc.id), sc.call, sc.row, sc.scroll, sc.name);
         figures.push(f);
-        console.error(`${sc.name}: data shown ${Math.round(f.dataShownMs)} ms after the response, ${f.dropped} dropped of ${f.frames} frames`);
+        const kb = bodyBytes.get(sc.call);
+        console.error(`${sc.name}: data shown ${Math.round(f.dataShownMs)} ms after the response${kb !== undefined ? ` (a body of ${(kb / 1024 / 1024).toFixed(1)} MB)` : ''}, ${f.dropped} dropped of ${f.frames} frames`);
       } catch (e) {
         console.error(`${sc.name}: not measured (${(e as Error).message.split('\n')[0]}); screenshot in ${os.tmpdir()}/bench-gui-${sc.name}.png`);
       }

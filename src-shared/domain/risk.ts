@@ -205,6 +205,12 @@ export interface RiskReport {
   migrations: MigrationRisk[];
   /** the project's `risk.requireApprovalAbove` (null: never required; absent: not a project report) */
   requireApprovalAbove?: RiskLevel | null;
+  /**
+   * what each migration carries when not everything: `screen` leaves out each statement's factor
+   * breakdown; `list` keeps only what a row shows (score, level, interval, blocking window, hash):
+   * factors, statements and facts are empty and `risk/migration` gives one migration's by its hash
+   */
+  detail?: 'screen' | 'list';
 }
 
 /** Whether a migration at `level` needs a sign-off under the threshold `above` (null: never). */

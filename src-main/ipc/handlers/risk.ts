@@ -1,5 +1,5 @@
 import type { Handlers } from '../router';
-import { applyPreflight, approvalContextFor, approvalState, auditEntries, listApprovals, recordDecision, rememberRisk, riskForDecision } from '../../approval';
+import { applyPreflight, approvalContextFor, approvalState, auditEntries, listApprovals, recallRisk, recordDecision, rememberRisk, riskForDecision } from '../../approval';
 import { snapshotCatalog } from '../../catalog';
 import { analyzeLocks } from '../../locks';
 import { initParser, parseSql } from '../../parse';
@@ -7,14 +7,22 @@ import { ConfitureError } from '../../errors';
 import { findMigration, openValidProject } from '../../project';
 import { loadCalibrationPoints, riskReportForProject } from '../../risk';
 import { reviewProject } from '../../review';
-import type { RiskReport } from '../../../src-shared/domain/risk';
+import type { MigrationRisk, RiskReport } from '../../../src-shared/domain/risk';
 
-type RiskProcedure = 'risk/report' | 'risk/calibration' | 'risk/catalog' | 'locks/analyze' | 'approval/decide' | 'approval/list' | 'approval/audit' | 'approval/preflight';
+type RiskProcedure = 'risk/report' | 'risk/migration' | 'risk/calibration' | 'risk/catalog' | 'locks/analyze' | 'approval/decide' | 'approval/list' | 'approval/audit' | 'approval/preflight';
 
-/** The Risk screen's report: each statement's factor breakdown left out (the screen draws the migration's). */
-function forScreen(report: RiskReport, detail: 'full' | 'screen' | undefined): RiskReport {
-  if (detail !== 'screen') return report;
-  return { ...report, migrations: report.migrations.map((m) => ({ ...m, statements: m.statements.map((s) => ({ ...s, factors: [] })) })) };
+/** One migration as the Risk screen draws it: each statement's factor breakdown left out (the screen draws the migration's). */
+const screenMigration = (m: MigrationRisk): MigrationRisk => ({ ...m, statements: m.statements.map((s) => ({ ...s, factors: [] })) });
+
+/**
+ * The report at the detail asked for: `screen` without the statements' factor breakdowns; `list`
+ * with only what a row of the list shows (the details of one come from `risk/migration`, by hash,
+ * out of the assessments `rememberRisk` keeps).
+ */
+function forScreen(report: RiskReport, detail: 'full' | 'screen' | 'list' | undefined): RiskReport {
+  if (detail === 'screen') return { ...report, detail: 'screen', migrations: report.migrations.map(screenMigration) };
+  if (detail === 'list') return { ...report, detail: 'list', migrations: report.migrations.map((m) => ({ ...m, factors: [], statements: [], facts: [] })) };
+  return report;
 }
 
 export const riskHandlers: Pick<Handlers, RiskProcedure> = {
@@ -22,12 +30,18 @@ export const riskHandlers: Pick<Handlers, RiskProcedure> = {
     const project = openValidProject(dir);
     const pool = connectionId ? ctx.connections.pool(connectionId) : null;
     // findings given by the caller win; otherwise the rule library runs with the same catalog snapshot
+    if (findings && detail === 'list') throw new ConfitureError('invalid_input', "detail 'list' serves its details from the engine's own review: leave out findings", { field: 'detail' });
     if (findings) return forScreen(await riskReportForProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}), offline: !pool, findings }), detail);
     // the one computation the badge, the charts, the Approve button and the recorded approval share
     const report = await reviewProject(project, pool, { ...(to ? { to } : {}), ...(versions ? { versions } : {}) });
     // remembered whole: an approval records the full assessment the screen's hash names
     rememberRisk(report);
     return forScreen(report, detail);
+  },
+  'risk/migration': async ({ hash }) => {
+    const m = recallRisk(hash);
+    if (!m) throw new ConfitureError('not_found', 'This assessment is no longer in memory (the app restarted, or it is over an hour old): re-assess to see its details', { field: 'hash' });
+    return screenMigration(m);
   },
   'risk/calibration': async ({ dir, connectionId, limit }, ctx) => loadCalibrationPoints(ctx.connections.pool(connectionId), openValidProject(dir).trackingSchema, limit ?? 500),
   'risk/catalog': async ({ connectionId, windowMs, schemas }, ctx) =>

@@ -9,6 +9,8 @@ export const riskKeys = {
   audit: (dir: string, connectionId: string) => ['risk', dir, 'audit', connectionId] as const,
   preflight: (dir: string, connectionId: string) => ['risk', dir, 'preflight', connectionId] as const,
   calibration: (dir: string, connectionId: string) => ['risk', dir, 'calibration', connectionId] as const,
+  /** an assessment by its hash: the same wherever it was made */
+  migration: (hash: string) => ['risk-migration', hash] as const,
 };
 
 /** Predicted vs measured durations of past applies (needs a connection: they live in the tracking schema). */
@@ -24,10 +26,23 @@ export function useCalibration(dir: string | null, connectionId: string | null) 
 export function useRiskReport(dir: string | null, connectionId: string | null) {
   return useQuery({
     queryKey: riskKeys.report(dir ?? '', connectionId ?? ''),
-    // the screen's detail: without each statement's factor breakdown (nearly half the bytes at 5,000 migrations)
-    queryFn: () => client.api.risk.report({ dir: dir!, ...(connectionId ? { connectionId } : {}), detail: 'screen' }),
+    // the list's detail: what each row shows (13.5 MB → ~1 MB at 5,000 migrations); the selected
+    // migration's details come from useRiskMigration
+    queryFn: () => client.api.risk.report({ dir: dir!, ...(connectionId ? { connectionId } : {}), detail: 'list' }),
     enabled: dir !== null,
     staleTime: 30_000,
+  });
+}
+
+/** One migration's details (factors, statements, facts) by the hash its row in the list shows. */
+export function useRiskMigration(hash: string | null) {
+  return useQuery({
+    queryKey: riskKeys.migration(hash ?? ''),
+    queryFn: () => client.api.risk.migration({ hash: hash! }),
+    enabled: hash !== null,
+    // an assessment never changes under its hash
+    staleTime: Infinity,
+    retry: false,
   });
 }
 

@@ -1,7 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { approvalRequired, type ApprovalState, type MigrationRisk, type RiskLevel, type StatementRisk } from '../../../src-shared/domain/risk';
-import { useApprovals, useAuditLog, useDecide, useRiskReport } from '../api/risk';
+import { useApprovals, useAuditLog, useDecide, useRiskMigration, useRiskReport } from '../api/risk';
 import { Empty, ErrorPanel, Loading } from '../components/StateViews';
 import { CalibrationPlot } from '../components/risk/CalibrationPlot';
 import { MeasuredVsPredicted } from '../components/risk/MeasuredVsPredicted';
@@ -315,6 +315,10 @@ export function RiskScreen() {
     return ms;
   }, [report.data, order]);
   const current = migrations.find((m) => m.version === selected) ?? migrations[0] ?? null;
+  // the list carries each row's fields only: the selected migration's details by its hash
+  const listOnly = report.data?.detail === 'list';
+  const detail = useRiskMigration(listOnly && current ? current.hash : null);
+  const full = !listOnly ? current : detail.data && current && detail.data.hash === current.hash ? detail.data : null;
   const approvalByVersion = new Map((approvals.data ?? []).map((a) => [a.version, a]));
   // thousands of pending migrations: only the rows in view are in the DOM
   const windowed = migrations.length > WINDOW_ABOVE;
@@ -437,13 +441,13 @@ export function RiskScreen() {
               )}
             </table>
             </div>
-            {detailsShown ? (
+            {detailsShown && full ? (
               <>
                 <h3>
-                  {current.version} {current.name} <RiskBadge level={current.level} score={current.score} />
+                  {full.version} {full.name} <RiskBadge level={full.level} score={full.score} />
                 </h3>
-                {current.floors.length ? <p className="warning small">{current.floors.join('; ')}</p> : null}
-                <FactorChart m={current} />
+                {full.floors.length ? <p className="warning small">{full.floors.join('; ')}</p> : null}
+                <FactorChart m={full} />
                 <table className="grid compact" aria-label="Factors">
                   <thead>
                     <tr>
@@ -455,7 +459,7 @@ export function RiskScreen() {
                     </tr>
                   </thead>
                   <tbody>
-                    {current.factors.map((f) => (
+                    {full.factors.map((f) => (
                       <tr key={f.name}>
                         <td>{f.name}</td>
                         <td>
@@ -470,30 +474,32 @@ export function RiskScreen() {
                   </tbody>
                 </table>
                 <h3>Measured vs predicted (last rehearsal)</h3>
-                <MeasuredVsPredicted m={current} />
+                <MeasuredVsPredicted m={full} />
                 <h3>Lock timeline</h3>
-                <LockTimeline m={current} />
+                <LockTimeline m={full} />
                 <h3>Catalog facts that drove the score</h3>
-                <Facts m={current} />
+                <Facts m={full} />
                 <h3>Calibration: predicted vs measured, past applies</h3>
                 <CalibrationPlot dir={dir} connectionId={connectionId} />
                 <p className="muted small">
-                  Inputs: {current.inputs.catalog ? 'catalog' : 'no catalog'} · {current.inputs.rehearsed ? 'rehearsed' : 'never rehearsed'} · throughput {current.inputs.throughput} ·{' '}
-                  {current.inputs.historySamples} past applies · lock_timeout {current.inputs.lockTimeoutMs ? fmtMs(current.inputs.lockTimeoutMs) : 'none'}
+                  Inputs: {full.inputs.catalog ? 'catalog' : 'no catalog'} · {full.inputs.rehearsed ? 'rehearsed' : 'never rehearsed'} · throughput {full.inputs.throughput} ·{' '}
+                  {full.inputs.historySamples} past applies · lock_timeout {full.inputs.lockTimeoutMs ? fmtMs(full.inputs.lockTimeoutMs) : 'none'}
                   {report.data.calibration?.samples ? ` · calibration ${report.data.calibration.inside}/${report.data.calibration.samples} inside the 90 % interval` : ''}
                 </p>
               </>
+            ) : listOnly && detail.isError ? (
+              <ErrorPanel error={detail.error} title={`Cannot show the details of ${current.version}`} onRetry={() => void report.refetch()} />
             ) : (
               <Loading label="Drawing the details…" />
             )}
           </div>
           <aside className="split-side" aria-label={`Statements and approval of ${current.version}`}>
-            {detailsShown ? (
+            {detailsShown && full ? (
               <>
-                <ApprovalPanel dir={dir} connectionId={connectionId} m={current} state={approvalByVersion.get(current.version)} threshold={report.data?.requireApprovalAbove} />
-                <h3 className="section-title">Statements ({current.statements.length})</h3>
+                <ApprovalPanel dir={dir} connectionId={connectionId} m={full} state={approvalByVersion.get(full.version)} threshold={report.data?.requireApprovalAbove} />
+                <h3 className="section-title">Statements ({full.statements.length})</h3>
                 <ol className="list">
-                  {current.statements.map((s) => (
+                  {full.statements.map((s) => (
                     <li key={s.index} style={{ display: 'block' }}>
                       <div>
                         <RiskBadge level={s.level} score={s.score} /> <code>{s.kind}</code> <span className="muted small">line {s.line}</span>

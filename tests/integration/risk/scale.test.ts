@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type AppContext } from '../../../src-main/context';
 import { createRouter, type Router } from '../../../src-main/ipc/router';
-import type { ApprovalState, RiskReport } from '../../../src-shared/domain/risk';
+import type { ApprovalState, MigrationRisk, RiskReport } from '../../../src-shared/domain/risk';
 import type { MigrationStatus } from '../../../src-shared/domain/project';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { makeProject, type TempProject } from '../../helpers/project';
@@ -66,7 +66,7 @@ describe(`the Risk screen's calls on ${N.toLocaleString('en')} pending migration
   it('risk/report, approval/list and project/status made at once all answer, whole', { timeout: 900_000 }, async () => {
     const [report, approvals, status] = await Promise.all([
       // as the Risk screen asks for it
-      call<RiskReport>('risk/report', { dir: project.dir, connectionId, detail: 'screen' }),
+      call<RiskReport>('risk/report', { dir: project.dir, connectionId, detail: 'list' }),
       call<ApprovalState[]>('approval/list', { dir: project.dir, connectionId }),
       call<{ migrations: MigrationStatus[] }>('project/status', { dir: project.dir, connectionId }),
     ]);
@@ -76,8 +76,21 @@ describe(`the Risk screen's calls on ${N.toLocaleString('en')} pending migration
     expect(report.migrations).toHaveLength(N);
     expect(new Set(report.migrations.map((m) => m.version)).size).toBe(N);
     expect(report.migrations.every((m) => m.inputs.catalog && m.inputs.findings)).toBe(true);
-    // the screen's report: each migration's factors whole, the statements' breakdown left out
-    expect(report.migrations.every((m) => m.factors.length > 0 && m.statements.length > 0 && m.statements.every((s) => s.factors.length === 0))).toBe(true);
+    // the screen's list: each row's fields, no details; the selected migration's come by its hash
+    expect(report.detail).toBe('list');
+    expect(report.migrations.every((m) => m.factors.length === 0 && m.statements.length === 0 && /^[0-9a-f]{64}$/.test(m.hash) && m.interval.length === 2)).toBe(true);
+    const deep = report.migrations.find((m) => m.version === version(4_999))!;
+    const details = await call<MigrationRisk>('risk/migration', { hash: deep.hash });
+    expect(details).toMatchObject({ version: deep.version, hash: deep.hash, score: deep.score, level: deep.level });
+    // the migration's own factors whole, each statement's breakdown left out (as the screen draws it)
+    expect(details.factors.length).toBeGreaterThan(0);
+    expect(details.statements.length).toBeGreaterThan(0);
+    expect(details.statements.every((s) => s.factors.length === 0)).toBe(true);
+    // what the list carries is a few hundred bytes a migration: the details are most of the report
+    expect(JSON.stringify(report).length / N).toBeLessThan(600);
+    // a hash this engine never assessed, or not a hash at all
+    expect(await router.call('risk/migration', { hash: '0'.repeat(64) })).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/re-assess/) } });
+    expect(await router.call('risk/migration', { hash: 'nope' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     // one state per migration, in the project's order, none approved yet
     expect(approvals.map((a) => a.version)).toEqual(status.migrations.map((m) => m.version));
     expect(approvals.every((a) => a.state === 'missing')).toBe(true);

@@ -1,8 +1,12 @@
 /**
  * The engine owns the session: on load the page asks it which connection, project and screen are
- * current (so a reload, or `confiture serve --demo`, opens ready), and tells it every change.
+ * current (so a reload, or `confiture serve --demo`, opens ready), and tells it every change —
+ * only the fields that changed, and never the state it has just read back: a page that echoed
+ * what it restored would overwrite a change made meanwhile by another window (or a script) with
+ * the older values it read.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { DeskSession } from '../../../../src-shared/domain/desk';
 import { useQueryClient } from '@tanstack/react-query';
 import { client } from '../../api/client';
 import { keys } from '../../api/keys';
@@ -10,6 +14,8 @@ import { useUi } from '../../state/ui';
 
 export function useSessionRestore(): boolean {
   const [restored, setRestored] = useState(false);
+  /** the session as the engine last knew it from this page (read on load, then each change sent) */
+  const known = useRef<DeskSession>({ connectionId: null, projectDir: null, screen: null });
   const qc = useQueryClient();
   useEffect(() => {
     let cancelled = false;
@@ -17,6 +23,7 @@ export function useSessionRestore(): boolean {
       .get({})
       .then(async (s) => {
         if (cancelled) return;
+        known.current = { connectionId: s.connectionId, projectDir: s.projectDir, screen: s.screen };
         const ui = useUi.getState();
         if (s.connectionId) {
           // the list must know the connection before it becomes current (App forgets unknown ids)
@@ -38,7 +45,12 @@ export function useSessionRestore(): boolean {
   const { connectionId, projectDir, screen } = useUi();
   useEffect(() => {
     if (!restored) return;
-    void client.api.session.set({ connectionId, projectDir, screen }).catch(() => undefined);
+    const now: DeskSession = { connectionId, projectDir, screen };
+    const patch: Partial<DeskSession> = {};
+    for (const k of ['connectionId', 'projectDir', 'screen'] as const) if (now[k] !== known.current[k]) Object.assign(patch, { [k]: now[k] });
+    if (Object.keys(patch).length === 0) return;
+    known.current = now;
+    void client.api.session.set(patch).catch(() => undefined);
   }, [restored, connectionId, projectDir, screen]);
   return restored;
 }
