@@ -19,7 +19,7 @@ export function parseFormat(v: string | undefined, allowed: readonly string[] = 
 export class UsageError extends Error {}
 
 /** Writes and waits for the pipe to take it: bin/confiture.mjs calls process.exit right after, which would cut large piped output. */
-export function writeOut(text: string): Promise<void> {
+export function writeOut(text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
@@ -59,17 +59,31 @@ export function* jsonPieces(value: object, mapElement: Record<string, (el: never
   yield '}\n';
 }
 
-/** Writes `JSON.stringify(value, null, 2) + '\n'` to stdout in ~1 MB chunks (see jsonPieces). */
+/**
+ * Writes `JSON.stringify(value, null, 2) + '\n'` to stdout in ~1 MB chunks (see jsonPieces). Each
+ * piece is encoded straight into the chunk's buffer: concatenating them into a 1 MB string first
+ * made V8 flatten a rope of thousands of slices before encoding it (0.1 s of a 2,000-file lint).
+ */
 export async function writeJson(value: object, mapElement: Record<string, (el: never) => unknown> = {}): Promise<void> {
-  let chunk = '';
+  const SIZE = 1 << 20;
+  let buf = Buffer.allocUnsafe(SIZE);
+  let used = 0;
   for (const piece of jsonPieces(value, mapElement)) {
-    chunk += piece;
-    if (chunk.length >= 1 << 20) {
-      await writeOut(chunk);
-      chunk = '';
+    // at most 3 bytes per UTF-16 unit: when it may not fit, send what is there first
+    if (used + piece.length * 3 > buf.length) {
+      if (used > 0) {
+        await writeOut(buf.subarray(0, used));
+        buf = Buffer.allocUnsafe(SIZE);
+        used = 0;
+      }
+      if (piece.length * 3 > buf.length) {
+        await writeOut(piece);
+        continue;
+      }
     }
+    used += buf.write(piece, used);
   }
-  if (chunk) await writeOut(chunk);
+  if (used > 0) await writeOut(buf.subarray(0, used));
 }
 
 /** A versioned JSON document: `{ "schemaVersion": 1, ...value }`. */

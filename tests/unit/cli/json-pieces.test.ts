@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { jsonPieces } from '../../../src-main/cli/output';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { jsonPieces, writeJson } from '../../../src-main/cli/output';
 
 const whole = (v: object) => JSON.stringify(v, null, 2) + '\n';
 const pieces = (v: object) => [...jsonPieces(v)].join('');
@@ -30,5 +30,26 @@ describe('jsonPieces: a large JSON document written in pieces', () => {
     const out = [...jsonPieces({ files })];
     expect(out.length).toBeGreaterThanOrEqual(1000);
     expect(JSON.parse(out.join(''))).toEqual({ files });
+  });
+});
+
+describe('writeJson: the pieces encoded into ~1 MB chunks on stdout', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes exactly the UTF-8 of JSON.stringify(value, null, 2) + newline, in chunks of at most 1 MB but for one piece larger than that', async () => {
+    const chunks: Buffer[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation(((data: string | Uint8Array, cb?: (e?: Error | null) => void) => {
+      chunks.push(Buffer.from(data as never));
+      cb?.(null);
+      return true;
+    }) as never);
+    // several MB of multi-byte text (2, 3 and 4 bytes per character), and one element of 2 MB on its own
+    const files = Array.from({ length: 6000 }, (_, i) => ({ path: `${i}_ü.sql`, findings: [{ message: `测试 🍮 ${'x'.repeat(i % 500)}` }] }));
+    const doc = { schemaVersion: 1, files: [...files.slice(0, 3000), { path: 'huge.sql', text: 'é'.repeat(1 << 20) }, ...files.slice(3000)], summary: { files: files.length + 1 } };
+    await writeJson(doc);
+    expect(Buffer.concat(chunks).equals(Buffer.from(JSON.stringify(doc, null, 2) + '\n'))).toBe(true);
+    expect(chunks.length).toBeGreaterThan(3);
+    // only the chunk that is the huge piece itself exceeds 1 MB
+    expect(chunks.filter((c) => c.length > 1 << 20)).toHaveLength(1);
   });
 });
