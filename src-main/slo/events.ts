@@ -17,8 +17,8 @@
  *   run, good when it succeeded; `skipped` hooks did not run and are not counted.
  * - blocked_wait_ms: a migration applied or reverted (`migration_history`), judged on the longest
  *   wait it made another session suffer as the lock monitor saw it (`runs.blocked_others`, 0 when
- *   nobody waited), good under the threshold. Read through to_jsonb(r): a tracking schema older
- *   than version 5 has no such column, and every migration there counts as having blocked no one.
+ *   nobody waited), good under the threshold. A tracking schema older than version 5 has no such
+ *   column (eventSource says so), and every migration there counts as having blocked no one.
  */
 import type pg from 'pg';
 import type { SliName, SloEvent } from '../../src-shared/domain/slo';
@@ -31,7 +31,12 @@ type Queryable = Pick<pg.Pool, 'query'>;
 /** Columns every event query returns. */
 const COLUMNS = 'at, good, run_id, run_kind, version, direction, statement_index, line, statement_kind, duration_ms, attempts, detail, blocked';
 
-function eventsSql(sli: SliName, s: string): string {
+/** What the tracking schema holds for an SLI: its source table exists; runs record measured blocking (tracking step 5). */
+export interface EventSource {
+  blocked: boolean;
+}
+
+function eventsSql(sli: SliName, s: string, src: EventSource): string {
   switch (sli) {
     case 'run_success_rate':
       return `SELECT coalesce(r.finished_at, r.started_at) AS at, r.outcome = 'success' AS ok, r.id::text AS run_id, r.kind AS run_kind,
@@ -67,7 +72,7 @@ function eventsSql(sli: SliName, s: string): string {
                      -- whom it blocked: the document, worded by eventDetail as the run summary words it
                      h.version || '_' || h.name AS detail, b.doc AS blocked
               FROM ${s}.migration_history h JOIN ${s}.runs r ON r.id = h.run_id
-              CROSS JOIN LATERAL (SELECT to_jsonb(r) -> 'blocked_others' -> h.version AS doc) b
+              CROSS JOIN LATERAL (SELECT ${src.blocked ? 'r.blocked_others -> h.version' : 'NULL::jsonb'} AS doc) b
               WHERE r.kind = ANY($1::text[])`;
     case 'hook_failure_rate':
       return `SELECT e.finished_at AS at, e.outcome = 'success' AS ok, e.run_id, r.kind AS run_kind, NULL::text AS version, NULL::text AS direction,
@@ -79,8 +84,8 @@ function eventsSql(sli: SliName, s: string): string {
 }
 
 /** The CTE `ev` of an SLI's events with their verdict `good`. */
-export function ev(sli: SliName, s: string): string {
-  return `ev AS (SELECT e.*, coalesce(e.ok, e.duration_ms < $2::float8) AS good FROM (${eventsSql(sli, s)}) e)`;
+export function ev(sli: SliName, s: string, src: EventSource): string {
+  return `ev AS (SELECT e.*, coalesce(e.ok, e.duration_ms < $2::float8) AS good FROM (${eventsSql(sli, s, src)}) e)`;
 }
 
 /** The table an SLI reads: when it does not exist yet, there is simply no data. */
@@ -93,9 +98,17 @@ const SOURCE: Record<SliName, string> = {
   blocked_wait_ms: 'migration_history',
 };
 
-export async function sourceExists(db: Queryable, schema: string, sli: SliName): Promise<boolean> {
-  const r = await db.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [`${quoteIdent(schema)}.${SOURCE[sli]}`]);
-  return r.rows[0]?.ok === true;
+/**
+ * The SLI's source table, if the tracking schema has it yet (none: simply no data), and whether its
+ * runs record measured blocking: one round trip.
+ */
+export async function eventSource(db: Queryable, schema: string, sli: SliName): Promise<EventSource | null> {
+  const r = await db.query<{ ok: boolean; blocked: boolean }>(
+    `SELECT to_regclass($1) IS NOT NULL AS ok,
+            EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'blocked_others' AND NOT attisdropped) AS blocked`,
+    [`${quoteIdent(schema)}.${SOURCE[sli]}`, `${quoteIdent(schema)}.runs`],
+  );
+  return r.rows[0]?.ok === true ? { blocked: r.rows[0].blocked === true } : null;
 }
 
 interface EventRow {
@@ -161,12 +174,13 @@ export interface WindowCounts {
 
 /** Counts over the window and the short window (both ending now, on the server's clock). */
 export async function windowCounts(db: Queryable, q: EventQuery & { windowMs: number; shortWindowMs: number; limit: number }): Promise<WindowCounts> {
-  if (!(await sourceExists(db, q.schema, q.sli))) return { total: 0, good: 0, shortTotal: 0, shortGood: 0, bad: [] };
+  const src = await eventSource(db, q.schema, q.sli);
+  if (!src) return { total: 0, good: 0, shortTotal: 0, shortGood: 0, bad: [] };
   const s = quoteIdent(q.schema);
   const params = [q.kinds, q.thresholdMs, q.windowMs, q.shortWindowMs];
   const since = (p: string) => `at > now() - ${p}::float8 * interval '1 millisecond'`;
   const counts = await db.query<{ total: number; good: number; short_total: number; short_good: number }>(
-    `WITH ${ev(q.sli, s)}
+    `WITH ${ev(q.sli, s, src)}
      SELECT count(*)::int AS total, count(*) FILTER (WHERE good)::int AS good,
             count(*) FILTER (WHERE ${since('$4')})::int AS short_total, count(*) FILTER (WHERE good AND ${since('$4')})::int AS short_good
      FROM ev WHERE ${since('$3')}`,
@@ -175,7 +189,7 @@ export async function windowCounts(db: Queryable, q: EventQuery & { windowMs: nu
   const c = counts.rows[0]!;
   let bad: SloEvent[] = [];
   if (q.limit > 0 && c.total > c.good) {
-    const r = await db.query<EventRow>(`WITH ${ev(q.sli, s)} SELECT ${COLUMNS} FROM ev WHERE ${since('$3')} AND NOT good ORDER BY at DESC LIMIT $4`, [q.kinds, q.thresholdMs, q.windowMs, q.limit]);
+    const r = await db.query<EventRow>(`WITH ${ev(q.sli, s, src)} SELECT ${COLUMNS} FROM ev WHERE ${since('$3')} AND NOT good ORDER BY at DESC LIMIT $4`, [q.kinds, q.thresholdMs, q.windowMs, q.limit]);
     bad = r.rows.map(toEvent);
   }
   return { total: c.total, good: c.good, shortTotal: c.short_total, shortGood: c.short_good, bad };
@@ -183,7 +197,8 @@ export async function windowCounts(db: Queryable, q: EventQuery & { windowMs: nu
 
 /** Every event of one run (no window), bad ones listed. */
 export async function runCounts(db: Queryable, q: EventQuery & { runId: string }): Promise<{ total: number; bad: SloEvent[] }> {
-  if (!(await sourceExists(db, q.schema, q.sli))) return { total: 0, bad: [] };
-  const r = await db.query<EventRow>(`WITH ${ev(q.sli, quoteIdent(q.schema))} SELECT ${COLUMNS} FROM ev WHERE run_id = $3 ORDER BY at`, [q.kinds, q.thresholdMs, q.runId]);
+  const src = await eventSource(db, q.schema, q.sli);
+  if (!src) return { total: 0, bad: [] };
+  const r = await db.query<EventRow>(`WITH ${ev(q.sli, quoteIdent(q.schema), src)} SELECT ${COLUMNS} FROM ev WHERE run_id = $3 ORDER BY at`, [q.kinds, q.thresholdMs, q.runId]);
   return { total: r.rowCount ?? r.rows.length, bad: r.rows.filter((x) => !x.good).map(toEvent) };
 }

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { SloSeries, SloSeriesPoint } from '../../src-shared/domain/desk';
 import { quoteIdent } from '../db';
 import { SloConfigSchema, parseSpan, type SloConfig } from './config';
-import { ev, eventDetail, sourceExists } from './events';
+import { ev, eventDetail, eventSource } from './events';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -23,17 +23,18 @@ export async function sloSeries(db: Queryable, project: { trackingSchema: string
     const bucketMs = windowMs / n;
     const counts = Array.from({ length: n }, () => ({ total: 0, good: 0 }));
     const bad: SloSeries['violations'] = [];
-    if (await sourceExists(db, project.trackingSchema, o.sli)) {
+    const src = await eventSource(db, project.trackingSchema, o.sli);
+    if (src) {
       const s = quoteIdent(project.trackingSchema);
       const r = await db.query<{ b: number; total: number; good: number }>(
-        `WITH ${ev(o.sli, s)}
+        `WITH ${ev(o.sli, s, src)}
          SELECT least(floor((extract(epoch FROM at) * 1000 - $3::float8) / $4::float8)::int, $5::int - 1) AS b, count(*)::int AS total, count(*) FILTER (WHERE good)::int AS good
          FROM ev WHERE at > to_timestamp($3::float8 / 1000) GROUP BY 1`,
         [o.kinds, o.threshold ?? null, startMs, bucketMs, n],
       );
       for (const row of r.rows) if (row.b >= 0 && row.b < n) counts[row.b] = { total: row.total, good: row.good };
       const v = await db.query<{ at: Date; run_id: string; version: string | null; detail: string | null; blocked: unknown }>(
-        `WITH ${ev(o.sli, s)} SELECT at, run_id, version, detail, blocked FROM ev WHERE at > to_timestamp($3::float8 / 1000) AND NOT good ORDER BY at DESC LIMIT $4`,
+        `WITH ${ev(o.sli, s, src)} SELECT at, run_id, version, detail, blocked FROM ev WHERE at > to_timestamp($3::float8 / 1000) AND NOT good ORDER BY at DESC LIMIT $4`,
         [o.kinds, o.threshold ?? null, startMs, Math.max(cfg.violationLimit, 1)],
       );
       for (const x of v.rows) bad.push({ at: x.at.getTime(), runId: x.run_id, version: x.version, detail: eventDetail(x) });

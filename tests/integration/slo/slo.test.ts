@@ -3,6 +3,7 @@
  * one, a lock retry, a failing hook), then the report and the per-run check read the tracking
  * tables on the real server.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../../src-main/engine';
 import { runnerForProject } from '../../../src-main/hooks';
 import { evaluateRun, sloAfterRun, sloReport } from '../../../src-main/slo';
-import { insertRun } from '../../../src-main/store';
+import { insertRun, TRACKING_STEPS } from '../../../src-main/store';
 import type { RunSloCheck, SloObjectiveStatus, SloReport } from '../../../src-shared/domain/slo';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { confiture as runCli, type CliRun } from '../cli/run-cli';
@@ -165,6 +166,24 @@ describe('slo report over real runs', () => {
     const r = await sloReport(db.pool, p.open());
     expect(byId(r, 'first-try')).toMatchObject({ total: 1, good: 0, status: 'violated' });
     expect(byId(r, 'first-try').violations[0]).toMatchObject({ version: '0001', statementIndex: 0, attempts: 2 });
+    p.remove();
+  });
+
+  it('reads blocked_wait_ms from a tracking schema older than measured blocking (version 4): no one blocked', async () => {
+    await reset();
+    const c = await db.client();
+    try {
+      await c.query('CREATE SCHEMA confiture; CREATE TABLE confiture.schema_version (version int NOT NULL, upgraded_at timestamptz NOT NULL DEFAULT now())');
+      for (let i = 0; i < 4; i++) await c.query(TRACKING_STEPS[i]!('confiture'));
+      const run = crypto.randomUUID();
+      await c.query(`INSERT INTO confiture.runs (id, kind, started_by, host, app_version, project, project_id, outcome, finished_at) VALUES ($1, 'up', 'dba', 'h', '0.9', 'slo-test', 'slo-test', 'success', now())`, [run]);
+      await c.query(`INSERT INTO confiture.migration_history (run_id, version, name, direction, checksum, by, duration_ms, project) VALUES ($1, '0001', 'old', 'up', 'x', 'dba', 12, 'slo-test')`, [run]);
+    } finally {
+      await c.end();
+    }
+    const p = engineProject({}, `${CONFIG}    - { id: no-long-block, sli: blocked_wait_ms, objective: 0.9, threshold: 300ms }\n`);
+    const o = byId(await sloReport(db.pool, p.open()), 'no-long-block');
+    expect(o).toMatchObject({ total: 1, good: 1, bad: 0, violations: [] });
     p.remove();
   });
 
