@@ -385,7 +385,10 @@ write hooks that check for a field before using it.
 A \`sql\` hook not \`inTransaction\` runs on a pooled connection that is reset (\`DISCARD ALL\`) after
 each firing. When its SQL is exactly one \`SELECT\`, \`INSERT\`, \`UPDATE\`, \`DELETE\` or \`MERGE\`, the
 context is set in the same message as the statement (\`SELECT set_config('confiture.hook_context', …);\`
-then the hook): one round trip instead of two, and the two run as one implicit transaction block. Any
+then the hook): one round trip instead of two, and the two run as one implicit transaction block. A
+\`SELECT\` (not \`SELECT … INTO\`), \`INSERT\`, \`UPDATE\` or \`DELETE\` is prepared on the connection's first
+firing and executed after (planned once per connection; the reset keeps the hooks' own prepared
+statements, and one whose result columns a migration changed runs again unprepared). Any
 other SQL (\`VACUUM\`, \`CALL\`, \`DO\`, \`SET\`, several statements) is sent in a message of its own after
 the context, as it always was.
 

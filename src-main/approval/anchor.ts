@@ -94,7 +94,12 @@ export async function recordDecision(project: Project, db: pg.Pool | null, input
 
 const remembered = new Map<string, { risk: MigrationRisk; at: number }>();
 const REMEMBER_MS = 60 * 60 * 1000;
-const REMEMBER_MAX = 5000;
+/**
+ * Above the largest report the Risk screen asks for (its list's details come from here by hash,
+ * `risk/migration`): at 5,000 a report of 6,000 migrations evicted its own first 1,000. The
+ * assessments are the report's own objects (~5 kB each at full detail).
+ */
+const REMEMBER_MAX = 20_000;
 
 /** Keeps the migrations of a report shown to a DBA, by hash, so an approval records exactly them. */
 export function rememberRisk(report: RiskReport): void {
