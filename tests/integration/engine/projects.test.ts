@@ -9,7 +9,7 @@ import { migrationStatus } from '../../../src-main/status';
 import { ensureTrackingSchema, TRACKING_STEPS } from '../../../src-main/store';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { confiture } from '../cli/run-cli';
-import { engineProject } from './helpers';
+import { engineProject, trackingSchemaAt } from './helpers';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
@@ -82,11 +82,7 @@ describe('two projects on one database', () => {
       // a database tracked by the previous version (steps 1 and 2) with one applied migration and its run
       const c = await db.client();
       try {
-        await c.query('CREATE SCHEMA confiture; CREATE TABLE confiture.schema_version (version int NOT NULL, upgraded_at timestamptz NOT NULL DEFAULT now())');
-        for (let i = 0; i < 2; i++) {
-          await c.query(TRACKING_STEPS[i]!('confiture'));
-          await c.query('INSERT INTO confiture.schema_version (version) VALUES ($1)', [i + 1]);
-        }
+        await trackingSchemaAt(c, 2);
         const run = crypto.randomUUID();
         await c.query(`INSERT INTO confiture.runs (id, kind, started_by, host, app_version, project, outcome, finished_at) VALUES ($1, 'up', 'dba', 'h', '0.9', 'Old Shop', 'success', now())`, [run]);
         await c.query(`INSERT INTO confiture.applied_migrations (version, name, checksum, applied_by, run_id) VALUES ('0001', 'a', $1, 'dba', $2)`, [sha(files['0001_a.up.sql']), run]);
@@ -113,11 +109,8 @@ describe('two projects on one database', () => {
     const p = engineProject(files, 'name: v4 shop\n');
     const c = await db.client();
     try {
-      await c.query('DROP SCHEMA IF EXISTS confiture CASCADE; CREATE SCHEMA confiture; CREATE TABLE confiture.schema_version (version int NOT NULL, upgraded_at timestamptz NOT NULL DEFAULT now())');
-      for (let i = 0; i < 4; i++) {
-        await c.query(TRACKING_STEPS[i]!('confiture'));
-        await c.query('INSERT INTO confiture.schema_version (version) VALUES ($1)', [i + 1]);
-      }
+      await c.query('DROP SCHEMA IF EXISTS confiture CASCADE');
+      await trackingSchemaAt(c, 4);
       const run = crypto.randomUUID();
       await c.query(`INSERT INTO confiture.runs (id, kind, started_by, host, app_version, project, project_id, outcome, finished_at) VALUES ($1, 'up', 'dba', 'h', '0.9', 'v4 shop', 'v4-shop', 'success', now())`, [run]);
       await c.query(`INSERT INTO confiture.applied_migrations (project, version, name, checksum, applied_by, run_id) VALUES ('v4-shop', '0001', 'a', $1, 'dba', $2)`, [sha(files['0001_a.up.sql']), run]);

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../../src-main/engine';
 import { runnerForProject } from '../../../src-main/hooks';
 import { evaluateRun, sloAfterRun, sloReport } from '../../../src-main/slo';
-import { insertRun, TRACKING_STEPS } from '../../../src-main/store';
+import { insertRun } from '../../../src-main/store';
 import type { RunSloCheck, SloObjectiveStatus, SloReport } from '../../../src-shared/domain/slo';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { confiture as runCli, type CliRun } from '../cli/run-cli';
-import { engineProject, urlTarget } from '../engine/helpers';
+import { engineProject, trackingSchemaAt, urlTarget } from '../engine/helpers';
 
 const CONFIG = `name: slo-test
 engine:
@@ -173,8 +173,7 @@ describe('slo report over real runs', () => {
     await reset();
     const c = await db.client();
     try {
-      await c.query('CREATE SCHEMA confiture; CREATE TABLE confiture.schema_version (version int NOT NULL, upgraded_at timestamptz NOT NULL DEFAULT now())');
-      for (let i = 0; i < 4; i++) await c.query(TRACKING_STEPS[i]!('confiture'));
+      await trackingSchemaAt(c, 4);
       const run = crypto.randomUUID();
       await c.query(`INSERT INTO confiture.runs (id, kind, started_by, host, app_version, project, project_id, outcome, finished_at) VALUES ($1, 'up', 'dba', 'h', '0.9', 'slo-test', 'slo-test', 'success', now())`, [run]);
       await c.query(`INSERT INTO confiture.migration_history (run_id, version, name, direction, checksum, by, duration_ms, project) VALUES ($1, '0001', 'old', 'up', 'x', 'dba', 12, 'slo-test')`, [run]);
