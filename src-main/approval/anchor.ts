@@ -104,7 +104,11 @@ const REMEMBER_MAX = 20_000;
 /** Keeps the migrations of a report shown to a DBA, by hash, so an approval records exactly them. */
 export function rememberRisk(report: RiskReport): void {
   const now = Date.now();
-  for (const m of report.migrations) remembered.set(m.hash, { risk: m, at: now });
+  // most recent last (a Map keeps insertion order): eviction below drops the oldest first, never the report just shown
+  for (const m of report.migrations) {
+    remembered.delete(m.hash);
+    remembered.set(m.hash, { risk: m, at: now });
+  }
   if (remembered.size > REMEMBER_MAX) {
     for (const [k, v] of remembered) if (now - v.at > REMEMBER_MS || remembered.size > REMEMBER_MAX) remembered.delete(k);
   }

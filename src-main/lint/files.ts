@@ -67,12 +67,16 @@ export function hasDownFile(file: string): boolean | undefined {
 
 /**
  * `hasDownFile` for one lint run over many files: each folder is listed once instead of one
- * `existsSync` per file (2,000 files: 56 → ~3 ms). A name found only in another case (a
- * case-insensitive file system would find it) and a folder that cannot be listed ask the file
- * system itself, so the answer is `hasDownFile`'s on any file system.
+ * `existsSync` per file (2,000 files: 56 → ~3 ms). A name found only in another case or Unicode
+ * normal form (a case- or normalisation-insensitive file system would find it), a symbolic link
+ * and a folder that cannot be listed ask the file system itself, so the answer is `hasDownFile`'s
+ * on any file system.
  */
+/** A name as a case- or normalisation-insensitive file system may match it (APFS: é composed or not). */
+const fold = (name: string) => name.normalize('NFC').toLowerCase();
+
 export function downFileLookup(): (file: string) => boolean | undefined {
-  /** per folder: each entry's name → whether it is a symbolic link (existsSync follows those: asked), and the names in lower case */
+  /** per folder: each entry's name → whether it is a symbolic link (existsSync follows those: asked), and the names folded (case, Unicode normal form) */
   const listings = new Map<string, { entries: Map<string, boolean>; folded: Set<string> } | null>();
   return (file) => {
     if (!file.endsWith('.up.sql')) return undefined;
@@ -82,7 +86,7 @@ export function downFileLookup(): (file: string) => boolean | undefined {
     if (listing === undefined) {
       try {
         const dirents = fs.readdirSync(dir, { withFileTypes: true });
-        listing = { entries: new Map(dirents.map((d) => [d.name, d.isSymbolicLink()])), folded: new Set(dirents.map((d) => d.name.toLowerCase())) };
+        listing = { entries: new Map(dirents.map((d) => [d.name, d.isSymbolicLink()])), folded: new Set(dirents.map((d) => fold(d.name))) };
       } catch {
         listing = null;
       }
@@ -90,7 +94,7 @@ export function downFileLookup(): (file: string) => boolean | undefined {
     }
     const name = path.basename(down);
     const link = listing?.entries.get(name);
-    if (listing === null || link === true || (link === undefined && listing.folded.has(name.toLowerCase()))) return fs.existsSync(down);
+    if (listing === null || link === true || (link === undefined && listing.folded.has(fold(name)))) return fs.existsSync(down);
     return link === false;
   };
 }

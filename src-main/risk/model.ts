@@ -315,8 +315,8 @@ export function statementShape(nodeType: string | undefined, node: Record<string
   return { filtered: false };
 }
 
-/** Collations that compare bytes (memcmp order): a key in one sorts as fast as an integer. */
-const BYTE_ORDER_COLLATIONS = new Set(['C', 'POSIX', 'ucs_basic']);
+/** Collations that compare bytes (memcmp order): a key in one sorts as fast as an integer (the catalog's per-column flag counts the same two). */
+const BYTE_ORDER_COLLATIONS = new Set(['C', 'POSIX']);
 
 /**
  * Whether an index key sorts without a collation: a column the catalog marks not collatable

@@ -115,8 +115,18 @@ const resetKeeping = (names: Iterable<string>) =>
   `CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES;
 SELECT count(*)::int AS others FROM pg_prepared_statements WHERE NOT (name = ANY (ARRAY[${[...names].map((n) => escapeLiteral(n)).join(', ')}]::text[]))`;
 
-/** A prepared statement whose result columns changed (a migration altered what it selects): re-run it unprepared. */
-const planChangedResult = (e: unknown) => (e as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String((e as Error).message));
+/**
+ * Errors after which a prepared hook runs again unprepared, in the same firing (the message's
+ * implicit block rolled back before the hook's statement ran): its result columns changed under a
+ * migration (0A000 from RevalidateCachedQuery — the routine, not the message, which the server's
+ * lc_messages translates), or the statement is not where this engine thinks it is (26000 "does not
+ * exist", 42P05 "already exists": a pooler between us and the server, e.g. pgbouncer in
+ * transaction mode, hands out other server connections). The unprepared path's reset deallocates.
+ */
+const rerunUnprepared = (e: unknown) => {
+  const err = e as { code?: string; routine?: string };
+  return (err.code === '0A000' && err.routine === 'RevalidateCachedQuery') || err.code === '26000' || err.code === '42P05';
+};
 
 async function cancelOnAbort(signal: AbortSignal, pool: pg.Pool | null, pid: number | null): Promise<() => void> {
   const onAbort = () => {
@@ -187,7 +197,7 @@ async function onPool(pool: pg.Pool, input: AttemptInput<SqlHookConfig>): Promis
           sent = true;
         } catch (e) {
           // the block rolled back before the hook's statement ran: send it unprepared (its reset deallocates the stale one)
-          if (!planChangedResult(e) || input.signal.aborted) throw e;
+          if (!rerunUnprepared(e) || input.signal.aborted) throw e;
           preparedOn.delete(client);
         }
       }

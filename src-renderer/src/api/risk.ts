@@ -9,8 +9,8 @@ export const riskKeys = {
   audit: (dir: string, connectionId: string) => ['risk', dir, 'audit', connectionId] as const,
   preflight: (dir: string, connectionId: string) => ['risk', dir, 'preflight', connectionId] as const,
   calibration: (dir: string, connectionId: string) => ['risk', dir, 'calibration', connectionId] as const,
-  /** an assessment by its hash: the same wherever it was made */
-  migration: (hash: string) => ['risk-migration', hash] as const,
+  /** an assessment by its hash, as of one report (a re-assessment may keep the hash and change its facts) */
+  migration: (hash: string, generatedAt: string) => ['risk-migration', hash, generatedAt] as const,
 };
 
 /** Predicted vs measured durations of past applies (needs a connection: they live in the tracking schema). */
@@ -34,13 +34,16 @@ export function useRiskReport(dir: string | null, connectionId: string | null) {
   });
 }
 
-/** One migration's details (factors, statements, facts) by the hash its row in the list shows. */
-export function useRiskMigration(hash: string | null) {
+/**
+ * One migration's details (factors, statements, facts) by the hash its row in the list shows, as
+ * of that report (`generatedAt`): the hash names the score and its factors, not every fact
+ * (sizes, inputs, the lock timeline), so a re-assessment asks again.
+ */
+export function useRiskMigration(hash: string | null, generatedAt: string | null) {
   return useQuery({
-    queryKey: riskKeys.migration(hash ?? ''),
+    queryKey: riskKeys.migration(hash ?? '', generatedAt ?? ''),
     queryFn: () => client.api.risk.migration({ hash: hash! }),
-    enabled: hash !== null,
-    // an assessment never changes under its hash
+    enabled: hash !== null && generatedAt !== null,
     staleTime: Infinity,
     retry: false,
   });

@@ -317,7 +317,7 @@ export function RiskScreen() {
   const current = migrations.find((m) => m.version === selected) ?? migrations[0] ?? null;
   // the list carries each row's fields only: the selected migration's details by its hash
   const listOnly = report.data?.detail === 'list';
-  const detail = useRiskMigration(listOnly && current ? current.hash : null);
+  const detail = useRiskMigration(listOnly && current ? current.hash : null, report.data?.generatedAt ?? null);
   const full = !listOnly ? current : detail.data && current && detail.data.hash === current.hash ? detail.data : null;
   const approvalByVersion = new Map((approvals.data ?? []).map((a) => [a.version, a]));
   // thousands of pending migrations: only the rows in view are in the DOM
@@ -488,7 +488,9 @@ export function RiskScreen() {
                 </p>
               </>
             ) : listOnly && detail.isError ? (
-              <ErrorPanel error={detail.error} title={`Cannot show the details of ${current.version}`} onRetry={() => void report.refetch()} />
+              // re-assess (the engine forgot this assessment), then ask for the details again: the
+              // hash and the report's time may come back the same
+              <ErrorPanel error={detail.error} title={`Cannot show the details of ${current.version}`} onRetry={() => void report.refetch().then(() => detail.refetch())} />
             ) : (
               <Loading label="Drawing the details…" />
             )}

@@ -190,6 +190,27 @@ describe('sql hooks on the pool', () => {
     expect(new Set([first, second, third].map((r) => lastRow(r.executions[0]!.outputExcerpt).pid)).size).toBe(1);
   });
 
+  it('run a prepared hook unprepared when its statement is not where the engine thinks (deallocated, or already there): a pooler in between', async () => {
+    const sql = 'SELECT pg_backend_pid() AS pid, true AS ok';
+    const name = `confiture_hook_${crypto.createHash('sha256').update(sql).digest('hex').slice(0, 20)}`;
+    const runner = runnerFor({ hooks: [{ id: 'moved', on: ['before_migration'], kind: 'sql', sql }] }, { projectDir: project.dir, pool: single, schema: 'confiture' });
+    const runId = crypto.randomUUID();
+    // a fresh backend where the statement already exists under the hook's name: PREPARE fails (42P05)
+    await single.query('SELECT pg_terminate_backend(pg_backend_pid())').catch(() => undefined);
+    await single.query(`PREPARE ${name} AS ${sql}`);
+    const first = await runner.fire('before_migration', ctxFor('before_migration', runId));
+    expect(first.executions.map((e) => [e.outcome, e.error])).toEqual([['success', null]]);
+    // the unprepared run's reset deallocated everything; the next firing prepares again
+    const second = await runner.fire('before_migration', ctxFor('before_migration', runId));
+    expect(second.executions.map((e) => e.outcome)).toEqual(['success']);
+    // deallocated behind the engine's back: EXECUTE fails (26000), the hook still answers
+    await single.query('DEALLOCATE ALL');
+    const third = await runner.fire('before_migration', ctxFor('before_migration', runId));
+    expect(third.executions.map((e) => [e.outcome, e.error])).toEqual([['success', null]]);
+    // one backend throughout: none of this destroyed the connection
+    expect(new Set([first, second, third].map((r) => lastRow(r.executions[0]!.outputExcerpt).pid)).size).toBe(1);
+  });
+
   it("reset through DISCARD ALL when a prepared hook's function prepared a statement of its own", async () => {
     await db.pool.query("CREATE OR REPLACE FUNCTION sneak() RETURNS boolean LANGUAGE plpgsql AS $$BEGIN EXECUTE 'PREPARE sneaky AS SELECT 1'; RETURN true; END$$");
     const runner = runnerFor(

@@ -26,6 +26,9 @@ describe('downFileLookup', () => {
     put('0006_f.up.sql');
     put('0006_f.DOWN.sql');
     put('0007_g.sql');
+    // a name in the other Unicode normal form (é composed in the up file, decomposed in the down)
+    put('0010_caf\u00e9.up.sql');
+    put('0010_cafe\u0301.down.sql');
     fs.mkdirSync(path.join(root, 'sub'));
     put('sub/0008_h.up.sql');
     put('sub/0008_h.down.sql');

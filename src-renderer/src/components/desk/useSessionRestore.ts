@@ -49,8 +49,12 @@ export function useSessionRestore(): boolean {
     const patch: Partial<DeskSession> = {};
     for (const k of ['connectionId', 'projectDir', 'screen'] as const) if (now[k] !== known.current[k]) Object.assign(patch, { [k]: now[k] });
     if (Object.keys(patch).length === 0) return;
+    const before = known.current;
     known.current = now;
-    void client.api.session.set(patch).catch(() => undefined);
+    // not delivered: the engine still has the old values, so the next change sends these fields again
+    void client.api.session.set(patch).catch(() => {
+      if (known.current === now) known.current = before;
+    });
   }, [restored, connectionId, projectDir, screen]);
   return restored;
 }
