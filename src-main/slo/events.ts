@@ -22,9 +22,9 @@
  */
 import type pg from 'pg';
 import type { SliName, SloEvent } from '../../src-shared/domain/slo';
-import { z } from 'zod';
 import { blockedOthersText } from '../../src-shared/format';
 import { quoteIdent } from '../db';
+import { parseBlockedOthers, trackingTables } from '../store';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -98,17 +98,10 @@ const SOURCE: Record<SliName, string> = {
   blocked_wait_ms: 'migration_history',
 };
 
-/**
- * The SLI's source table, if the tracking schema has it yet (none: simply no data), and whether its
- * runs record measured blocking: one round trip.
- */
+/** The SLI's source table, if the tracking schema has it yet (none: simply no data), and whether its runs record measured blocking. */
 export async function eventSource(db: Queryable, schema: string, sli: SliName): Promise<EventSource | null> {
-  const r = await db.query<{ ok: boolean; blocked: boolean }>(
-    `SELECT to_regclass($1) IS NOT NULL AS ok,
-            EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'blocked_others' AND NOT attisdropped) AS blocked`,
-    [`${quoteIdent(schema)}.${SOURCE[sli]}`, `${quoteIdent(schema)}.runs`],
-  );
-  return r.rows[0]?.ok === true ? { blocked: r.rows[0].blocked === true } : null;
+  const t = await trackingTables(db, schema, SOURCE[sli]);
+  return t.exists ? { blocked: t.blockedOthers } : null;
 }
 
 interface EventRow {
@@ -127,17 +120,14 @@ interface EventRow {
   blocked: unknown;
 }
 
-/** The measured-blocking document of a run row (`runs.blocked_others -> version`), if it has the expected shape. */
-const BlockedDoc = z.object({ sessions: z.number().int().nonnegative(), longestWaitMs: z.number().nonnegative(), sampledEveryMs: z.number().nonnegative(), who: z.array(z.string()) });
-
 /**
  * An event's detail as the SLO screens show it: for blocked_wait_ms, whom the migration blocked in
  * the run summary's words (`blockedOthersText`): "0002_add_orders_note: blocked 1 session
  * (checkout-service): the longest waited at least 1.7 s (lock monitor, every 1.0 s)".
  */
 export function eventDetail(r: { detail: string | null; blocked: unknown }): string | null {
-  const b = r.blocked == null ? null : BlockedDoc.safeParse(r.blocked);
-  return b?.success ? `${r.detail ?? ''}: ${blockedOthersText(b.data)}` : r.detail;
+  const b = parseBlockedOthers(r.blocked);
+  return b ? `${r.detail ?? ''}: ${blockedOthersText(b)}` : r.detail;
 }
 
 function toEvent(r: EventRow): SloEvent {

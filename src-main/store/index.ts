@@ -4,6 +4,7 @@
  */
 import { escapeLiteral } from 'pg';
 import type pg from 'pg';
+import { z } from 'zod';
 import { quoteIdent } from '../db';
 import { deriveProjectId } from './project-id';
 import type { BlockedOthers } from '../../src-shared/domain/runner';
@@ -171,16 +172,33 @@ export async function ensureTrackingSchema(client: pg.ClientBase, schema: string
   }
 }
 
-/** The applied migrations of one project (`projectId`; other projects on the same schema are not seen). */
-export async function readApplied(db: Queryable, schema: string, projectId: string): Promise<AppliedMigration[]> {
-  // one round trip says whether the schema exists and whether its runs record measured blocking
-  // (tracking step 5): an older schema has no such column and its migrations blocked no one we know of
-  const probe = await db.query<{ ok: boolean; blocked: boolean }>(
+/**
+ * What a tracking schema holds, in one round trip: whether `table` exists yet, and whether its
+ * runs record measured blocking (tracking step 5, `runs.blocked_others`). Readers of an older
+ * schema (a status against a database we do not upgrade) treat its migrations as blocking no one.
+ */
+export async function trackingTables(db: Queryable, schema: string, table: string): Promise<{ exists: boolean; blockedOthers: boolean }> {
+  const r = await db.query<{ ok: boolean; blocked: boolean }>(
     `SELECT to_regclass($1) IS NOT NULL AS ok,
             EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'blocked_others' AND NOT attisdropped) AS blocked`,
-    [`${quoteIdent(schema)}.applied_migrations`, `${quoteIdent(schema)}.runs`],
+    [`${quoteIdent(schema)}.${quoteIdent(table)}`, `${quoteIdent(schema)}.runs`],
   );
-  if (probe.rows[0]?.ok !== true) return [];
+  return { exists: r.rows[0]?.ok === true, blockedOthers: r.rows[0]?.blocked === true };
+}
+
+/** A measured-blocking document as stored in `runs.blocked_others -> version`. */
+const BlockedOthersDoc = z.object({ sessions: z.number().int().nonnegative(), longestWaitMs: z.number().nonnegative(), sampledEveryMs: z.number().nonnegative(), who: z.array(z.string()) });
+
+/** The document of one migration, if it has the shape the engine writes (anything else: none). */
+export function parseBlockedOthers(doc: unknown): BlockedOthers | null {
+  const b = doc == null ? null : BlockedOthersDoc.safeParse(doc);
+  return b?.success ? b.data : null;
+}
+
+/** The applied migrations of one project (`projectId`; other projects on the same schema are not seen). */
+export async function readApplied(db: Queryable, schema: string, projectId: string): Promise<AppliedMigration[]> {
+  const probe = await trackingTables(db, schema, 'applied_migrations');
+  if (!probe.exists) return [];
   const s = quoteIdent(schema);
   const r = await db.query<{
     version: string;
@@ -191,26 +209,29 @@ export async function readApplied(db: Queryable, schema: string, projectId: stri
     duration_ms: number | null;
     run_id: string | null;
     approval_id: string | null;
-    blocked: BlockedOthers | null;
+    blocked: unknown;
   }>(
-    probe.rows[0].blocked
+    probe.blockedOthers
       ? `SELECT a.version, a.name, a.checksum, a.applied_at, a.applied_by, a.duration_ms, a.run_id, a.approval_id, r.blocked_others -> a.version AS blocked
          FROM ${s}.applied_migrations a LEFT JOIN ${s}.runs r ON r.id = a.run_id WHERE a.project = $1`
       : `SELECT a.version, a.name, a.checksum, a.applied_at, a.applied_by, a.duration_ms, a.run_id, a.approval_id, NULL::jsonb AS blocked
          FROM ${s}.applied_migrations a WHERE a.project = $1`,
     [projectId],
   );
-  return r.rows.map((row) => ({
-    version: row.version,
-    name: row.name,
-    checksum: row.checksum,
-    appliedAt: row.applied_at.toISOString(),
-    appliedBy: row.applied_by,
-    durationMs: row.duration_ms,
-    runId: row.run_id,
-    approvalId: row.approval_id,
-    ...(row.blocked ? { blockedOthers: row.blocked } : {}),
-  }));
+  return r.rows.map((row) => {
+    const blocked = parseBlockedOthers(row.blocked);
+    return {
+      version: row.version,
+      name: row.name,
+      checksum: row.checksum,
+      appliedAt: row.applied_at.toISOString(),
+      appliedBy: row.applied_by,
+      durationMs: row.duration_ms,
+      runId: row.run_id,
+      approvalId: row.approval_id,
+      ...(blocked ? { blockedOthers: blocked } : {}),
+    };
+  });
 }
 
 // ---- writes made by the engine (always inside the caller's transaction when there is one) ----

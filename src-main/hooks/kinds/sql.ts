@@ -111,9 +111,9 @@ const RESET_SESSION = 'CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; 
  * without `DEALLOCATE ALL` and `DISCARD PLANS`, then the count of any other prepared statement —
  * one the hook's functions made (none should) sends the connection through DISCARD ALL instead.
  */
-const resetKeeping = (names: Iterable<string>) =>
+const resetKeeping = (names: readonly string[]) =>
   `CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES;
-SELECT count(*)::int AS others FROM pg_prepared_statements WHERE NOT (name = ANY (ARRAY[${[...names].map((n) => escapeLiteral(n)).join(', ')}]::text[]))`;
+SELECT count(*)::int AS others FROM pg_prepared_statements WHERE NOT (name = ANY (ARRAY[${names.map((n) => escapeLiteral(n)).join(', ')}]::text[]))`;
 
 /**
  * Errors after which a prepared hook runs again unprepared, in the same firing (the message's
@@ -159,6 +159,27 @@ async function inTransaction(client: LifecycleSqlClient, input: AttemptInput<Sql
 }
 
 /**
+ * A prepared hook in one message: the context, PREPARE (the connection's first firing), EXECUTE,
+ * the reset keeping the hooks' statements, the check for any other. Its result, and whether the
+ * reset is done (not when something else was prepared on the connection); null when it must run
+ * unprepared (see rerunUnprepared: the block rolled back before the hook's statement ran).
+ */
+async function runPrepared(client: pg.PoolClient, name: string, context: string, input: AttemptInput<SqlHookConfig>): Promise<{ raw: unknown; reset: boolean } | null> {
+  const names = preparedOn.get(client) ?? new Set<string>();
+  const fresh = !names.has(name);
+  try {
+    const results = (await client.query(`${context};\n${fresh ? `PREPARE ${name} AS ${input.hook.sql}\n;\n` : ''}EXECUTE ${name};\n${resetKeeping(fresh ? [...names, name] : [...names])}`)) as unknown as SqlResult[];
+    preparedOn.set(client, names.add(name));
+    return { raw: results[fresh ? 2 : 1], reset: (results.at(-1)?.rows[0] as { others?: number } | undefined)?.others === 0 };
+  } catch (e) {
+    if (!rerunUnprepared(e) || input.signal.aborted) throw e;
+    // the unprepared run's reset deallocates the stale statement
+    preparedOn.delete(client);
+    return null;
+  }
+}
+
+/**
  * A pooled connection is reused from one firing to the next (a new backend per firing cost more
  * than the hook itself): when the hook returns with the connection idle and not timed out,
  * `DISCARD ALL` (session settings and roles, the hook context, temp tables, prepared statements,
@@ -176,44 +197,21 @@ async function onPool(pool: pg.Pool, input: AttemptInput<SqlHookConfig>): Promis
     const pid = typeof known === 'number' ? known : ((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? null);
     const stopCancel = await cancelOnAbort(input.signal, pool, pid);
     try {
-      let raw: unknown;
       const how = await sendingOf(input.hook.sql);
       const context = `SELECT set_config('confiture.hook_context', ${escapeLiteral(JSON.stringify(input.ctx))}, false)`;
-      let sent = false;
-      if (how.prepared !== null) {
-        // one message: the context, PREPARE (first firing on this connection), EXECUTE, the reset keeping it, the check
-        const names = preparedOn.get(client) ?? new Set<string>();
-        const fresh = !names.has(how.prepared);
-        try {
-          const out: unknown = await client.query(
-            `${context};\n${fresh ? `PREPARE ${how.prepared} AS ${input.hook.sql}\n;\n` : ''}EXECUTE ${how.prepared};\n${resetKeeping(new Set([...names, how.prepared]))}`,
-          );
-          const results = out as SqlResult[];
-          names.add(how.prepared);
-          preparedOn.set(client, names);
-          raw = results[fresh ? 2 : 1];
-          // the reset is done unless something else was prepared on the connection
-          resetDone = (results.at(-1)?.rows[0] as { others?: number } | undefined)?.others === 0;
-          sent = true;
-        } catch (e) {
-          // the block rolled back before the hook's statement ran: send it unprepared (its reset deallocates the stale one)
-          if (!rerunUnprepared(e) || input.signal.aborted) throw e;
-          preparedOn.delete(client);
-        }
-      }
-      if (sent) {
-        // the prepared hook ran above
-      } else if (how.withContext) {
+      let sent = how.prepared !== null ? await runPrepared(client, how.prepared, context, input) : null;
+      if (!sent && how.withContext) {
         // one message: the context (a quoted literal, PQescapeLiteral's rules), the hook's statement, the session reset
         const out: unknown = await client.query(`${context};\n${input.hook.sql}\n;\n${RESET_SESSION}`);
         preparedOn.delete(client);
         // the hook's result: the second of the message's (its SQL is exactly one statement)
-        raw = Array.isArray(out) ? out[1] : out;
-        resetDone = true;
-      } else {
+        sent = { raw: Array.isArray(out) ? out[1] : out, reset: true };
+      } else if (!sent) {
         await client.query("SELECT set_config('confiture.hook_context', $1, false)", [JSON.stringify(input.ctx)]);
-        raw = await client.query(input.hook.sql);
+        sent = { raw: await client.query(input.hook.sql), reset: false };
       }
+      resetDone = sent.reset;
+      const raw = sent.raw;
       reusable = !input.signal.aborted && client.getTransactionStatus() === 'I';
       return interpret(raw);
     } catch (e) {
