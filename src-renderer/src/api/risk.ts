@@ -46,6 +46,9 @@ export function useRiskMigration(hash: string | null, generatedAt: string | null
     enabled: hash !== null && generatedAt !== null,
     staleTime: Infinity,
     retry: false,
+    // while a new report's details load, keep the previous ones on screen (the screen shows them
+    // only for the same hash): no flash of "Drawing the details…" at every re-assessment
+    placeholderData: (previous) => previous,
   });
 }
 
