@@ -6,7 +6,8 @@
  * Starts an embedded PostgreSQL in a temp dir, builds a small schema, generates a workload of
  * point lookups, index ranges, joins, aggregates and sorts, clones the database (CREATE DATABASE …
  * TEMPLATE) and measures, for the two-capture mode (drift-corrected, the default of `perf compare`)
- * and the interleaved mode (`perf ab`):
+ * and the interleaved mode (`perf ab`, through rehearseAB: two fresh clones of a source nobody
+ * queries, the slowdown applied as SQL to the after clone, as the product does):
  *  (a) false alarms: comparisons of the unchanged database (A/A);
  *  (b) power: 10 queries slowed by +10/15/20/50 % of their median with a controlled server-side
  *      busy-wait looked up in a per-database table (same plan, same SQL on both sides);
@@ -19,7 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { EmbeddedServer } from '../../src-main/db';
-import { capture, captureAB, compareAB, compareBaselines, comparisonFails, defaultPerfConfig, median, parseWorkload } from '../../src-main/perf';
+import { capture, compareAB, compareBaselines, comparisonFails, defaultPerfConfig, median, parseWorkload, rehearseAB } from '../../src-main/perf';
 import type { Baseline, Workload } from '../../src-shared/domain/perf';
 
 const QUICK = process.argv.includes('--quick');
@@ -87,6 +88,14 @@ async function setBurn(client: pg.Client, burn: Map<string, number>): Promise<vo
   for (const [q, us] of burn) await client.query('INSERT INTO bench_burn (q, us) VALUES ($1, $2)', [q, us]);
 }
 
+/** the same burn as SQL: what rehearseAB applies to the after clone (the bench's "migration") */
+const burnSql = (burn: Map<string, number>) =>
+  burn.size ? `INSERT INTO bench_burn (q, us) VALUES ${[...burn].map(([q, us]) => `('${q.replace(/'/g, "''")}', ${Number(us)})`).join(', ')}` : 'SELECT 1';
+
+const sd = (xs: number[]) => {
+  const m = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+};
 const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)} %` : '—');
 
 interface ModeResult {
@@ -103,7 +112,7 @@ async function main() {
   const at = (db: string) => url.replace(/\/postgres$/, `/${db}`);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS bench_perf_b');
+  await admin.query('DROP DATABASE IF EXISTS bench_perf_src');
   await admin.query('DROP DATABASE IF EXISTS bench_perf');
   await admin.query('CREATE DATABASE bench_perf');
   {
@@ -113,12 +122,11 @@ async function main() {
     await c.query('VACUUM ANALYZE');
     await c.end();
   }
-  // the after database of the interleaved mode: a file-level copy (same pages, same statistics)
-  await admin.query('CREATE DATABASE bench_perf_b TEMPLATE bench_perf');
+  // the source of the interleaved mode: a copy nobody connects to (PostgreSQL clones only an idle
+  // database), cloned twice by each A/B run as `confiture perf ab --apply` does
+  await admin.query('CREATE DATABASE bench_perf_src TEMPLATE bench_perf');
   const A = new pg.Client({ connectionString: at('bench_perf') });
-  const B = new pg.Client({ connectionString: at('bench_perf_b') });
   await A.connect();
-  await B.connect();
   const version = (await A.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
   const workload = await buildWorkload();
 
@@ -131,24 +139,26 @@ async function main() {
   );
 
   const take = async (name: string): Promise<Baseline> => capture({ client: A, workload, name, config, connectionLabel: 'bench', confitureVersion: 'bench' });
-  // each A/B run on two fresh sessions, as `confiture perf ab` runs (a backend that just ran a whole
-  // capture times the same query ~10 % slower than a fresh one: seen as one-sided A/A false alarms)
-  const ab = async () => {
-    const a = new pg.Client({ connectionString: at('bench_perf') });
-    const b = new pg.Client({ connectionString: at('bench_perf_b') });
-    await a.connect();
-    await b.connect();
-    try {
-      return await captureAB({ before: a, after: b, labels: { before: 'bench_perf', after: 'bench_perf_b' }, workload, config });
-    } finally {
-      await a.end();
-      await b.end();
-    }
+  // each A/B run is the product's: two fresh clones of bench_perf_src, the burn applied to the after
+  // one as SQL, fresh sessions, the clones dropped
+  const ab = async (burn: Map<string, number> = new Map()) => {
+    const r = await rehearseAB({
+      connect: async (database) => {
+        const c = new pg.Client({ connectionString: at(database) });
+        await c.connect();
+        return c;
+      },
+      source: 'bench_perf_src',
+      apply: burn.size ? [{ name: 'burn.sql', sql: burnSql(burn) }] : [],
+      label: 'bench',
+      workload,
+      config,
+    });
+    return r.capture;
   };
 
   // calibration: the baseline of the two-capture mode gives each query's median
   await setBurn(A, new Map());
-  await setBurn(B, new Map());
   const base = await take('base');
   const baseMedian = new Map(base.queries.map((q) => [q.query, median(q.samplesMs)]));
   const chosenFor = (rep: number) => new Set(QUERIES.slice((rep * SLOWED_PER_CAPTURE) % QUERIES.length).concat(QUERIES).slice(0, SLOWED_PER_CAPTURE).map((q) => q.name));
@@ -166,6 +176,10 @@ async function main() {
   const recaps: Baseline[] = [];
   /** the before side's wall times of each query in the A/A interleaved runs: the base of that mode's slowdown */
   const abBefore = new Map<string, number[]>();
+  /** every A/A query ratio after/before: a side that is systematically faster shows as a median off 1 */
+  const aaRatios: number[] = [];
+  /** the half-width of each A/A interval in log units: what the detector believes its noise is */
+  const aaHalfWidths: number[] = [];
   for (let i = 0; i < REPEATS; i++) {
     let t = performance.now();
     recaps.push(await take(`recap${i}`));
@@ -187,6 +201,8 @@ async function main() {
       console.log(`  A/A interleaved #${i + 1}: ${q.id} ${q.verdict} ×${q.ratio.toFixed(3)} [${q.ci[0].toFixed(3)}, ${q.ci[1].toFixed(3)}]`);
     }
     inter.falseAlarm.verdicts.certain = (inter.falseAlarm.verdicts.certain ?? 0) + c.summary.certain;
+    aaRatios.push(...c.queries.map((q) => q.ratio));
+    aaHalfWidths.push(...c.queries.map((q) => (Math.log(q.ci[1]) - Math.log(q.ci[0])) / 2));
   }
   const pairs: [Baseline, Baseline][] = [...recaps.map((r): [Baseline, Baseline] => [base, r]), ...recaps.slice(1).map((r, i): [Baseline, Baseline] => [recaps[i]!, r])];
   for (const [a, b] of pairs) {
@@ -232,12 +248,10 @@ async function main() {
       // interleaved: the same queries slowed on B only, by s × their median as this mode measures them
       // (an A/B pair runs slower than a capture's run — the connections alternate — so a burn sized on
       // the capture's median would inject less than s here)
-      await setBurn(B, burnForAB(chosen, s));
       t = performance.now();
-      const ci = compareAB(await ab(), config);
+      const ci = compareAB(await ab(burnForAB(chosen, s)), config);
       abSeconds += (performance.now() - t) / 1000;
       abRuns++;
-      await setBurn(B, new Map());
       for (const q of ci.queries) {
         if (chosen.has(q.query)) {
           ri.slowed++;
@@ -281,6 +295,12 @@ async function main() {
   );
   line('(a) A/A comparisons failing (exit 1)', `${two.falseAlarm.comparisonsFailing}/${two.falseAlarm.comparisons}`, `${inter.falseAlarm.comparisonsFailing}/${inter.falseAlarm.comparisons}`);
   line('(a) A/A verdicts', JSON.stringify(two.falseAlarm.verdicts), JSON.stringify(inter.falseAlarm.verdicts));
+  line('(a) A/A ratios after/before', '—', `median ×${median(aaRatios).toFixed(3)}, ${aaRatios.filter((r) => r < 1).length}/${aaRatios.length} below 1`);
+  // the spread of the A/A estimates against the spread their intervals promise: wider means an
+  // offset per query and database pair that more pairs cannot average away
+  const aaLogSd = sd(aaRatios.map((r) => Math.log(r)));
+  const aaSe = median(aaHalfWidths) / 1.96;
+  line('(a) A/A spread: SD of log ratio vs interval SE', '—', `${(aaLogSd * 100).toFixed(1)} % vs ${(aaSe * 100).toFixed(1)} % (×${(aaLogSd / aaSe).toFixed(2)})`);
   for (const s of LEVELS) {
     const key = `+${Math.round(s * 100)}%`;
     const a = two.power[key]!;
@@ -305,7 +325,7 @@ async function main() {
     loadAverage: { before: load0, after: load1 },
     config: { runs: config.runs, warmup: config.warmup, alpha: config.alpha, threshold: config.threshold, queries: QUERIES.length, repeats: REPEATS, powerReps: POWER_REPS },
     twoCapture: two,
-    interleaved: inter,
+    interleaved: { ...inter, aaLogSd, aaIntervalSe: aaSe, aaRatioMedian: median(aaRatios), aaRatiosBelowOne: aaRatios.filter((r) => r < 1).length, aaRatios: aaRatios.length },
     overhead: { bareMs, profilerMs: profMs, factor: profMs / bareMs, reported: one.overhead },
     seconds: (performance.now() - t0) / 1000,
   };
@@ -313,7 +333,6 @@ async function main() {
   fs.writeFileSync(path.join('bench', 'results', 'perf.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(`done in ${result.seconds.toFixed(0)} s; bench/results/perf.json`);
   await A.end();
-  await B.end();
   await admin.end();
   await server.stop();
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -501,8 +501,8 @@ export const CLI_DOCUMENTS = {
       createdAt: iso,
       before: obj({ label: z.string(), database: z.string() }),
       after: obj({ label: z.string(), database: z.string() }),
-      rehearsal: nullable(obj({ clone: z.string(), applied: z.array(z.string()) })),
-      method: obj({ design: z.string(), statistic: z.string(), interval: z.string(), test: z.string(), correction: z.string(), evidence: z.string(), alpha: z.number(), threshold: z.number(), runs: z.number().int(), orderSeed: z.number().int() }),
+      rehearsal: nullable(obj({ source: z.string(), beforeClone: z.string(), clone: z.string(), applied: z.array(z.string()) })),
+      method: obj({ design: z.string(), statistic: z.string(), interval: z.string(), test: z.string(), correction: z.string(), evidence: z.string(), alpha: z.number(), threshold: z.number(), runs: z.number().int(), orderSeed: z.number().int(), sessions: z.number().int().min(1) }),
       queries: z.array(
         obj({
           id: z.string(),

@@ -34,9 +34,16 @@ export interface AbProgress {
 }
 
 export interface AbCaptureOptions {
-  /** dedicated connections to the before (A) and after (B) databases; the caller ends them */
-  before: pg.Client;
-  after: pg.Client;
+  /**
+   * Opens a new session on the before (A) / after (B) database. captureAB opens a fresh pair of
+   * sessions for every round of timed pairs and ends each itself: a backend's speed is a property
+   * of the process (measured on a 2-vCPU VM: one session pair read a query ×0.70 or ×1.44 as fast
+   * as the next pair did on the same two databases, every query of the round moving together), so
+   * pairs timed in one session pair are not independent samples. With a fresh pair per round, each
+   * query's pairs come from as many session pairs as there are rounds and that effect becomes
+   * ordinary pair-to-pair noise the test accounts for (bench/perf/README.md).
+   */
+  open: { before: () => Promise<pg.Client>; after: () => Promise<pg.Client> };
   labels: { before: string; after: string };
   workload: Workload;
   config: PerfConfig;
@@ -55,6 +62,11 @@ export interface AbCaptureOptions {
 interface Side {
   client: pg.Client;
 }
+
+/** ends a session captureAB opened (an error on close changes nothing measured) */
+const endQuietly = async (c: pg.Client | null | undefined) => {
+  await c?.end().catch(() => undefined);
+};
 
 async function timedRun(side: Side, sql: string, values: unknown[], readOnly: boolean): Promise<{ ms: number; rows: number; result: pg.QueryResult }> {
   const { client } = side;
@@ -98,121 +110,145 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
     if (opts.signal?.aborted) throw new ConfitureError('cancelled', 'Profiling was cancelled');
   };
   progress({ phase: 'prepare', done: 0, total: 1 });
-  const A: Side = { client: opts.before };
-  const B: Side = { client: opts.after };
-  const ia = await prepareSide(A.client, config);
-  const ib = await prepareSide(B.client, config);
-  if (ia.num !== ib.num) notes.push(`the two sides run different server versions (${ia.version} / ${ib.version}): timings compare the servers as well as the schema`);
-  const runs = opts.runs ?? config.runs;
-  const warmup = opts.warmup ?? config.warmup;
-  const orderSeed = opts.orderSeed ?? crypto.randomBytes(4).readUInt32LE(0);
-  const rng = mulberry32(orderSeed);
+  const A: Side = { client: await opts.open.before() };
+  const B: Side = { client: await opts.open.after().catch(async (e: unknown) => {
+    await endQuietly(A.client);
+    throw e;
+  }) };
+  try {
+    const ia = await prepareSide(A.client, config);
+    const ib = await prepareSide(B.client, config);
+    let sessions = 1;
+    /** ends the current pair of sessions and opens the next (prepared alike) */
+    const rotate = async () => {
+      await Promise.all([endQuietly(A.client), endQuietly(B.client)]);
+      A.client = await opts.open.before();
+      B.client = await opts.open.after();
+      await prepareSide(A.client, config);
+      await prepareSide(B.client, config);
+      sessions++;
+    };
+    if (ia.num !== ib.num) notes.push(`the two sides run different server versions (${ia.version} / ${ib.version}): timings compare the servers as well as the schema`);
+    const runs = opts.runs ?? config.runs;
+    const warmup = opts.warmup ?? config.warmup;
+    const orderSeed = opts.orderSeed ?? crypto.randomBytes(4).readUInt32LE(0);
+    const rng = mulberry32(orderSeed);
 
-  const only = opts.only ? new Set(opts.only) : null;
-  if (only) for (const n of only) if (!workload.queries.some((q) => q.name === n)) throw new ConfitureError('not_found', `No query "${n}" in ${workload.file}`, { field: 'only' });
-  type Work = { c: AbCase; values: unknown[]; readOnly: boolean; runs: number; warmup: number };
-  const cases: Work[] = [];
-  for (const q of workload.queries) {
-    if (only && !only.has(q.name)) continue;
-    for (const ps of q.params) {
-      const c: AbCase = { id: queryCaseId(q, ps.name), query: q.name, paramSet: ps.name, sql: q.sql, pairs: [], rows: [null, null], explain: [null, null] };
-      if (!q.readOnly && !q.safeToRun) {
-        c.error = `refused: ${q.name} writes (INSERT/UPDATE/DELETE/MERGE, FOR UPDATE or INTO); mark it safeToRun: true in the workload to profile it inside a transaction that is rolled back`;
-        notes.push(`${c.id} was not run: ${c.error}`);
+    const only = opts.only ? new Set(opts.only) : null;
+    if (only) for (const n of only) if (!workload.queries.some((q) => q.name === n)) throw new ConfitureError('not_found', `No query "${n}" in ${workload.file}`, { field: 'only' });
+    type Work = { c: AbCase; values: unknown[]; readOnly: boolean; runs: number; warmup: number };
+    const cases: Work[] = [];
+    for (const q of workload.queries) {
+      if (only && !only.has(q.name)) continue;
+      for (const ps of q.params) {
+        const c: AbCase = { id: queryCaseId(q, ps.name), query: q.name, paramSet: ps.name, sql: q.sql, pairs: [], rows: [null, null], explain: [null, null] };
+        if (!q.readOnly && !q.safeToRun) {
+          c.error = `refused: ${q.name} writes (INSERT/UPDATE/DELETE/MERGE, FOR UPDATE or INTO); mark it safeToRun: true in the workload to profile it inside a transaction that is rolled back`;
+          notes.push(`${c.id} was not run: ${c.error}`);
+        }
+        cases.push({ c, values: ps.values, readOnly: q.readOnly, runs: q.runs ?? runs, warmup: q.warmup ?? warmup });
       }
-      cases.push({ c, values: ps.values, readOnly: q.readOnly, runs: q.runs ?? runs, warmup: q.warmup ?? warmup });
     }
-  }
-  const live = () => cases.filter((w) => !w.c.error);
-  const fail = (w: Work, e: unknown, during: string, side: 'before' | 'after') => {
-    w.c.error = `failed during ${during} on the ${side} side: ${(e as Error).message}`;
-    notes.push(`${w.c.id}: ${w.c.error}`);
-  };
-  /** runs the pair in the given order; returns [A ms, B ms] */
-  const pair = async (w: Work, aFirst: boolean, during: string): Promise<[number, number, number, number] | null> => {
-    const first = aFirst ? A : B;
-    const second = aFirst ? B : A;
-    let r1: { ms: number; rows: number };
-    let r2: { ms: number; rows: number };
-    try {
-      r1 = await timedRun(first, w.c.sql, w.values, w.readOnly);
-    } catch (e) {
-      fail(w, e, during, aFirst ? 'before' : 'after');
-      return null;
-    }
-    try {
-      r2 = await timedRun(second, w.c.sql, w.values, w.readOnly);
-    } catch (e) {
-      fail(w, e, during, aFirst ? 'after' : 'before');
-      return null;
-    }
-    const ra = aFirst ? r1 : r2;
-    const rb = aFirst ? r2 : r1;
-    return [ra.ms, rb.ms, ra.rows, rb.rows];
-  };
-
-  // warm-up: both sides, alternating (the clone starts with a cold shared_buffers)
-  const maxWarm = Math.max(0, ...live().map((w) => w.warmup));
-  const warmTotal = live().reduce((s, w) => s + w.warmup, 0);
-  let warmDone = 0;
-  for (let r = 0; r < maxWarm; r++) {
-    for (const w of live()) {
-      if (r >= w.warmup) continue;
-      checkAbort();
-      await pair(w, rng() < 0.5, 'warm-up');
-      progress({ phase: 'warmup', done: ++warmDone, total: warmTotal, query: w.c.id });
-    }
-  }
-
-  // deterministic evidence: one EXPLAIN (ANALYZE, BUFFERS) per side
-  let exDone = 0;
-  for (const w of live()) {
-    checkAbort();
-    for (const [i, side] of [A, B].entries()) {
+    const live = () => cases.filter((w) => !w.c.error);
+    const fail = (w: Work, e: unknown, during: string, side: 'before' | 'after') => {
+      w.c.error = `failed during ${during} on the ${side} side: ${(e as Error).message}`;
+      notes.push(`${w.c.id}: ${w.c.error}`);
+    };
+    /** runs the pair in the given order; returns [A ms, B ms] */
+    const pair = async (w: Work, aFirst: boolean, during: string): Promise<[number, number, number, number] | null> => {
+      const first = aFirst ? A : B;
+      const second = aFirst ? B : A;
+      let r1: { ms: number; rows: number };
+      let r2: { ms: number; rows: number };
       try {
-        const { result } = await timedRun(side, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${w.c.sql}`, w.values, w.readOnly);
-        const plan = (result.rows[0] as Record<string, unknown>)['QUERY PLAN'];
-        w.c.explain[i] = typeof plan === 'string' ? JSON.parse(plan) : plan;
+        r1 = await timedRun(first, w.c.sql, w.values, w.readOnly);
       } catch (e) {
-        notes.push(`${w.c.id}: EXPLAIN failed on the ${i === 0 ? 'before' : 'after'} side: ${(e as Error).message}`);
+        fail(w, e, during, aFirst ? 'before' : 'after');
+        return null;
       }
-    }
-    progress({ phase: 'explain', done: ++exDone, total: live().length, query: w.c.id });
-  }
+      try {
+        r2 = await timedRun(second, w.c.sql, w.values, w.readOnly);
+      } catch (e) {
+        fail(w, e, during, aFirst ? 'after' : 'before');
+        return null;
+      }
+      const ra = aFirst ? r1 : r2;
+      const rb = aFirst ? r2 : r1;
+      return [ra.ms, rb.ms, ra.rows, rb.rows];
+    };
 
-  // timed pairs, round-robin over the cases; A B or B A at random for every pair
-  const maxRuns = Math.max(0, ...live().map((w) => w.runs));
-  const total = live().reduce((s, w) => s + w.runs, 0);
-  let done = 0;
-  for (let r = 0; r < maxRuns; r++) {
-    for (const w of live()) {
-      if (r >= w.runs) continue;
-      checkAbort();
-      const aFirst = rng() < 0.5;
-      const res = await pair(w, aFirst, `timed pair ${r + 1}`);
-      if (res) {
-        w.c.pairs.push({ a: round(res[0]), b: round(res[1]), order: aFirst ? 'AB' : 'BA' });
-        w.c.rows = [res[2], res[3]];
+    // warm-up: both sides, alternating (the clone starts with a cold shared_buffers)
+    const maxWarm = Math.max(0, ...live().map((w) => w.warmup));
+    const warmTotal = live().reduce((s, w) => s + w.warmup, 0);
+    let warmDone = 0;
+    for (let r = 0; r < maxWarm; r++) {
+      for (const w of live()) {
+        if (r >= w.warmup) continue;
+        checkAbort();
+        await pair(w, rng() < 0.5, 'warm-up');
+        progress({ phase: 'warmup', done: ++warmDone, total: warmTotal, query: w.c.id });
       }
-      progress({ phase: 'timed', done: ++done, total, query: w.c.id });
     }
+
+    // deterministic evidence: one EXPLAIN (ANALYZE, BUFFERS) per side
+    let exDone = 0;
+    for (const w of live()) {
+      checkAbort();
+      for (const [i, side] of [A, B].entries()) {
+        try {
+          const { result } = await timedRun(side, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${w.c.sql}`, w.values, w.readOnly);
+          const plan = (result.rows[0] as Record<string, unknown>)['QUERY PLAN'];
+          w.c.explain[i] = typeof plan === 'string' ? JSON.parse(plan) : plan;
+        } catch (e) {
+          notes.push(`${w.c.id}: EXPLAIN failed on the ${i === 0 ? 'before' : 'after'} side: ${(e as Error).message}`);
+        }
+      }
+      progress({ phase: 'explain', done: ++exDone, total: live().length, query: w.c.id });
+    }
+
+    // timed pairs, round-robin over the cases; A B or B A at random for every pair; a fresh pair of
+    // sessions for every round, its caches (catalog, plan, relation) warmed by one untimed pair per case
+    const maxRuns = Math.max(0, ...live().map((w) => w.runs));
+    const total = live().reduce((s, w) => s + w.runs, 0);
+    let done = 0;
+    for (let r = 0; r < maxRuns; r++) {
+      if (r > 0) {
+        checkAbort();
+        await rotate();
+        for (const w of live()) if (r < w.runs) await pair(w, rng() < 0.5, `session warm-up of round ${r + 1}`);
+      }
+      for (const w of live()) {
+        if (r >= w.runs) continue;
+        checkAbort();
+        const aFirst = rng() < 0.5;
+        const res = await pair(w, aFirst, `timed pair ${r + 1}`);
+        if (res) {
+          w.c.pairs.push({ a: round(res[0]), b: round(res[1]), order: aFirst ? 'AB' : 'BA' });
+          w.c.rows = [res[2], res[3]];
+        }
+        progress({ phase: 'timed', done: ++done, total, query: w.c.id });
+      }
+    }
+    progress({ phase: 'done', done: 1, total: 1 });
+    return {
+      format: 'confiture-perf-ab',
+      version: 1,
+      createdAt: new Date().toISOString(),
+      before: { label: opts.labels.before, database: ia.db },
+      after: { label: opts.labels.after, database: ib.db },
+      server: { version: ia.version, versionNum: ia.num },
+      runs,
+      warmup,
+      orderSeed,
+      sessions,
+      rehearsal: opts.rehearsal ?? null,
+      cases: cases.map((w) => w.c),
+      wallMs: round(performance.now() - wall0),
+      notes,
+    };
+  } finally {
+    await Promise.all([endQuietly(A.client), endQuietly(B.client)]);
   }
-  progress({ phase: 'done', done: 1, total: 1 });
-  return {
-    format: 'confiture-perf-ab',
-    version: 1,
-    createdAt: new Date().toISOString(),
-    before: { label: opts.labels.before, database: ia.db },
-    after: { label: opts.labels.after, database: ib.db },
-    server: { version: ia.version, versionNum: ia.num },
-    runs,
-    warmup,
-    orderSeed,
-    rehearsal: opts.rehearsal ?? null,
-    cases: cases.map((w) => w.c),
-    wallMs: round(performance.now() - wall0),
-    notes,
-  };
 }
 
 export interface AbCompareOptions {
@@ -275,7 +311,7 @@ export function compareAB(cap: AbCapture, opts: AbCompareOptions): AbComparison 
     after: cap.after,
     rehearsal: cap.rehearsal,
     method: {
-      design: `interleaved pairs: each query × parameter set ran ${cap.runs} times on each side, alternately, A B or B A at random per pair (seed ${cap.orderSeed}), each run in its own rolled-back transaction, after ${cap.warmup} warm-up pair(s)`,
+      design: `interleaved pairs: each query × parameter set ran ${cap.runs} times on each side, alternately, A B or B A at random per pair (seed ${cap.orderSeed}), each run in its own rolled-back transaction, after ${cap.warmup} warm-up pair(s); ${cap.sessions} session pair(s), a fresh pair for every round of pairs, warmed by one untimed pair per query`,
       statistic: 'Hodges–Lehmann estimate of the paired log ratios log(after/before), reported as a ratio',
       interval: `distribution-free signed-rank interval of that estimate, ${(level * 100).toFixed(0)} %`,
       test: 'two-sided Wilcoxon signed-rank on the paired log ratios (normal approximation, tie and continuity corrected); valid without distribution assumptions because the order within each pair was randomised',
@@ -285,6 +321,7 @@ export function compareAB(cap: AbCapture, opts: AbCompareOptions): AbComparison 
       threshold: opts.threshold,
       runs: cap.runs,
       orderSeed: cap.orderSeed,
+      sessions: cap.sessions,
     },
     queries,
     unmatched,
@@ -295,77 +332,97 @@ export function compareAB(cap: AbCapture, opts: AbCompareOptions): AbComparison 
   };
 }
 
-export interface RehearseAbOptions extends Omit<AbCaptureOptions, 'before' | 'after' | 'labels' | 'rehearsal'> {
-  /** opens a client on a database of the same server (the source; the clone; a maintenance database) */
+export interface RehearseAbOptions extends Omit<AbCaptureOptions, 'open' | 'labels' | 'rehearsal'> {
+  /** opens a client on a database of the same server (the source; the clones; a maintenance database) */
   connect: (database: string) => Promise<pg.Client>;
-  /** the database to clone (the before side) */
+  /** the database to clone (both sides are copies of it) */
   source: string;
   /** a maintenance database to run CREATE/DROP DATABASE from (default `postgres`) */
   maintenance?: string;
-  /** SQL applied to the clone (the after side), in order: e.g. the migrations to judge */
+  /** SQL applied to the after clone, in order: e.g. the migrations to judge */
   apply: { name: string; sql: string }[];
   label: string;
-  /** keep the clone (default: dropped) */
+  /** keep both clones (default: dropped) */
   keepClone?: boolean;
 }
 
+/** PostgreSQL's identifier limit is 63 bytes (NAMEDATALEN − 1), not characters: it truncates longer names itself */
+const NAME_BYTES = 63;
+
+/** `source` cut to fit `suffix` in 63 bytes, on a character boundary (a multi-byte name is not split) */
+export function cloneName(source: string, suffix: string): string {
+  const room = NAME_BYTES - Buffer.byteLength(suffix);
+  let head = '';
+  for (const ch of source) {
+    if (Buffer.byteLength(head + ch) > room) break;
+    head += ch;
+  }
+  return head + suffix;
+}
+
 /**
- * Clones `source` (CREATE DATABASE … TEMPLATE: a file-level copy, same pages, same statistics),
- * applies the SQL to the clone, and runs the workload interleaved on source (before) and the clone
- * (after). The clone is dropped at the end unless kept. PostgreSQL refuses to clone a database
- * other sessions are connected to: that error is reported with what to do.
+ * Clones `source` twice (CREATE DATABASE … TEMPLATE: file-level copies, same pages, same
+ * statistics), applies the SQL to the after clone, and runs the workload interleaved on the two
+ * clones. Both sides are clones, not the source against one clone: a database's speed depends on
+ * how its pages came into shared buffers, and a clone read in by the warm-up scans ~7–10 % faster
+ * than a long-lived database whose pages arrived over time (measured: bench/perf/README.md), a
+ * bias toward "improvement" that hid regressions. Two clones warmed up by the same interleaved
+ * pairs start alike, and the workload never runs on the source. The clones are dropped at the end
+ * unless kept. PostgreSQL refuses to clone a database other sessions are connected to: that error
+ * is reported with what to do.
  */
-export async function rehearseAB(opts: RehearseAbOptions): Promise<{ capture: AbCapture; clone: string; kept: boolean }> {
+export async function rehearseAB(opts: RehearseAbOptions): Promise<{ capture: AbCapture; clones: { before: string; after: string }; kept: boolean }> {
   const { connect, source } = opts;
-  const suffix = `_cfab_${crypto.randomBytes(4).toString('hex')}`;
-  const clone = `${source.slice(0, 63 - suffix.length)}${suffix}`;
+  const tag = crypto.randomBytes(4).toString('hex');
+  const clones = { before: cloneName(source, `_cfab_${tag}_a`), after: cloneName(source, `_cfab_${tag}_b`) };
   const admin = await connect(opts.maintenance ?? 'postgres');
-  let created = false;
+  const created: string[] = [];
   try {
-    try {
-      await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(clone)} TEMPLATE ${admin.escapeIdentifier(source)}`);
-      created = true;
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === '55006') {
-        throw new ConfitureError(
-          'database_error',
-          `Cannot clone "${source}": other sessions are connected to it (PostgreSQL copies a database only while nobody uses it). ` +
-            'Close them, clone it yourself and pass the clone as the after database, or rehearse on a staging copy.',
-          { field: 'db' },
-        );
+    for (const clone of [clones.before, clones.after]) {
+      try {
+        await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(clone)} TEMPLATE ${admin.escapeIdentifier(source)}`);
+        created.push(clone);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === '55006') {
+          throw new ConfitureError(
+            'database_error',
+            `Cannot clone "${source}": other sessions are connected to it (PostgreSQL copies a database only while nobody uses it). ` +
+              'Close them, clone it yourself and pass the clone as the after database, or rehearse on a staging copy.',
+            { field: 'db' },
+          );
+        }
+        throw e;
       }
-      throw e;
     }
-    let before: pg.Client | null = null;
-    let after: pg.Client | null = null;
+    const applier = await connect(clones.after);
     try {
-      after = await connect(clone);
       for (const step of opts.apply) {
         try {
-          await after.query(step.sql);
+          await applier.query(step.sql);
         } catch (e) {
           throw new ConfitureError('migration_failed', `Applying ${step.name} to the clone failed: ${(e as Error).message}`, { file: step.name });
         }
       }
-      // no ANALYZE here: a fresh random sample could flip a borderline plan on its own; the clone
-      // keeps the source's statistics plus whatever the applied SQL did
-      before = await connect(source);
-      const capture = await captureAB({
-        ...opts,
-        before,
-        after,
-        labels: { before: `${opts.label} (${source})`, after: `clone ${clone}${opts.apply.length ? ` + ${opts.apply.map((a) => a.name).join(', ')}` : ' (nothing applied: an A/A check)'}` },
-        rehearsal: { clone, applied: opts.apply.map((a) => a.name) },
-      });
-      return { capture, clone, kept: !!opts.keepClone };
     } finally {
-      await before?.end().catch(() => undefined);
-      await after?.end().catch(() => undefined);
+      // the session that applied the SQL is not timed: its caches were filled by the migration
+      await endQuietly(applier);
     }
+    // no ANALYZE here: a fresh random sample could flip a borderline plan on its own; the clone
+    // keeps the source's statistics plus whatever the applied SQL did
+    const capture = await captureAB({
+      ...opts,
+      open: { before: () => connect(clones.before), after: () => connect(clones.after) },
+      labels: {
+        before: `${opts.label} (clone ${clones.before} of ${source})`,
+        after: `clone ${clones.after}${opts.apply.length ? ` + ${opts.apply.map((a) => a.name).join(', ')}` : ' (nothing applied: an A/A check)'}`,
+      },
+      rehearsal: { source, beforeClone: clones.before, clone: clones.after, applied: opts.apply.map((a) => a.name) },
+    });
+    return { capture, clones, kept: !!opts.keepClone };
   } finally {
-    if (created && !opts.keepClone) {
-      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(clone)} WITH (FORCE)`).catch(() => undefined);
+    if (!opts.keepClone) {
+      for (const clone of created) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(clone)} WITH (FORCE)`).catch(() => undefined);
     }
     await admin.end().catch(() => undefined);
   }

@@ -336,11 +336,22 @@ export interface AbCapture {
   warmup: number;
   /** seed of the A/B order of each pair */
   orderSeed: number;
-  /** set when the after side is a clone of the before database with SQL applied */
-  rehearsal: { clone: string; applied: string[] } | null;
+  /** session pairs the timed rounds ran in (a fresh pair per round, so each query's pairs are independent) */
+  sessions: number;
+  /** set when both sides are clones of `source` (rehearseAB): `beforeClone` as it was, `clone` with SQL applied */
+  rehearsal: AbRehearsal | null;
   cases: AbCase[];
   wallMs: number;
   notes: string[];
+}
+
+/** both sides cloned from `source`: `beforeClone` as it was, `clone` with the SQL applied */
+export interface AbRehearsal {
+  source: string;
+  beforeClone: string;
+  /** the after side: the clone the SQL was applied to */
+  clone: string;
+  applied: string[];
 }
 
 export interface AbQueryComparison {
@@ -372,7 +383,7 @@ export interface AbComparison {
   createdAt: string;
   before: { label: string; database: string };
   after: { label: string; database: string };
-  rehearsal: { clone: string; applied: string[] } | null;
+  rehearsal: AbRehearsal | null;
   method: {
     design: string;
     statistic: string;
@@ -384,6 +395,8 @@ export interface AbComparison {
     threshold: number;
     runs: number;
     orderSeed: number;
+    /** session pairs the timed rounds ran in */
+    sessions: number;
   };
   queries: AbQueryComparison[];
   unmatched: { id: string; reason: string }[];

@@ -236,7 +236,7 @@ export function registerPerf(program: Command, setExit: (code: number) => void):
       .command('ab')
       .description(
         'Interleaved A/B: run the workload alternately on the database before and after a change (A B / B A at random per pair) and judge paired ratios; ' +
-          'the after side is a clone of --db (CREATE DATABASE … TEMPLATE) with --apply files run on it, or an existing database (--after-db)',
+          'both sides are clones of --db (CREATE DATABASE … TEMPLATE), the after one with --apply files run on it; or --db against an existing database (--after-db)',
       )
       .option('--apply <files...>', 'SQL files applied, in order, to a clone of --db (e.g. the migrations to judge); none: an A/A check of the machine')
       .option('--after-db <url>', 'compare --db against this existing database instead of a clone')
@@ -246,7 +246,7 @@ export function registerPerf(program: Command, setExit: (code: number) => void):
       .option('--alpha <a>', 'false-discovery rate (default perf.alpha)')
       .option('--threshold <t>', 'practical-significance threshold, 0.1 = 10 % (default perf.threshold)')
       .option('--seed <n>', 'seed of the A/B order (default: random, printed)')
-      .option('--keep-clone', 'do not drop the clone at the end'),
+      .option('--keep-clone', 'do not drop the two clones at the end'),
   ).action(
     async (
       opts: CommonOpts & { apply?: string[]; afterDb?: string; runs?: string; warmup?: string; only?: string; alpha?: string; threshold?: string; seed?: string; keepClone?: boolean },
@@ -288,13 +288,8 @@ export function registerPerf(program: Command, setExit: (code: number) => void):
           if (opts.afterDb) {
             const other = await openSession(opts.afterDb);
             try {
-              const [a, b] = await Promise.all([session.ctx.connections.client(session.connection.id), other.ctx.connections.client(other.connection.id)]);
-              try {
-                cmp = compareAB(await captureAB({ ...common, before: a, after: b, labels: { before: session.connection.label, after: other.connection.label } }), { alpha, threshold });
-              } finally {
-                await a.end().catch(() => undefined);
-                await b.end().catch(() => undefined);
-              }
+              const open = { before: () => session.ctx.connections.client(session.connection.id), after: () => other.ctx.connections.client(other.connection.id) };
+              cmp = compareAB(await captureAB({ ...common, open, labels: { before: session.connection.label, after: other.connection.label } }), { alpha, threshold });
             } finally {
               await other.close();
             }

@@ -143,13 +143,8 @@ export const perfHandlers: Pick<Handlers, PerfProcedure> = {
     };
     let cap;
     if (afterConnectionId) {
-      const [a, b] = await Promise.all([ctx.connections.client(connectionId), ctx.connections.client(afterConnectionId)]);
-      try {
-        cap = await captureAB({ ...common, before: a, after: b, labels: { before: ctx.connections.info(connectionId).label, after: ctx.connections.info(afterConnectionId).label } });
-      } finally {
-        await a.end().catch(() => undefined);
-        await b.end().catch(() => undefined);
-      }
+      const open = { before: () => ctx.connections.client(connectionId), after: () => ctx.connections.client(afterConnectionId) };
+      cap = await captureAB({ ...common, open, labels: { before: ctx.connections.info(connectionId).label, after: ctx.connections.info(afterConnectionId).label } });
     } else {
       const resolved = ctx.connections.resolved(connectionId);
       const r = await rehearseAB({

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createContext } from '../../../src-main/context';
 import { perfHandlers } from '../../../src-main/ipc/handlers/perf';
 import { compareAB, defaultPerfConfig, parseWorkload, rehearseAB } from '../../../src-main/perf';
+import { cloneName } from '../../../src-main/perf/ab';
 import { perfProcedures } from '../../../src-shared/contract/perf';
 import type { AbComparison, Workload } from '../../../src-shared/domain/perf';
 import { createTestDatabase, urlFor, type TestDatabase } from '../../helpers/db';
@@ -56,14 +57,16 @@ let project: TempProject;
  */
 const STRICT_ALPHA = 0.002;
 
+const connect = async (database: string) => {
+  const c = new pg.Client({ connectionString: urlFor(database) });
+  c.on('error', () => undefined);
+  await c.connect();
+  return c;
+};
+
 async function ab(apply: { name: string; sql: string }[], alpha = config.alpha): Promise<AbComparison> {
   const r = await rehearseAB({
-    connect: async (database) => {
-      const c = new pg.Client({ connectionString: urlFor(database) });
-      c.on('error', () => undefined);
-      await c.connect();
-      return c;
-    },
+    connect,
     source: db.name,
     apply,
     label: 'test',
@@ -119,8 +122,14 @@ describe('perf ab: interleaved before/after on a clone', () => {
       expect(q.ci[0]).toBeLessThanOrEqual(q.ratio);
       expect(q.ci[1]).toBeGreaterThanOrEqual(q.ratio);
     }
-    expect(cmp.rehearsal).toMatchObject({ applied: [] });
+    // both sides are clones of the source, the before one as it was
+    expect(cmp.rehearsal).toMatchObject({ source: db.name, applied: [] });
+    expect(cmp.before.database).toBe(cmp.rehearsal!.beforeClone);
+    expect(cmp.after.database).toBe(cmp.rehearsal!.clone);
+    expect(cmp.before.database).toMatch(new RegExp(`^${db.name}_cfab_[0-9a-f]{8}_a$`));
+    expect(cmp.after.database).toBe(cmp.before.database.replace(/_a$/, '_b'));
     expect(cmp.method.design).toMatch(/A B or B A at random per pair \(seed 7\)/);
+    expect(cmp.method.sessions).toBe(15);
     expect(await clonesLeft()).toEqual([]);
   });
 
@@ -206,5 +215,67 @@ describe('perf ab: interleaved before/after on a clone', () => {
       await ctx.close();
     }
     expect(await clonesLeft()).toEqual([]);
+  });
+
+  it('the workload never runs on the source: it runs on the before clone (kept here and read back)', async () => {
+    const stat = async (c: pg.Client, datname: string) => {
+      const row = (await c.query<{ n: string; s: string }>('SELECT xact_rollback AS n, sessions AS s FROM pg_stat_database WHERE datname = $1', [datname])).rows[0];
+      return { rollbacks: Number(row?.n ?? 0), sessions: Number(row?.s ?? 0) };
+    };
+    const admin = await connect('postgres');
+    try {
+      const sourceBefore = await stat(admin, db.name);
+      const r = await rehearseAB({ connect, source: db.name, apply: [], label: 'test', workload, config: { ...config, runs: 6, warmup: 1 }, orderSeed: 1, keepClone: true });
+      try {
+        expect(r.kept).toBe(true);
+        expect(r.capture.before.database).toBe(r.clones.before);
+        expect(r.capture.sessions).toBe(6);
+        // every run is a rolled-back transaction: 3 queries × (1 warm-up + 1 EXPLAIN + 6 timed pairs +
+        // 5 session warm-ups) on each side, in 6 sessions (a fresh one per round); wait for the
+        // clones' backends to report them, then the source's counts are final too
+        let onClone = { rollbacks: 0, sessions: 0 };
+        for (let i = 0; i < 50 && (onClone.rollbacks < 39 || onClone.sessions < 6); i++) {
+          await admin.query('SELECT pg_stat_clear_snapshot()');
+          onClone = await stat(admin, r.clones.before);
+          if (onClone.rollbacks < 39 || onClone.sessions < 6) await new Promise((res) => setTimeout(res, 100));
+        }
+        expect(onClone).toEqual({ rollbacks: 39, sessions: 6 });
+        await admin.query('SELECT pg_stat_clear_snapshot()');
+        expect(await stat(admin, db.name)).toEqual(sourceBefore);
+      } finally {
+        for (const d of [r.clones.before, r.clones.after]) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(d)} WITH (FORCE)`);
+      }
+    } finally {
+      await admin.end();
+    }
+    expect(await clonesLeft()).toEqual([]);
+  });
+
+  it('clone names fit 63 bytes on a character boundary, as the server reads them: a multi-byte source name', async () => {
+    const suffix = '_cfab_0123abcd_a';
+    const long = `${'ü'.repeat(28)}x`; // 57 bytes in 29 characters
+    expect(Buffer.byteLength(cloneName(long, suffix))).toBeLessThanOrEqual(63);
+    expect(cloneName(long, suffix)).toBe(`${'ü'.repeat(23)}${suffix}`);
+    expect(cloneName('shop', suffix)).toBe(`shop${suffix}`);
+    expect(cloneName('€'.repeat(21), suffix)).toBe(`${'€'.repeat(15)}${suffix}`); // 3-byte characters: 45 + 16 ≤ 63
+    const admin = await connect('postgres');
+    const source = `${db.name}_${'ü'.repeat(20)}`;
+    try {
+      // the server's own truncation (name type) leaves it as it is
+      const n = cloneName(source, suffix);
+      expect((await admin.query<{ n: string }>('SELECT $1::name AS n', [n])).rows[0]!.n).toBe(n);
+      await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(source)} TEMPLATE ${admin.escapeIdentifier(db.name)}`);
+      // rehearsing a database with such a name reaches both clones (a character cut would name a
+      // database the server had truncated differently, and connecting to it would fail)
+      const r = await rehearseAB({ connect, source, apply: [], label: 'test', workload, config: { ...config, runs: 5, warmup: 0 }, orderSeed: 2 });
+      expect(Buffer.byteLength(r.clones.after)).toBeLessThanOrEqual(63);
+      expect(r.capture.before.database).toBe(r.clones.before);
+      expect(r.capture.after.database).toBe(r.clones.after);
+      expect(r.capture.cases.every((c) => !c.error)).toBe(true);
+      expect((await admin.query('SELECT 1 FROM pg_database WHERE datname = ANY($1)', [[r.clones.before, r.clones.after]])).rowCount).toBe(0);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(source)} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });

@@ -16,6 +16,7 @@ function capture(seed: number, cases: { id: string; effect: number; explainB?: u
     runs: pairs,
     warmup: 0,
     orderSeed: seed,
+    sessions: pairs,
     rehearsal: null,
     cases: cases.map((c) => {
       // the machine drifts ×0.7–×1.5 over the capture: both runs of a pair see the same state
