@@ -96,6 +96,67 @@ async function prepareSide(client: pg.Client, config: PerfConfig): Promise<{ ver
   return { version: r.version, num: Number(r.num), db: r.db };
 }
 
+/** blocks of one heap read per side and turn of the interleaved layout (512 kB at 8 kB pages) */
+const LAYOUT_CHUNK = 64;
+
+interface LayoutRel {
+  schema: string;
+  name: string;
+  blocks: number;
+}
+
+async function layoutRelations(client: pg.Client): Promise<{ rels: LayoutRel[]; sharedBuffers: number }> {
+  const rels = await client.query<{ schema: string; name: string; blocks: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name, pg_relation_size(c.oid) / current_setting('block_size')::int AS blocks
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'm') AND c.relpersistence = 'p'
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`,
+  );
+  const sb = await client.query<{ n: string }>("SELECT setting AS n FROM pg_settings WHERE name = 'shared_buffers'");
+  return { rels: rels.rows.map((r) => ({ schema: r.schema, name: r.name, blocks: Number(r.blocks) })), sharedBuffers: Number(sb.rows[0]?.n ?? 0) };
+}
+
+/**
+ * Reads the tables both sides share into shared buffers in alternating chunks (A's blocks 0–63, B's
+ * 0–63, A's 64–127, … the first of each turn at random), so the two copies of each page land in
+ * buffers of the same kind: without it, whichever side the warm-up happened to read first took the
+ * free buffers in long runs and the other the clock sweep's scattered victims, and one bitmap scan
+ * over 2,000 pages of two identical clones timed ×1.10–1.17 apart (bench/perf/README.md, stop 24).
+ * TID range scans (PostgreSQL 14+) read exactly the chunk, with no ring buffer. Smallest tables
+ * first, up to a quarter of shared_buffers per side: bigger ones are left to the warm-up. Returns a
+ * note for the record.
+ */
+async function interleavedLayout(A: Side, B: Side, rng: () => number, checkAbort: () => void): Promise<string> {
+  const [a, b] = await Promise.all([layoutRelations(A.client), layoutRelations(B.client)]);
+  const key = (r: LayoutRel) => `${r.schema}\u0000${r.name}`;
+  const onB = new Map(b.rels.map((r) => [key(r), r]));
+  const shared = a.rels
+    .filter((r) => onB.has(key(r)))
+    .map((r) => ({ schema: r.schema, name: r.name, blocks: [r.blocks, onB.get(key(r))!.blocks] as [number, number] }))
+    .sort((x, y) => Math.max(...x.blocks) - Math.max(...y.blocks));
+  const budget = Math.floor(Math.min(a.sharedBuffers, b.sharedBuffers) / 4);
+  let used = 0;
+  let read = 0;
+  let skipped = 0;
+  for (const rel of shared) {
+    const need = Math.max(...rel.blocks);
+    if (used + need > budget) {
+      skipped++;
+      continue;
+    }
+    used += need;
+    const sql = `SELECT count(*) FROM ONLY ${A.client.escapeIdentifier(rel.schema)}.${A.client.escapeIdentifier(rel.name)} WHERE ctid >= $1::tid AND ctid < $2::tid`;
+    for (let from = 0; from < need; from += LAYOUT_CHUNK) {
+      checkAbort();
+      const range = [`(${from},0)`, `(${from + LAYOUT_CHUNK},0)`];
+      const sides: [Side, number][] = rng() < 0.5 ? [[A, 0], [B, 1]] : [[B, 1], [A, 0]];
+      for (const [side, i] of sides) if (from < rel.blocks[i]!) await side.client.query(sql, range);
+    }
+    read++;
+  }
+  return `interleaved layout: ${read} table(s) both sides share read into shared buffers in alternating ${LAYOUT_CHUNK}-block chunks (${used} blocks per side at most)${skipped ? `; ${skipped} larger one(s) beyond a quarter of shared_buffers left to the warm-up` : ''}`;
+}
+
 /** Runs the workload interleaved on both sides. Pure measurement: judge it with compareAB. */
 export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
   const { config, workload } = opts;
@@ -177,6 +238,16 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
       return [ra.ms, rb.ms, ra.rows, rb.rows];
     };
 
+    // the tables both sides share, read in alike (PostgreSQL 14+: TID range scans)
+    if (ia.num >= 140000 && ib.num >= 140000) {
+      progress({ phase: 'warmup', done: 0, total: 1 });
+      try {
+        notes.push(await interleavedLayout(A, B, rng, checkAbort));
+      } catch (e) {
+        if (e instanceof ConfitureError) throw e;
+        notes.push(`interleaved layout skipped: ${(e as Error).message}`);
+      }
+    } else notes.push('interleaved layout skipped: TID range scans need PostgreSQL 14 or later on both sides; the warm-up alone reads the pages in');
     // warm-up: both sides, alternating (the clone starts with a cold shared_buffers)
     const maxWarm = Math.max(0, ...live().map((w) => w.warmup));
     const warmTotal = live().reduce((s, w) => s + w.warmup, 0);
@@ -361,8 +432,8 @@ export function cloneName(source: string, suffix: string): string {
 }
 
 /**
- * Clones `source` twice (CREATE DATABASE … TEMPLATE: file-level copies, same pages, same
- * statistics), applies the SQL to the after clone, and runs the workload interleaved on the two
+ * Clones `source` twice (CREATE DATABASE … TEMPLATE … STRATEGY FILE_COPY: file-level copies, same
+ * pages, same statistics, neither left in shared buffers), applies the SQL to the after clone, and runs the workload interleaved on the two
  * clones. Both sides are clones, not the source against one clone: a database's speed depends on
  * how its pages came into shared buffers, and a clone read in by the warm-up scans ~7–10 % faster
  * than a long-lived database whose pages arrived over time (measured: bench/perf/README.md), a
@@ -378,9 +449,18 @@ export async function rehearseAB(opts: RehearseAbOptions): Promise<{ capture: Ab
   const admin = await connect(opts.maintenance ?? 'postgres');
   const created: string[] = [];
   try {
+    // FILE_COPY (PostgreSQL 15+; the only strategy before 15): the default WAL_LOG copies every page
+    // through shared buffers and leaves the clones there, the first partly evicted by the second when
+    // they do not both fit, so the two sides began with different caches (an A/A query ×0.87, the
+    // same one at the same step of every run: bench/perf/README.md). FILE_COPY leaves both cold, to
+    // be read in alike by the interleaved warm-up; it also writes no WAL for the copy (WAL_LOG
+    // writes the whole database to WAL and to every replica) and pushes nobody's pages out of
+    // shared buffers. Its price is a checkpoint before and after each copy.
+    const num = Number((await admin.query<{ n: string }>("SELECT current_setting('server_version_num') AS n")).rows[0]!.n);
+    const strategy = num >= 150000 ? ' STRATEGY FILE_COPY' : '';
     for (const clone of [clones.before, clones.after]) {
       try {
-        await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(clone)} TEMPLATE ${admin.escapeIdentifier(source)}`);
+        await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(clone)} TEMPLATE ${admin.escapeIdentifier(source)}${strategy}`);
         created.push(clone);
       } catch (e) {
         const code = (e as { code?: string }).code;
