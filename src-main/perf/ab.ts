@@ -127,6 +127,7 @@ async function layoutRelations(client: pg.Client): Promise<{ rels: LayoutRel[]; 
  * note for the record.
  */
 async function interleavedLayout(A: Side, B: Side, rng: () => number, checkAbort: () => void): Promise<string> {
+  // rng: who reads first at each turn
   const [a, b] = await Promise.all([layoutRelations(A.client), layoutRelations(B.client)]);
   const key = (r: LayoutRel) => `${r.schema}\u0000${r.name}`;
   const onB = new Map(b.rels.map((r) => [key(r), r]));
@@ -138,23 +139,36 @@ async function interleavedLayout(A: Side, B: Side, rng: () => number, checkAbort
   let used = 0;
   let read = 0;
   let skipped = 0;
+  const failed: string[] = [];
   for (const rel of shared) {
     const need = Math.max(...rel.blocks);
     if (used + need > budget) {
       skipped++;
       continue;
     }
-    used += need;
     const sql = `SELECT count(*) FROM ONLY ${A.client.escapeIdentifier(rel.schema)}.${A.client.escapeIdentifier(rel.name)} WHERE ctid >= $1::tid AND ctid < $2::tid`;
-    for (let from = 0; from < need; from += LAYOUT_CHUNK) {
-      checkAbort();
-      const range = [`(${from},0)`, `(${from + LAYOUT_CHUNK},0)`];
-      const sides: [Side, number][] = rng() < 0.5 ? [[A, 0], [B, 1]] : [[B, 1], [A, 0]];
-      for (const [side, i] of sides) if (from < rel.blocks[i]!) await side.client.query(sql, range);
+    try {
+      for (let from = 0; from < need; from += LAYOUT_CHUNK) {
+        checkAbort();
+        const range = [`(${from},0)`, `(${from + LAYOUT_CHUNK},0)`];
+        const sides: [Side, number][] = rng() < 0.5 ? [[A, 0], [B, 1]] : [[B, 1], [A, 0]];
+        for (const [side, i] of sides) if (from < rel.blocks[i]!) await side.client.query(sql, range);
+      }
+    } catch (e) {
+      // a table this role may not read, or one slower than statement_timeout: the others still count
+      const code = (e as { code?: string }).code;
+      if (code !== '42501' && code !== '57014') throw e;
+      failed.push(`${rel.schema}.${rel.name} (${(e as Error).message})`);
+      continue;
     }
+    used += need;
     read++;
   }
-  return `interleaved layout: ${read} table(s) both sides share read into shared buffers in alternating ${LAYOUT_CHUNK}-block chunks (${used} blocks per side at most)${skipped ? `; ${skipped} larger one(s) beyond a quarter of shared_buffers left to the warm-up` : ''}`;
+  return (
+    `interleaved layout: ${read} table(s) both sides share read into shared buffers in alternating ${LAYOUT_CHUNK}-block chunks (${used} blocks per side at most)` +
+    (skipped ? `; ${skipped} larger one(s) beyond a quarter of shared_buffers left to the warm-up` : '') +
+    (failed.length ? `; not read: ${failed.join(', ')}` : '')
+  );
 }
 
 /** Runs the workload interleaved on both sides. Pure measurement: judge it with compareAB. */
@@ -171,20 +185,37 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
     if (opts.signal?.aborted) throw new ConfitureError('cancelled', 'Profiling was cancelled');
   };
   progress({ phase: 'prepare', done: 0, total: 1 });
-  const A: Side = { client: await opts.open.before() };
-  const B: Side = { client: await opts.open.after().catch(async (e: unknown) => {
-    await endQuietly(A.client);
-    throw e;
-  }) };
+  const orderSeed = opts.orderSeed ?? crypto.randomBytes(4).readUInt32LE(0);
+  /** the A/B order of the pairs: replayed exactly by the same seed */
+  const rng = mulberry32(orderSeed);
+  /** everything else left to chance (which session opens first, the layout's turns): its own stream,
+   * so the pairs' order does not depend on the size of the tables */
+  const aux = mulberry32(orderSeed ^ 0x9e3779b9);
+  /** a session that dies while idle must not take the process down: the next query reports it */
+  const opened = async (open: () => Promise<pg.Client>) => {
+    const c = await open();
+    c.on('error', () => undefined);
+    return c;
+  };
+  const A: Side = { client: null as unknown as pg.Client };
+  const B: Side = { client: null as unknown as pg.Client };
+  /** opens a pair of sessions, the first side at random (a backend forked first is not favoured) */
+  const openPair = async () => {
+    for (const [side, open] of aux() < 0.5 ? ([[A, opts.open.before], [B, opts.open.after]] as const) : ([[B, opts.open.after], [A, opts.open.before]] as const)) {
+      side.client = await opened(open);
+    }
+  };
   try {
+    await openPair();
     const ia = await prepareSide(A.client, config);
     const ib = await prepareSide(B.client, config);
     let sessions = 1;
     /** ends the current pair of sessions and opens the next (prepared alike) */
     const rotate = async () => {
       await Promise.all([endQuietly(A.client), endQuietly(B.client)]);
-      A.client = await opts.open.before();
-      B.client = await opts.open.after();
+      A.client = null as unknown as pg.Client;
+      B.client = null as unknown as pg.Client;
+      await openPair();
       await prepareSide(A.client, config);
       await prepareSide(B.client, config);
       sessions++;
@@ -192,8 +223,6 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
     if (ia.num !== ib.num) notes.push(`the two sides run different server versions (${ia.version} / ${ib.version}): timings compare the servers as well as the schema`);
     const runs = opts.runs ?? config.runs;
     const warmup = opts.warmup ?? config.warmup;
-    const orderSeed = opts.orderSeed ?? crypto.randomBytes(4).readUInt32LE(0);
-    const rng = mulberry32(orderSeed);
 
     const only = opts.only ? new Set(opts.only) : null;
     if (only) for (const n of only) if (!workload.queries.some((q) => q.name === n)) throw new ConfitureError('not_found', `No query "${n}" in ${workload.file}`, { field: 'only' });
@@ -238,14 +267,17 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
       return [ra.ms, rb.ms, ra.rows, rb.rows];
     };
 
-    // the tables both sides share, read in alike (PostgreSQL 14+: TID range scans)
-    if (ia.num >= 140000 && ib.num >= 140000) {
+    // the tables both sides share, read in alike (PostgreSQL 14+: TID range scans) — on two clones
+    // made for this comparison only: two databases named with --after-db are compared as they are
+    if (!opts.rehearsal) {
+      // nothing read beyond the workload
+    } else if (ia.num >= 140000 && ib.num >= 140000) {
       progress({ phase: 'warmup', done: 0, total: 1 });
       try {
-        notes.push(await interleavedLayout(A, B, rng, checkAbort));
+        notes.push(await interleavedLayout(A, B, aux, checkAbort));
       } catch (e) {
         if (e instanceof ConfitureError) throw e;
-        notes.push(`interleaved layout skipped: ${(e as Error).message}`);
+        notes.push(`interleaved layout stopped: ${(e as Error).message}`);
       }
     } else notes.push('interleaved layout skipped: TID range scans need PostgreSQL 14 or later on both sides; the warm-up alone reads the pages in');
     // warm-up: both sides, alternating (the clone starts with a cold shared_buffers)
@@ -433,8 +465,9 @@ export function cloneName(source: string, suffix: string): string {
 
 /**
  * Clones `source` twice (CREATE DATABASE … TEMPLATE … STRATEGY FILE_COPY: file-level copies, same
- * pages, same statistics, neither left in shared buffers), applies the SQL to the after clone, and runs the workload interleaved on the two
- * clones. Both sides are clones, not the source against one clone: a database's speed depends on
+ * pages, same statistics, neither left in shared buffers) — the after clone from a staging copy the
+ * SQL was applied to, so neither side's pages are cached by the migration — and runs the workload
+ * interleaved on the two clones. Both sides are clones, not the source against one clone: a database's speed depends on
  * how its pages came into shared buffers, and a clone read in by the warm-up scans ~7–10 % faster
  * than a long-lived database whose pages arrived over time (measured: bench/perf/README.md), a
  * bias toward "improvement" that hid regressions. Two clones warmed up by the same interleaved
@@ -446,6 +479,7 @@ export async function rehearseAB(opts: RehearseAbOptions): Promise<{ capture: Ab
   const { connect, source } = opts;
   const tag = crypto.randomBytes(4).toString('hex');
   const clones = { before: cloneName(source, `_cfab_${tag}_a`), after: cloneName(source, `_cfab_${tag}_b`) };
+  const staging = cloneName(source, `_cfab_${tag}_s`);
   const admin = await connect(opts.maintenance ?? 'postgres');
   const created: string[] = [];
   try {
@@ -458,13 +492,13 @@ export async function rehearseAB(opts: RehearseAbOptions): Promise<{ capture: Ab
     // shared buffers. Its price is a checkpoint before and after each copy.
     const num = Number((await admin.query<{ n: string }>("SELECT current_setting('server_version_num') AS n")).rows[0]!.n);
     const strategy = num >= 150000 ? ' STRATEGY FILE_COPY' : '';
-    for (const clone of [clones.before, clones.after]) {
+    const copy = async (clone: string, template: string) => {
       try {
-        await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(clone)} TEMPLATE ${admin.escapeIdentifier(source)}${strategy}`);
+        await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(clone)} TEMPLATE ${admin.escapeIdentifier(template)}${strategy}`);
         created.push(clone);
       } catch (e) {
         const code = (e as { code?: string }).code;
-        if (code === '55006') {
+        if (code === '55006' && template === source) {
           throw new ConfitureError(
             'database_error',
             `Cannot clone "${source}": other sessions are connected to it (PostgreSQL copies a database only while nobody uses it). ` +
@@ -474,19 +508,33 @@ export async function rehearseAB(opts: RehearseAbOptions): Promise<{ capture: Ab
         }
         throw e;
       }
-    }
-    const applier = await connect(clones.after);
-    try {
-      for (const step of opts.apply) {
-        try {
-          await applier.query(step.sql);
-        } catch (e) {
-          throw new ConfitureError('migration_failed', `Applying ${step.name} to the clone failed: ${(e as Error).message}`, { file: step.name });
+    };
+    // the SQL runs on a staging copy, and the after clone is copied from it: applied in place, a
+    // migration (CREATE INDEX, a rewrite, an UPDATE) would leave the after side's pages in shared
+    // buffers, in long runs and dirty, and the two sides would start with different caches again
+    let afterTemplate = source;
+    if (opts.apply.length) {
+      await copy(staging, source);
+      const applier = await connect(staging);
+      try {
+        for (const step of opts.apply) {
+          try {
+            await applier.query(step.sql);
+          } catch (e) {
+            throw new ConfitureError('migration_failed', `Applying ${step.name} to the clone failed: ${(e as Error).message}`, { file: step.name });
+          }
         }
+      } finally {
+        await endQuietly(applier);
       }
-    } finally {
-      // the session that applied the SQL is not timed: its caches were filled by the migration
-      await endQuietly(applier);
+      afterTemplate = staging;
+    }
+    // in random order: the copy made last is the one whose files the OS page cache still holds
+    const order = crypto.randomInt(2) === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const);
+    for (const side of order) await copy(clones[side], side === 'before' ? source : afterTemplate);
+    if (opts.apply.length) {
+      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(staging)} WITH (FORCE)`);
+      created.splice(created.indexOf(staging), 1);
     }
     // no ANALYZE here: a fresh random sample could flip a borderline plan on its own; the clone
     // keeps the source's statistics plus whatever the applied SQL did
@@ -501,8 +549,10 @@ export async function rehearseAB(opts: RehearseAbOptions): Promise<{ capture: Ab
     });
     return { capture, clones, kept: !!opts.keepClone };
   } finally {
-    if (!opts.keepClone) {
-      for (const clone of created) await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(clone)} WITH (FORCE)`).catch(() => undefined);
+    // the staging copy never outlives the call; the clones only when kept
+    for (const clone of created) {
+      if (opts.keepClone && clone !== staging) continue;
+      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(clone)} WITH (FORCE)`).catch(() => undefined);
     }
     await admin.end().catch(() => undefined);
   }
