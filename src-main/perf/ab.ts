@@ -109,8 +109,7 @@ async function layoutRelations(client: pg.Client): Promise<{ rels: LayoutRel[]; 
   const rels = await client.query<{ schema: string; name: string; blocks: string }>(
     `SELECT n.nspname AS schema, c.relname AS name, pg_relation_size(c.oid) / current_setting('block_size')::int AS blocks
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'm') AND c.relpersistence = 'p'
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`,
+      WHERE c.relkind IN ('r', 'm') AND c.relpersistence = 'p' AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
   );
   const sb = await client.query<{ n: string }>("SELECT setting AS n FROM pg_settings WHERE name = 'shared_buffers'");
   return { rels: rels.rows.map((r) => ({ schema: r.schema, name: r.name, blocks: Number(r.blocks) })), sharedBuffers: Number(sb.rows[0]?.n ?? 0) };
@@ -126,8 +125,8 @@ async function layoutRelations(client: pg.Client): Promise<{ rels: LayoutRel[]; 
  * first, up to a quarter of shared_buffers per side: bigger ones are left to the warm-up. Returns a
  * note for the record.
  */
+/** `rng` decides who reads first at each turn */
 async function interleavedLayout(A: Side, B: Side, rng: () => number, checkAbort: () => void): Promise<string> {
-  // rng: who reads first at each turn
   const [a, b] = await Promise.all([layoutRelations(A.client), layoutRelations(B.client)]);
   const key = (r: LayoutRel) => `${r.schema}\u0000${r.name}`;
   const onB = new Map(b.rels.map((r) => [key(r), r]));
@@ -197,25 +196,27 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
     c.on('error', () => undefined);
     return c;
   };
-  const A: Side = { client: null as unknown as pg.Client };
-  const B: Side = { client: null as unknown as pg.Client };
-  /** opens a pair of sessions, the first side at random (a backend forked first is not favoured) */
-  const openPair = async () => {
-    for (const [side, open] of aux() < 0.5 ? ([[A, opts.open.before], [B, opts.open.after]] as const) : ([[B, opts.open.after], [A, opts.open.before]] as const)) {
-      side.client = await opened(open);
-    }
+  /** opens a pair of sessions [A, B], the first side at random (a backend forked first is not favoured) */
+  const openPair = async (): Promise<[pg.Client, pg.Client]> => {
+    const aFirst = aux() < 0.5;
+    const first = await opened(aFirst ? opts.open.before : opts.open.after);
+    const second = await opened(aFirst ? opts.open.after : opts.open.before).catch(async (e: unknown) => {
+      await endQuietly(first);
+      throw e;
+    });
+    return aFirst ? [first, second] : [second, first];
   };
+  const [ca, cb] = await openPair();
+  const A: Side = { client: ca };
+  const B: Side = { client: cb };
   try {
-    await openPair();
     const ia = await prepareSide(A.client, config);
     const ib = await prepareSide(B.client, config);
     let sessions = 1;
     /** ends the current pair of sessions and opens the next (prepared alike) */
     const rotate = async () => {
       await Promise.all([endQuietly(A.client), endQuietly(B.client)]);
-      A.client = null as unknown as pg.Client;
-      B.client = null as unknown as pg.Client;
-      await openPair();
+      [A.client, B.client] = await openPair();
       await prepareSide(A.client, config);
       await prepareSide(B.client, config);
       sessions++;
@@ -465,15 +466,13 @@ export function cloneName(source: string, suffix: string): string {
 
 /**
  * Clones `source` twice (CREATE DATABASE … TEMPLATE … STRATEGY FILE_COPY: file-level copies, same
- * pages, same statistics, neither left in shared buffers) — the after clone from a staging copy the
- * SQL was applied to, so neither side's pages are cached by the migration — and runs the workload
- * interleaved on the two clones. Both sides are clones, not the source against one clone: a database's speed depends on
- * how its pages came into shared buffers, and a clone read in by the warm-up scans ~7–10 % faster
- * than a long-lived database whose pages arrived over time (measured: bench/perf/README.md), a
- * bias toward "improvement" that hid regressions. Two clones warmed up by the same interleaved
- * pairs start alike, and the workload never runs on the source. The clones are dropped at the end
- * unless kept. PostgreSQL refuses to clone a database other sessions are connected to: that error
- * is reported with what to do.
+ * pages, same statistics, neither left in shared buffers), the after clone from a staging copy the
+ * SQL was applied to, and runs the workload interleaved on the two clones. Both sides are clones,
+ * not the source against one clone: a clone read in by the warm-up scans ~7–10 % faster than a
+ * long-lived database whose pages arrived over time (bench/perf/README.md), a bias toward
+ * "improvement" that hid regressions; and the workload never runs on the source. The clones are
+ * dropped at the end unless kept, the staging copy always. PostgreSQL refuses to clone a database
+ * other sessions are connected to: that error is reported with what to do.
  */
 export async function rehearseAB(opts: RehearseAbOptions): Promise<{ capture: AbCapture; clones: { before: string; after: string }; kept: boolean }> {
   const { connect, source } = opts;
