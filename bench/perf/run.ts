@@ -34,6 +34,13 @@ const POWER_REPS = arg('power-reps', QUICK ? 1 : 4);
 const LEVELS = [0.1, 0.15, 0.2, 0.5];
 const config = { ...defaultPerfConfig(), runs: arg('runs', defaultPerfConfig().runs) };
 const SLOWED_PER_CAPTURE = 10;
+/** how `perf ab` times a run: `server` (its default) or `client` (the round trip's wall time) */
+const AB_TIMING = (() => {
+  const i = process.argv.indexOf('--ab-timing');
+  const v = i > 0 ? process.argv[i + 1] : 'server';
+  if (v !== 'server' && v !== 'client') throw new Error(`--ab-timing must be server or client, not ${v}`);
+  return v;
+})();
 
 const SCHEMA = `
 CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, country int NOT NULL);
@@ -135,7 +142,7 @@ async function main() {
   console.log(`load average ${load0.map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (a busy machine inflates every figure below)`);
   console.log(
     `PostgreSQL ${version}; ${QUERIES.length} queries; runs ${config.runs}, warm-up ${config.warmup}; alpha ${config.alpha} (BH); threshold ${config.threshold}; ` +
-      `${REPEATS} A/A repeats, ${POWER_REPS} power rep(s) × ${SLOWED_PER_CAPTURE} slowed queries per level${QUICK ? ' (--quick)' : ''}`,
+      `${REPEATS} A/A repeats, ${POWER_REPS} power rep(s) × ${SLOWED_PER_CAPTURE} slowed queries per level; perf ab timing: ${AB_TIMING}${QUICK ? ' (--quick)' : ''}`,
   );
 
   const take = async (name: string): Promise<Baseline> => capture({ client: A, workload, name, config, connectionLabel: 'bench', confitureVersion: 'bench' });
@@ -153,6 +160,7 @@ async function main() {
       label: 'bench',
       workload,
       config,
+      timing: AB_TIMING,
     });
     return r.capture;
   };
@@ -180,6 +188,11 @@ async function main() {
   const aaRatios: number[] = [];
   /** the half-width of each A/A interval in log units: what the detector believes its noise is */
   const aaHalfWidths: number[] = [];
+  /**
+   * where the A/A pair noise lives: each pair's log ratio split into what all queries of its round
+   * share (the round's session pair: the median over the queries of that round) and the rest
+   */
+  const noise = { pair: [] as number[], round: [] as number[], rest: [] as number[] };
   for (let i = 0; i < REPEATS; i++) {
     let t = performance.now();
     recaps.push(await take(`recap${i}`));
@@ -203,6 +216,12 @@ async function main() {
     inter.falseAlarm.verdicts.certain = (inter.falseAlarm.verdicts.certain ?? 0) + c.summary.certain;
     aaRatios.push(...c.queries.map((q) => q.ratio));
     aaHalfWidths.push(...c.queries.map((q) => (Math.log(q.ci[1]) - Math.log(q.ci[0])) / 2));
+    const d = aa.cases.filter((k) => !k.error).map((k) => k.pairs.map((p) => Math.log(p.b / p.a)));
+    const rounds = Math.min(...d.map((x) => x.length));
+    const roundMed = Array.from({ length: rounds }, (_, r) => median(d.map((x) => x[r]!)));
+    noise.pair.push(median(d.map((x) => sd(x))));
+    noise.round.push(sd(roundMed));
+    noise.rest.push(median(d.map((x) => sd(x.slice(0, rounds).map((v, r) => v - roundMed[r]!)))));
   }
   const pairs: [Baseline, Baseline][] = [...recaps.map((r): [Baseline, Baseline] => [base, r]), ...recaps.slice(1).map((r, i): [Baseline, Baseline] => [recaps[i]!, r])];
   for (const [a, b] of pairs) {
@@ -258,6 +277,9 @@ async function main() {
           riratios.push(q.ratio);
           if (q.verdict === 'regression') ri.detected++;
           if (q.verdict === 'inconclusive') ri.inconclusive++;
+          // a miss, as the detector saw it: which query, what it measured, how wide its interval was
+          else if (q.verdict !== 'regression') console.log(`  interleaved +${s * 100} % missed: ${q.id} ${q.verdict} ×${q.ratio.toFixed(3)} [${q.ci[0].toFixed(3)}, ${q.ci[1].toFixed(3)}] before ${q.beforeMedianMs} ms`);
+          if (q.verdict === 'inconclusive') console.log(`  interleaved +${s * 100} % missed: ${q.id} inconclusive ×${q.ratio.toFixed(3)} [${q.ci[0].toFixed(3)}, ${q.ci[1].toFixed(3)}] before ${q.beforeMedianMs} ms`);
         } else {
           ri.otherCompared++;
           if (q.verdict === 'regression' || q.verdict === 'improvement') ri.otherFlagged++;
@@ -300,6 +322,11 @@ async function main() {
   // offset per query and database pair that more pairs cannot average away
   const aaLogSd = sd(aaRatios.map((r) => Math.log(r)));
   const aaSe = median(aaHalfWidths) / 1.96;
+  line(
+    '(a) A/A pair noise (SD of log ratio)',
+    '—',
+    `per pair ${(median(noise.pair) * 100).toFixed(1)} %, shared by a round's queries ${(median(noise.round) * 100).toFixed(1)} %, the rest ${(median(noise.rest) * 100).toFixed(1)} % (median of ${noise.pair.length} runs)`,
+  );
   line('(a) A/A spread: SD of log ratio vs interval SE', '—', `${(aaLogSd * 100).toFixed(1)} % vs ${(aaSe * 100).toFixed(1)} % (×${(aaLogSd / aaSe).toFixed(2)})`);
   for (const s of LEVELS) {
     const key = `+${Math.round(s * 100)}%`;
@@ -325,7 +352,7 @@ async function main() {
     loadAverage: { before: load0, after: load1 },
     config: { runs: config.runs, warmup: config.warmup, alpha: config.alpha, threshold: config.threshold, queries: QUERIES.length, repeats: REPEATS, powerReps: POWER_REPS },
     twoCapture: two,
-    interleaved: { ...inter, aaLogSd, aaIntervalSe: aaSe, aaRatioMedian: median(aaRatios), aaRatiosBelowOne: aaRatios.filter((r) => r < 1).length, aaRatios: aaRatios.length },
+    interleaved: { ...inter, aaLogSd, aaIntervalSe: aaSe, aaRatioMedian: median(aaRatios), aaRatiosBelowOne: aaRatios.filter((r) => r < 1).length, aaRatios: aaRatios.length, aaNoise: noise },
     overhead: { bareMs, profilerMs: profMs, factor: profMs / bareMs, reported: one.overhead },
     seconds: (performance.now() - t0) / 1000,
   };

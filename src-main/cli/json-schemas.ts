@@ -502,7 +502,7 @@ export const CLI_DOCUMENTS = {
       before: obj({ label: z.string(), database: z.string() }),
       after: obj({ label: z.string(), database: z.string() }),
       rehearsal: nullable(obj({ source: z.string(), beforeClone: z.string(), clone: z.string(), applied: z.array(z.string()) })),
-      method: obj({ design: z.string(), statistic: z.string(), interval: z.string(), test: z.string(), correction: z.string(), evidence: z.string(), alpha: z.number(), threshold: z.number(), runs: z.number().int(), orderSeed: z.number().int(), sessions: z.number().int().min(1) }),
+      method: obj({ design: z.string(), statistic: z.string(), interval: z.string(), test: z.string(), correction: z.string(), evidence: z.string(), alpha: z.number(), threshold: z.number(), runs: z.number().int(), orderSeed: z.number().int(), sessions: z.number().int().min(1), timing: z.enum(['server', 'client']).describe("how runs were timed: the server's planning + execution time (EXPLAIN ANALYZE) or the client's wall time") }),
       queries: z.array(
         obj({
           id: z.string(),
@@ -518,6 +518,7 @@ export const CLI_DOCUMENTS = {
           pValue: z.number(),
           qValue: z.number(),
           runsNeeded: nullable(z.number().int()),
+          timing: z.enum(['server', 'client']).describe('a query EXPLAIN refused is timed by the client under server timing'),
           evidence: WorkEvidence,
           reason: z.string(),
           message: z.string().optional(),

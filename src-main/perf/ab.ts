@@ -55,6 +55,8 @@ export interface AbCaptureOptions {
   orderSeed?: number;
   environment?: string;
   rehearsal?: AbCapture['rehearsal'];
+  /** how each timed run is measured (default `server`; see AbTiming) */
+  timing?: AbTiming;
   signal?: AbortSignal;
   onProgress?: (p: AbProgress) => void;
 }
@@ -68,15 +70,41 @@ const endQuietly = async (c: pg.Client | null | undefined) => {
   await c?.end().catch(() => undefined);
 };
 
-async function timedRun(side: Side, sql: string, values: unknown[], readOnly: boolean): Promise<{ ms: number; rows: number; result: pg.QueryResult }> {
+/**
+ * How a run is timed. `client`: the wall time of the statement's round trip, as the client sees it.
+ * `server`: the server's own planning + execution time of the statement, from EXPLAIN (ANALYZE,
+ * TIMING OFF, SUMMARY ON) — the same statement planned and run the same way, but without the
+ * network round trip, the wake-up of the backend and the client's event loop, none of which a
+ * migration can change and all of which add noise to every pair (bench/perf/README.md, stop 25).
+ * On PostgreSQL 17+ `SERIALIZE TEXT` makes the server also convert the result rows to the text the
+ * client would receive (de-TOASTing included), inside the timed execution.
+ */
+export type AbTiming = 'client' | 'server';
+
+/** the EXPLAIN that times a run on the server (`serialize` on PostgreSQL 17+ on both sides) */
+export const serverTimingPrefix = (serialize: boolean) => `EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON${serialize ? ', SERIALIZE TEXT' : ''}, FORMAT JSON) `;
+
+/** planning + execution ms and the top node's rows from an EXPLAIN (ANALYZE, FORMAT JSON) result */
+function serverTimes(result: pg.QueryResult): { ms: number; rows: number } {
+  const raw = (result.rows[0] as Record<string, unknown> | undefined)?.['QUERY PLAN'];
+  const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Actual Rows'?: number }; 'Planning Time'?: number; 'Execution Time'?: number }[] | undefined;
+  const top = doc?.[0];
+  const plan = top?.['Planning Time'];
+  const exec = top?.['Execution Time'];
+  if (typeof plan !== 'number' || typeof exec !== 'number') throw new Error('EXPLAIN (ANALYZE) returned no Planning/Execution Time');
+  return { ms: plan + exec, rows: Math.round(top?.Plan?.['Actual Rows'] ?? 0) };
+}
+
+async function timedRun(side: Side, sql: string, values: unknown[], readOnly: boolean, serverPrefix: string | null = null): Promise<{ ms: number; rows: number; result: pg.QueryResult }> {
   const { client } = side;
   await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
   const t0 = performance.now();
   try {
-    const result = await client.query({ text: sql, values });
-    const ms = performance.now() - t0;
+    const result = await client.query({ text: serverPrefix ? serverPrefix + sql : sql, values });
+    const wall = performance.now() - t0;
     await client.query('ROLLBACK');
-    return { ms, rows: result.rowCount ?? result.rows.length, result };
+    if (serverPrefix) return { ...serverTimes(result), result };
+    return { ms: wall, rows: result.rowCount ?? result.rows.length, result };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
@@ -224,10 +252,17 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
     if (ia.num !== ib.num) notes.push(`the two sides run different server versions (${ia.version} / ${ib.version}): timings compare the servers as well as the schema`);
     const runs = opts.runs ?? config.runs;
     const warmup = opts.warmup ?? config.warmup;
+    const timing: AbTiming = opts.timing ?? 'server';
+    /** both sides time a run with the same EXPLAIN: SERIALIZE only when both servers know it */
+    const serverPrefix = serverTimingPrefix(ia.num >= 170000 && ib.num >= 170000);
+    if (timing === 'server' && !(ia.num >= 170000 && ib.num >= 170000)) {
+      notes.push('server timing before PostgreSQL 17: the conversion of result rows to text (EXPLAIN SERIALIZE) is not part of the timed execution');
+    }
 
     const only = opts.only ? new Set(opts.only) : null;
     if (only) for (const n of only) if (!workload.queries.some((q) => q.name === n)) throw new ConfitureError('not_found', `No query "${n}" in ${workload.file}`, { field: 'only' });
-    type Work = { c: AbCase; values: unknown[]; readOnly: boolean; runs: number; warmup: number };
+    /** `prefix`: the EXPLAIN a timed run goes through (server timing), null for the client's wall time */
+    type Work = { c: AbCase; values: unknown[]; readOnly: boolean; runs: number; warmup: number; prefix: string | null };
     const cases: Work[] = [];
     for (const q of workload.queries) {
       if (only && !only.has(q.name)) continue;
@@ -237,7 +272,8 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
           c.error = `refused: ${q.name} writes (INSERT/UPDATE/DELETE/MERGE, FOR UPDATE or INTO); mark it safeToRun: true in the workload to profile it inside a transaction that is rolled back`;
           notes.push(`${c.id} was not run: ${c.error}`);
         }
-        cases.push({ c, values: ps.values, readOnly: q.readOnly, runs: q.runs ?? runs, warmup: q.warmup ?? warmup });
+        if (timing === 'client') c.timing = 'client';
+        cases.push({ c, values: ps.values, readOnly: q.readOnly, runs: q.runs ?? runs, warmup: q.warmup ?? warmup, prefix: null });
       }
     }
     const live = () => cases.filter((w) => !w.c.error);
@@ -245,20 +281,21 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
       w.c.error = `failed during ${during} on the ${side} side: ${(e as Error).message}`;
       notes.push(`${w.c.id}: ${w.c.error}`);
     };
-    /** runs the pair in the given order; returns [A ms, B ms] */
-    const pair = async (w: Work, aFirst: boolean, during: string): Promise<[number, number, number, number] | null> => {
+    /** runs the pair in the given order (timed as the case is, or by the client's clock: `client`); returns [A ms, B ms, A rows, B rows] */
+    const pair = async (w: Work, aFirst: boolean, during: string, client = false): Promise<[number, number, number, number] | null> => {
+      const prefix = client ? null : w.prefix;
       const first = aFirst ? A : B;
       const second = aFirst ? B : A;
       let r1: { ms: number; rows: number };
       let r2: { ms: number; rows: number };
       try {
-        r1 = await timedRun(first, w.c.sql, w.values, w.readOnly);
+        r1 = await timedRun(first, w.c.sql, w.values, w.readOnly, prefix);
       } catch (e) {
         fail(w, e, during, aFirst ? 'before' : 'after');
         return null;
       }
       try {
-        r2 = await timedRun(second, w.c.sql, w.values, w.readOnly);
+        r2 = await timedRun(second, w.c.sql, w.values, w.readOnly, prefix);
       } catch (e) {
         fail(w, e, during, aFirst ? 'after' : 'before');
         return null;
@@ -289,22 +326,35 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
       for (const w of live()) {
         if (r >= w.warmup) continue;
         checkAbort();
-        await pair(w, rng() < 0.5, 'warm-up');
+        const res = await pair(w, rng() < 0.5, 'warm-up', true);
+        if (res) w.c.rows = [res[2], res[3]];
         progress({ phase: 'warmup', done: ++warmDone, total: warmTotal, query: w.c.id });
       }
     }
 
-    // deterministic evidence: one EXPLAIN (ANALYZE, BUFFERS) per side
+    // deterministic evidence: one EXPLAIN (ANALYZE, BUFFERS) per side; a case both sides can EXPLAIN
+    // is timed on the server (server timing), any other by the client's clock (noted)
     let exDone = 0;
     for (const w of live()) {
       checkAbort();
+      let explained = 0;
       for (const [i, side] of [A, B].entries()) {
         try {
           const { result } = await timedRun(side, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${w.c.sql}`, w.values, w.readOnly);
           const plan = (result.rows[0] as Record<string, unknown>)['QUERY PLAN'];
           w.c.explain[i] = typeof plan === 'string' ? JSON.parse(plan) : plan;
+          explained++;
         } catch (e) {
           notes.push(`${w.c.id}: EXPLAIN failed on the ${i === 0 ? 'before' : 'after'} side: ${(e as Error).message}`);
+        }
+      }
+      if (timing === 'server') {
+        if (explained === 2) {
+          w.prefix = serverPrefix;
+          w.c.timing = 'server';
+        } else {
+          w.c.timing = 'client';
+          notes.push(`${w.c.id}: timed by the client's clock (round trips included): EXPLAIN (ANALYZE) failed on a side`);
         }
       }
       progress({ phase: 'explain', done: ++exDone, total: live().length, query: w.c.id });
@@ -328,7 +378,9 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
         const res = await pair(w, aFirst, `timed pair ${r + 1}`);
         if (res) {
           w.c.pairs.push({ a: round(res[0]), b: round(res[1]), order: aFirst ? 'AB' : 'BA' });
-          w.c.rows = [res[2], res[3]];
+          // server timing: the top plan node's rows (0 for a write without RETURNING); the warm-up's
+          // client counts stand unless there was no warm-up
+          if (!w.prefix || w.c.rows[0] === null) w.c.rows = [res[2], res[3]];
         }
         progress({ phase: 'timed', done: ++done, total, query: w.c.id });
       }
@@ -345,6 +397,7 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
       warmup,
       orderSeed,
       sessions,
+      timing,
       rehearsal: opts.rehearsal ?? null,
       cases: cases.map((w) => w.c),
       wallMs: round(performance.now() - wall0),
@@ -398,6 +451,7 @@ export function compareAB(cap: AbCapture, opts: AbCompareOptions): AbComparison 
       pValue: s.sr.p,
       qValue: qs[i]!,
       runsNeeded: v.runsNeeded,
+      timing: s.c.timing ?? 'client',
       evidence,
       reason,
     };
@@ -415,7 +469,11 @@ export function compareAB(cap: AbCapture, opts: AbCompareOptions): AbComparison 
     after: cap.after,
     rehearsal: cap.rehearsal,
     method: {
-      design: `interleaved pairs: each query × parameter set ran ${cap.runs} times on each side, alternately, A B or B A at random per pair (seed ${cap.orderSeed}), each run in its own rolled-back transaction, after ${cap.warmup} warm-up pair(s); ${cap.sessions} session pair(s), a fresh pair for every round of pairs, warmed by one untimed pair per query`,
+      design: `interleaved pairs: each query × parameter set ran ${cap.runs} times on each side, alternately, A B or B A at random per pair (seed ${cap.orderSeed}), each run in its own rolled-back transaction, after ${cap.warmup} warm-up pair(s); ${cap.sessions} session pair(s), a fresh pair for every round of pairs, warmed by one untimed pair per query; ${
+        cap.timing === 'server'
+          ? `each run timed by the server: planning + execution time from EXPLAIN (ANALYZE, TIMING OFF${cap.server.versionNum >= 170000 ? ', SERIALIZE TEXT' : ''}), no network round trip`
+          : "each run timed by the client's clock (its round trip included)"
+      }`,
       statistic: 'Hodges–Lehmann estimate of the paired log ratios log(after/before), reported as a ratio',
       interval: `distribution-free signed-rank interval of that estimate, ${(level * 100).toFixed(0)} %`,
       test: 'two-sided Wilcoxon signed-rank on the paired log ratios (normal approximation, tie and continuity corrected); valid without distribution assumptions because the order within each pair was randomised',
@@ -426,6 +484,7 @@ export function compareAB(cap: AbCapture, opts: AbCompareOptions): AbComparison 
       runs: cap.runs,
       orderSeed: cap.orderSeed,
       sessions: cap.sessions,
+      timing: cap.timing ?? 'client',
     },
     queries,
     unmatched,

@@ -101,6 +101,8 @@ export const perfProcedures = {
         alpha: z.number().gt(0).lt(0.5).optional(),
         threshold: z.number().gt(0).lt(10).optional(),
         seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+        /** how runs are timed: the server's planning + execution time (default) or the client's wall time */
+        timing: z.enum(['server', 'client']).optional(),
       })
       .strict()
       .refine((v) => !(v.afterConnectionId && v.apply?.length), { message: 'apply and afterConnectionId exclude each other', path: ['apply'] }),

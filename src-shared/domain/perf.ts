@@ -317,8 +317,10 @@ export interface AbCase {
   query: string;
   paramSet: string;
   sql: string;
-  /** before (A) and after (B) wall times of each pair, ms */
+  /** before (A) and after (B) times of each pair, ms: the server's planning + execution time, or the client's wall time (`timing`) */
   pairs: { a: number; b: number; order: 'AB' | 'BA' }[];
+  /** how this case's pairs were timed (absent in captures before server timing: client) */
+  timing?: 'server' | 'client';
   rows: [number | null, number | null];
   /** EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) on each side, after the warm-up */
   explain: [unknown, unknown];
@@ -338,6 +340,8 @@ export interface AbCapture {
   orderSeed: number;
   /** session pairs the timed rounds ran in (a fresh pair per round, so each query's pairs are independent) */
   sessions: number;
+  /** how runs were timed (absent in captures before server timing: client); a case that could not be EXPLAINed is timed by the client (its own `timing`) */
+  timing?: 'server' | 'client';
   /** set when both sides are clones of `source` (rehearseAB): `beforeClone` as it was, `clone` with SQL applied */
   rehearsal: AbRehearsal | null;
   cases: AbCase[];
@@ -372,6 +376,8 @@ export interface AbQueryComparison {
   /** Benjamini–Hochberg across the compared queries */
   qValue: number;
   runsNeeded: number | null;
+  /** how this query's runs were timed (a query EXPLAIN refused is timed by the client under server timing) */
+  timing: 'server' | 'client';
   /** plan shape, buffers, rows of both sides: a plan change or ≥ 2× buffers is certain whatever the timings say */
   evidence: WorkEvidence;
   reason: string;
@@ -397,6 +403,8 @@ export interface AbComparison {
     orderSeed: number;
     /** session pairs the timed rounds ran in */
     sessions: number;
+    /** how runs were timed: the server's planning + execution time (EXPLAIN ANALYZE) or the client's wall time */
+    timing: 'server' | 'client';
   };
   queries: AbQueryComparison[];
   unmatched: { id: string; reason: string }[];

@@ -24,6 +24,7 @@ import {
   topStatements,
   type PerfConfig,
 } from '../../perf';
+import type { AbTiming } from '../../perf/ab';
 import { openValidProject, type Project } from '../../project';
 import { parseFormat, printJson, reportError, UsageError } from '../output';
 import { embeddedDatabaseFor, openSession } from '../session';
@@ -246,10 +247,11 @@ export function registerPerf(program: Command, setExit: (code: number) => void):
       .option('--alpha <a>', 'false-discovery rate (default perf.alpha)')
       .option('--threshold <t>', 'practical-significance threshold, 0.1 = 10 % (default perf.threshold)')
       .option('--seed <n>', 'seed of the A/B order (default: random, printed)')
+      .option('--timing <how>', "server: each run's planning + execution time from EXPLAIN (ANALYZE, TIMING OFF), no network round trip (default); client: the round trip's wall time")
       .option('--keep-clone', 'do not drop the two clones at the end'),
   ).action(
     async (
-      opts: CommonOpts & { apply?: string[]; afterDb?: string; runs?: string; warmup?: string; only?: string; alpha?: string; threshold?: string; seed?: string; keepClone?: boolean },
+      opts: CommonOpts & { apply?: string[]; afterDb?: string; runs?: string; warmup?: string; only?: string; alpha?: string; threshold?: string; seed?: string; timing?: string; keepClone?: boolean },
     ) => {
       let format = 'text';
       try {
@@ -263,6 +265,9 @@ export function registerPerf(program: Command, setExit: (code: number) => void):
         const threshold = opts.threshold !== undefined ? Number(opts.threshold) : config.threshold;
         if (!(threshold > 0 && threshold < 10)) throw new UsageError(`--threshold must be a number > 0, e.g. 0.1 for 10 % (got "${opts.threshold}")`);
         const alpha = fraction(opts.alpha, '--alpha') ?? config.alpha;
+        const timing = opts.timing ?? 'server';
+        if (timing !== 'server' && timing !== 'client') throw new UsageError(`--timing must be server or client (got "${opts.timing}")`);
+        const how: AbTiming = timing;
         const apply = (opts.apply ?? []).map((f) => {
           const file = path.resolve(f);
           if (!fs.existsSync(file)) throw new ConfitureError('not_found', `No such file: ${f}`, { file: f, field: '--apply' });
@@ -275,6 +280,7 @@ export function registerPerf(program: Command, setExit: (code: number) => void):
           ...(runs !== undefined ? { runs } : {}),
           ...(warmup !== undefined ? { warmup } : {}),
           ...(seed !== undefined ? { orderSeed: seed } : {}),
+          timing: how,
           ...(opts.only ? { only: opts.only.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
           onProgress: (p: { phase: string; done: number; total: number }) => {
             if (format === 'json' || p.phase !== 'timed') return;

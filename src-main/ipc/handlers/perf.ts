@@ -122,7 +122,7 @@ export const perfHandlers: Pick<Handlers, PerfProcedure> = {
       samples: cmp.queries.map((q) => ({ id: q.id, baseline: a.queries.find((x) => x.id === q.id)?.samplesMs ?? [], current: bq.get(q.id)?.samplesMs ?? [] })),
     };
   },
-  'perf/ab': async ({ dir, connectionId, afterConnectionId, apply, runs, alpha, threshold, seed }, ctx): Promise<PerfAbResult> => {
+  'perf/ab': async ({ dir, connectionId, afterConnectionId, apply, runs, alpha, threshold, seed, timing }, ctx): Promise<PerfAbResult> => {
     const project = openProject(dir);
     const config = perfConfigOf(project);
     const workload = await loadWorkload(perfPaths(project).workload);
@@ -139,6 +139,7 @@ export const perfHandlers: Pick<Handlers, PerfProcedure> = {
       config,
       ...(runs !== undefined ? { runs } : {}),
       ...(seed !== undefined ? { orderSeed: seed } : {}),
+      ...(timing !== undefined ? { timing } : {}),
       onProgress: (p: { phase: 'prepare' | 'warmup' | 'explain' | 'timed' | 'done'; done: number; total: number; query?: string }) => ctx.streams.publish('perf/progress', connectionId, p),
     };
     let cap;

@@ -5,13 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createContext } from '../../../src-main/context';
 import { perfHandlers } from '../../../src-main/ipc/handlers/perf';
-import { compareAB, defaultPerfConfig, parseWorkload, rehearseAB } from '../../../src-main/perf';
+import { captureAB, compareAB, defaultPerfConfig, median, parseWorkload, rehearseAB } from '../../../src-main/perf';
 import { cloneName } from '../../../src-main/perf/ab';
 import { perfProcedures } from '../../../src-shared/contract/perf';
 import type { AbComparison, Workload } from '../../../src-shared/domain/perf';
@@ -350,6 +351,72 @@ describe('perf ab: interleaved before/after on a clone', () => {
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(source)} WITH (FORCE)`);
       await admin.end();
+    }
+  });
+
+  /**
+   * A TCP relay that holds every chunk `ms` milliseconds in each direction, in order: the after
+   * side looks like a server further away (another host, another region).
+   */
+  async function slowLink(ms: number): Promise<{ port: number; close: () => Promise<void> }> {
+    const target = new URL(urlFor(db.name));
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((down) => {
+      const up = net.connect(Number(target.port || 5432), target.hostname);
+      for (const s of [down, up]) {
+        sockets.add(s);
+        s.on('error', () => undefined);
+      }
+      const relay = (from: net.Socket, to: net.Socket) => {
+        from.on('data', (chunk) => setTimeout(() => to.write(chunk), ms));
+        from.on('close', () => setTimeout(() => to.end(), ms));
+      };
+      relay(down, up);
+      relay(up, down);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as net.AddressInfo).port,
+      close: async () => {
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it('server timing leaves the network out: the same database behind a 2 × 5 ms link is not "slower" (the client clock says ×10 and more)', async () => {
+    const link = await slowLink(5);
+    try {
+      const far = new URL(urlFor(db.name));
+      far.hostname = '127.0.0.1';
+      far.port = String(link.port);
+      const open = {
+        before: () => connect(db.name),
+        after: async () => {
+          const c = new pg.Client({ connectionString: far.toString() });
+          c.on('error', () => undefined);
+          await c.connect();
+          return c;
+        },
+      };
+      const common = { open, labels: { before: 'near', after: 'far' }, workload, config: { ...config, runs: 8, warmup: 1 }, orderSeed: 11 };
+      const server = await captureAB({ ...common, timing: 'server' });
+      const client = await captureAB({ ...common, timing: 'client' });
+      expect(server.timing).toBe('server');
+      expect(server.cases.map((c) => c.timing)).toEqual(['server', 'server', 'server']);
+      expect(client.cases.map((c) => c.timing)).toEqual(['client', 'client', 'client']);
+      // rows are the client's counts (the warm-up's), as in client timing
+      expect(server.cases.map((c) => c.rows)).toEqual(client.cases.map((c) => c.rows));
+      for (const c of client.cases) expect(median(c.pairs.map((p) => p.b))).toBeGreaterThanOrEqual(10);
+      for (const c of server.cases) expect(median(c.pairs.map((p) => p.b))).toBeLessThan(5);
+      const byClient = compareAB(client, { alpha: config.alpha, threshold: config.threshold });
+      expect(byClient.summary.regression).toBe(3);
+      const byServer = compareAB(server, { alpha: STRICT_ALPHA, threshold: config.threshold });
+      expect(byServer.method.timing).toBe('server');
+      expect(byServer.summary.regression).toBe(0);
+      for (const q of byServer.queries) expect(q.ratio).toBeLessThan(1.5);
+    } finally {
+      await link.close();
     }
   });
 });

@@ -107,4 +107,21 @@ describe('compareAB', () => {
     expect(cmp.unmatched.map((u) => u.reason)).toEqual(['only 4 pairs: at least 5 are needed', 'failed during timed pair 1 on the after side: boom']);
     expect(cmp.fails).toBe(false);
   });
+
+  it('says how the runs were timed: the capture timing in the method, each query its own (a query EXPLAIN refused is timed by the client)', () => {
+    const cap = capture(5, [{ id: 'q1', effect: 1 }, { id: 'q2', effect: 1 }]);
+    cap.timing = 'server';
+    cap.cases[0]!.timing = 'server';
+    cap.cases[1]!.timing = 'client';
+    const cmp = compareAB(cap, { alpha: 0.05, threshold: 0.1 });
+    expect(cmp.method.timing).toBe('server');
+    expect(cmp.method.design).toContain('each run timed by the server: planning + execution time from EXPLAIN (ANALYZE, TIMING OFF, SERIALIZE TEXT)');
+    expect(cmp.queries.map((q) => q.timing)).toEqual(['server', 'client']);
+    // a capture from before server timing was timed by the client
+    const old = capture(5, [{ id: 'q1', effect: 1 }]);
+    const cmpOld = compareAB(old, { alpha: 0.05, threshold: 0.1 });
+    expect(cmpOld.method.timing).toBe('client');
+    expect(cmpOld.queries[0]!.timing).toBe('client');
+    expect(cmpOld.method.design).toContain("timed by the client's clock");
+  });
 });
