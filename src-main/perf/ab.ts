@@ -81,8 +81,12 @@ const endQuietly = async (c: pg.Client | null | undefined) => {
  */
 export type AbTiming = 'client' | 'server';
 
-/** the EXPLAIN that times a run on the server (`serialize` on PostgreSQL 17+ on both sides) */
-export const serverTimingPrefix = (serialize: boolean) => `EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON${serialize ? ', SERIALIZE TEXT' : ''}, FORMAT JSON) `;
+/**
+ * the EXPLAIN that times a run on the server (`serialize` on PostgreSQL 17+ on both sides).
+ * BUFFERS OFF: PostgreSQL 18 turns BUFFERS on with ANALYZE, so a 17 and an 18 side would otherwise
+ * instrument differently.
+ */
+export const serverTimingPrefix = (serialize: boolean) => `EXPLAIN (ANALYZE, TIMING OFF, BUFFERS OFF, SUMMARY ON${serialize ? ', SERIALIZE TEXT' : ''}, FORMAT JSON) `;
 
 /** planning + execution ms and the top node's rows from an EXPLAIN (ANALYZE, FORMAT JSON) result */
 function serverTimes(result: pg.QueryResult): { ms: number; rows: number } {
@@ -254,7 +258,8 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
     const warmup = opts.warmup ?? config.warmup;
     const timing: AbTiming = opts.timing ?? 'server';
     /** both sides time a run with the same EXPLAIN: SERIALIZE only when both servers know it */
-    const serverPrefix = serverTimingPrefix(ia.num >= 170000 && ib.num >= 170000);
+    const serialize = ia.num >= 170000 && ib.num >= 170000;
+    const serverPrefix = serverTimingPrefix(serialize);
     if (timing === 'server' && !(ia.num >= 170000 && ib.num >= 170000)) {
       notes.push('server timing before PostgreSQL 17: the conversion of result rows to text (EXPLAIN SERIALIZE) is not part of the timed execution');
     }
@@ -352,6 +357,12 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
         if (explained === 2) {
           w.prefix = serverPrefix;
           w.c.timing = 'server';
+          // the rows the client would see (returned, or affected by a write): counted by the warm-up,
+          // or by one untimed pair here when there was none (a plan's top node says 0 for a write)
+          if (w.c.rows[0] === null) {
+            const res = await pair(w, aux() < 0.5, 'row count', true);
+            if (res) w.c.rows = [res[2], res[3]];
+          }
         } else {
           w.c.timing = 'client';
           notes.push(`${w.c.id}: timed by the client's clock (round trips included): EXPLAIN (ANALYZE) failed on a side`);
@@ -378,9 +389,9 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
         const res = await pair(w, aFirst, `timed pair ${r + 1}`);
         if (res) {
           w.c.pairs.push({ a: round(res[0]), b: round(res[1]), order: aFirst ? 'AB' : 'BA' });
-          // server timing: the top plan node's rows (0 for a write without RETURNING); the warm-up's
-          // client counts stand unless there was no warm-up
-          if (!w.prefix || w.c.rows[0] === null) w.c.rows = [res[2], res[3]];
+          // server timing: the client's counts taken before the timed pairs stand (a plan's top node
+          // says 0 for a write without RETURNING)
+          if (!w.prefix) w.c.rows = [res[2], res[3]];
         }
         progress({ phase: 'timed', done: ++done, total, query: w.c.id });
       }
@@ -398,6 +409,7 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
       orderSeed,
       sessions,
       timing,
+      ...(timing === 'server' ? { serialize } : {}),
       rehearsal: opts.rehearsal ?? null,
       cases: cases.map((w) => w.c),
       wallMs: round(performance.now() - wall0),
@@ -471,7 +483,7 @@ export function compareAB(cap: AbCapture, opts: AbCompareOptions): AbComparison 
     method: {
       design: `interleaved pairs: each query × parameter set ran ${cap.runs} times on each side, alternately, A B or B A at random per pair (seed ${cap.orderSeed}), each run in its own rolled-back transaction, after ${cap.warmup} warm-up pair(s); ${cap.sessions} session pair(s), a fresh pair for every round of pairs, warmed by one untimed pair per query; ${
         cap.timing === 'server'
-          ? `each run timed by the server: planning + execution time from EXPLAIN (ANALYZE, TIMING OFF${cap.server.versionNum >= 170000 ? ', SERIALIZE TEXT' : ''}), no network round trip`
+          ? `each run timed by the server: planning + execution time from EXPLAIN (ANALYZE, TIMING OFF${cap.serialize ? ', SERIALIZE TEXT' : ''}), no network round trip (a query EXPLAIN refused: by the client's clock, as its timing says)`
           : "each run timed by the client's clock (its round trip included)"
       }`,
       statistic: 'Hodges–Lehmann estimate of the paired log ratios log(after/before), reported as a ratio',

@@ -342,6 +342,8 @@ export interface AbCapture {
   sessions: number;
   /** how runs were timed (absent in captures before server timing: client); a case that could not be EXPLAINed is timed by the client (its own `timing`) */
   timing?: 'server' | 'client';
+  /** server timing: EXPLAIN ran with SERIALIZE TEXT (both servers PostgreSQL 17+) */
+  serialize?: boolean;
   /** set when both sides are clones of `source` (rehearseAB): `beforeClone` as it was, `clone` with SQL applied */
   rehearsal: AbRehearsal | null;
   cases: AbCase[];

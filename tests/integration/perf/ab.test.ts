@@ -384,7 +384,10 @@ describe('perf ab: interleaved before/after on a clone', () => {
     };
   }
 
-  it('server timing leaves the network out: the same database behind a 2 × 5 ms link is not "slower" (the client clock says ×10 and more)', async () => {
+  // What stays by the server's clock: a backend idle 10 ms between runs starts each run colder, so a
+  // 0.1–0.2 ms query read ×1.04–1.54 on the far side in three runs (intervals ±40 % wide, none flagged):
+  // the docs say to compare sub-millisecond queries on the same host.
+  it('server timing leaves the network out: the 10 ms round trip of a far database is in the client clock (×10 and more), not in the server clock', async () => {
     const link = await slowLink(5);
     try {
       const far = new URL(urlFor(db.name));
@@ -399,7 +402,8 @@ describe('perf ab: interleaved before/after on a clone', () => {
           return c;
         },
       };
-      const common = { open, labels: { before: 'near', after: 'far' }, workload, config: { ...config, runs: 8, warmup: 1 }, orderSeed: 11 };
+      // 15 pairs: few enough to stay quick behind the relay, enough for a p-value below STRICT_ALPHA
+      const common = { open, labels: { before: 'near', after: 'far' }, workload, config: { ...config, runs: 15, warmup: 1 }, orderSeed: 11 };
       const server = await captureAB({ ...common, timing: 'server' });
       const client = await captureAB({ ...common, timing: 'client' });
       expect(server.timing).toBe('server');
@@ -407,16 +411,54 @@ describe('perf ab: interleaved before/after on a clone', () => {
       expect(client.cases.map((c) => c.timing)).toEqual(['client', 'client', 'client']);
       // rows are the client's counts (the warm-up's), as in client timing
       expect(server.cases.map((c) => c.rows)).toEqual(client.cases.map((c) => c.rows));
-      for (const c of client.cases) expect(median(c.pairs.map((p) => p.b))).toBeGreaterThanOrEqual(10);
+      // the client's clock adds the link's round trip (2 × 5 ms; Node's timers may fire a little early)
+      for (const c of client.cases) expect(median(c.pairs.map((p) => p.b)) - median(c.pairs.map((p) => p.a))).toBeGreaterThanOrEqual(8);
       for (const c of server.cases) expect(median(c.pairs.map((p) => p.b))).toBeLessThan(5);
       const byClient = compareAB(client, { alpha: config.alpha, threshold: config.threshold });
       expect(byClient.summary.regression).toBe(3);
-      const byServer = compareAB(server, { alpha: STRICT_ALPHA, threshold: config.threshold });
+      for (const q of byClient.queries) expect(q.ratio).toBeGreaterThan(10);
+      const byServer = compareAB(server, { alpha: config.alpha, threshold: config.threshold });
       expect(byServer.method.timing).toBe('server');
-      expect(byServer.summary.regression).toBe(0);
-      for (const q of byServer.queries) expect(q.ratio).toBeLessThan(1.5);
+      for (const q of byServer.queries) {
+        expect(q.ratio).toBeGreaterThan(0.7);
+        expect(q.ratio).toBeLessThan(2);
+      }
     } finally {
       await link.close();
     }
+  });
+
+  it('server timing keeps the client count of rows: a write with no warm-up reports the rows it updated, not the plan top node (0)', async () => {
+    const writes = await parseWorkload(
+      `version: 1
+queries:
+  - name: touch
+    sql: UPDATE orders SET total_cents = total_cents WHERE customer_id = $1
+    safeToRun: true
+    params:
+      - { name: one, values: [42] }
+`,
+      'perf/workload.yaml',
+    );
+    const c = await connect(db.name);
+    let expected: number;
+    try {
+      expected = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM orders WHERE customer_id = 42')).rows[0]!.n);
+    } finally {
+      await c.end();
+    }
+    expect(expected).toBeGreaterThan(0);
+    const cap = await captureAB({
+      open: { before: () => connect(db.name), after: () => connect(db.name) },
+      labels: { before: 'a', after: 'b' },
+      workload: writes,
+      config: { ...config, runs: 5, warmup: 0 },
+      orderSeed: 3,
+      timing: 'server',
+    });
+    expect(cap.cases[0]!.error).toBeUndefined();
+    expect(cap.cases[0]!.timing).toBe('server');
+    expect(cap.cases[0]!.rows).toEqual([expected, expected]);
+    expect(cap.cases[0]!.pairs).toHaveLength(5);
   });
 });

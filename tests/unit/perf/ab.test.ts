@@ -111,6 +111,7 @@ describe('compareAB', () => {
   it('says how the runs were timed: the capture timing in the method, each query its own (a query EXPLAIN refused is timed by the client)', () => {
     const cap = capture(5, [{ id: 'q1', effect: 1 }, { id: 'q2', effect: 1 }]);
     cap.timing = 'server';
+    cap.serialize = true;
     cap.cases[0]!.timing = 'server';
     cap.cases[1]!.timing = 'client';
     const cmp = compareAB(cap, { alpha: 0.05, threshold: 0.1 });
@@ -123,5 +124,10 @@ describe('compareAB', () => {
     expect(cmpOld.method.timing).toBe('client');
     expect(cmpOld.queries[0]!.timing).toBe('client');
     expect(cmpOld.method.design).toContain("timed by the client's clock");
+    // a server before 17 on either side: no SERIALIZE ran, and the method does not claim it
+    const older = capture(5, [{ id: 'q1', effect: 1 }]);
+    older.timing = 'server';
+    older.serialize = false;
+    expect(compareAB(older, { alpha: 0.05, threshold: 0.1 }).method.design).toContain('EXPLAIN (ANALYZE, TIMING OFF), no network round trip');
   });
 });
