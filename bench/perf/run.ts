@@ -22,6 +22,7 @@ import pg from 'pg';
 import { EmbeddedServer } from '../../src-main/db';
 import { capture, compareAB, compareBaselines, comparisonFails, defaultPerfConfig, median, parseWorkload, rehearseAB } from '../../src-main/perf';
 import type { Baseline, Workload } from '../../src-shared/domain/perf';
+import { BURN_SQL, DATA_SQL, noiseSplit, sd, TEMPLATES } from './shared';
 
 const QUICK = process.argv.includes('--quick');
 const arg = (name: string, dflt: number) => {
@@ -42,43 +43,6 @@ const AB_TIMING = (() => {
   return v;
 })();
 
-const SCHEMA = `
-CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, country int NOT NULL);
-CREATE TABLE items (id int PRIMARY KEY, cat int NOT NULL, price numeric NOT NULL, created timestamptz NOT NULL, payload text NOT NULL);
-CREATE TABLE orders (id int PRIMARY KEY, user_id int NOT NULL, item_id int NOT NULL, qty int NOT NULL, at timestamptz NOT NULL);
-INSERT INTO users SELECT g, 'user' || g, g % 40 FROM generate_series(1, 20000) g;
-INSERT INTO items SELECT g, g % 100, (g::bigint * 7919) % 1000, timestamptz '2024-01-01' + g * interval '1 minute', repeat('x', 40) FROM generate_series(1, 200000) g;
-INSERT INTO orders SELECT g, 1 + (g::bigint * 104729) % 20000, 1 + (g::bigint * 7919) % 200000, 1 + g % 5, timestamptz '2024-01-01' + g * interval '2 minutes' FROM generate_series(1, 200000) g;
-CREATE INDEX items_cat ON items (cat);
-CREATE INDEX items_created ON items (created);
-CREATE INDEX orders_user ON orders (user_id);
--- the controlled slowdown: each query busy-waits for the microseconds its row of bench_burn says
--- (a per-database table: the before and after databases differ only in its content)
-CREATE TABLE bench_burn (q text PRIMARY KEY, us float8 NOT NULL);
-CREATE FUNCTION perf_bench_burn(name text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE us float8; t0 timestamptz; n int := 0;
-BEGIN
-  SELECT b.us INTO us FROM bench_burn b WHERE b.q = name;
-  IF us IS NULL OR us <= 0 THEN RETURN 0; END IF;
-  -- the clock starts after the lookup, which both sides pay: started before it, the lookup
-  -- (tens of µs) was counted inside the burn and the injected slowdown fell short of nominal
-  t0 := clock_timestamp();
-  WHILE clock_timestamp() < t0 + us * interval '1 microsecond' LOOP n := n + 1; END LOOP;
-  RETURN n;
-END $$;`;
-
-const TEMPLATES: ((i: number) => string)[] = [
-  (i) => `SELECT * FROM items WHERE id = ${1 + i * 3917}`,
-  (i) => `SELECT count(*), avg(price) FROM items WHERE cat = ${i * 7}`,
-  (i) => `SELECT id, price FROM items WHERE created > timestamptz '2024-02-01' + ${i} * interval '3 days' ORDER BY created LIMIT 50`,
-  (i) => `SELECT u.country, sum(o.qty) FROM orders o JOIN users u ON u.id = o.user_id WHERE o.user_id BETWEEN ${i * 1000} AND ${i * 1000 + 40} GROUP BY 1`,
-  (i) => `SELECT * FROM users WHERE id = ${100 + i * 311}`,
-  (i) => `SELECT o.id, i.price FROM orders o JOIN items i ON i.id = o.item_id WHERE o.user_id = ${10 + i * 97}`,
-  (i) => `SELECT cat, count(*) FROM items WHERE cat BETWEEN ${i * 10} AND ${i * 10 + 3} GROUP BY cat ORDER BY 2 DESC`,
-  (i) => `SELECT count(*) FROM orders WHERE at >= timestamptz '2024-03-01' + ${i} * interval '5 days' AND at < timestamptz '2024-03-02' + ${i} * interval '5 days'`,
-  (i) => `SELECT name FROM users WHERE country = ${i} ORDER BY id LIMIT 20`,
-  (i) => `SELECT max(price), min(created) FROM items WHERE id BETWEEN ${i * 20000} AND ${i * 20000 + 2000}`,
-];
 const QUERIES = Array.from({ length: N_QUERIES }, (_, k) => ({ name: `q${String(k).padStart(2, '0')}`, inner: TEMPLATES[k % 10]!(Math.floor(k / 10)) }));
 
 async function buildWorkload(): Promise<Workload> {
@@ -99,10 +63,6 @@ async function setBurn(client: pg.Client, burn: Map<string, number>): Promise<vo
 const burnSql = (burn: Map<string, number>) =>
   burn.size ? `INSERT INTO bench_burn (q, us) VALUES ${[...burn].map(([q, us]) => `('${q.replace(/'/g, "''")}', ${Number(us)})`).join(', ')}` : 'SELECT 1';
 
-const sd = (xs: number[]) => {
-  const m = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
-};
 const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)} %` : '—');
 
 interface ModeResult {
@@ -125,7 +85,7 @@ async function main() {
   {
     const c = new pg.Client({ connectionString: at('bench_perf') });
     await c.connect();
-    await c.query(SCHEMA);
+    await c.query(DATA_SQL + BURN_SQL);
     await c.query('VACUUM ANALYZE');
     await c.end();
   }
@@ -216,12 +176,10 @@ async function main() {
     inter.falseAlarm.verdicts.certain = (inter.falseAlarm.verdicts.certain ?? 0) + c.summary.certain;
     aaRatios.push(...c.queries.map((q) => q.ratio));
     aaHalfWidths.push(...c.queries.map((q) => (Math.log(q.ci[1]) - Math.log(q.ci[0])) / 2));
-    const d = aa.cases.filter((k) => !k.error).map((k) => k.pairs.map((p) => Math.log(p.b / p.a)));
-    const rounds = Math.min(...d.map((x) => x.length));
-    const roundMed = Array.from({ length: rounds }, (_, r) => median(d.map((x) => x[r]!)));
-    noise.pair.push(median(d.map((x) => sd(x))));
-    noise.round.push(sd(roundMed));
-    noise.rest.push(median(d.map((x) => sd(x.slice(0, rounds).map((v, r) => v - roundMed[r]!)))));
+    const split = noiseSplit(aa.cases.filter((k) => !k.error).map((k) => k.pairs.map((p) => Math.log(p.b / p.a))));
+    noise.pair.push(split.pair);
+    noise.round.push(split.round);
+    noise.rest.push(split.rest);
   }
   const pairs: [Baseline, Baseline][] = [...recaps.map((r): [Baseline, Baseline] => [base, r]), ...recaps.slice(1).map((r, i): [Baseline, Baseline] => [recaps[i]!, r])];
   for (const [a, b] of pairs) {
@@ -278,8 +236,7 @@ async function main() {
           if (q.verdict === 'regression') ri.detected++;
           if (q.verdict === 'inconclusive') ri.inconclusive++;
           // a miss, as the detector saw it: which query, what it measured, how wide its interval was
-          else if (q.verdict !== 'regression') console.log(`  interleaved +${s * 100} % missed: ${q.id} ${q.verdict} ×${q.ratio.toFixed(3)} [${q.ci[0].toFixed(3)}, ${q.ci[1].toFixed(3)}] before ${q.beforeMedianMs} ms`);
-          if (q.verdict === 'inconclusive') console.log(`  interleaved +${s * 100} % missed: ${q.id} inconclusive ×${q.ratio.toFixed(3)} [${q.ci[0].toFixed(3)}, ${q.ci[1].toFixed(3)}] before ${q.beforeMedianMs} ms`);
+          if (q.verdict !== 'regression') console.log(`  interleaved +${s * 100} % missed: ${q.id} ${q.verdict} ×${q.ratio.toFixed(3)} [${q.ci[0].toFixed(3)}, ${q.ci[1].toFixed(3)}] before ${q.beforeMedianMs} ms`);
         } else {
           ri.otherCompared++;
           if (q.verdict === 'regression' || q.verdict === 'improvement') ri.otherFlagged++;

@@ -89,7 +89,7 @@ export type AbTiming = 'client' | 'server';
 export const serverTimingPrefix = (serialize: boolean) => `EXPLAIN (ANALYZE, TIMING OFF, BUFFERS OFF, SUMMARY ON${serialize ? ', SERIALIZE TEXT' : ''}, FORMAT JSON) `;
 
 /** planning + execution ms and the top node's rows from an EXPLAIN (ANALYZE, FORMAT JSON) result */
-function serverTimes(result: pg.QueryResult): { ms: number; rows: number } {
+export function serverTimes(result: pg.QueryResult): { ms: number; rows: number } {
   const raw = (result.rows[0] as Record<string, unknown> | undefined)?.['QUERY PLAN'];
   const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Actual Rows'?: number }; 'Planning Time'?: number; 'Execution Time'?: number }[] | undefined;
   const top = doc?.[0];
@@ -260,7 +260,7 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
     /** both sides time a run with the same EXPLAIN: SERIALIZE only when both servers know it */
     const serialize = ia.num >= 170000 && ib.num >= 170000;
     const serverPrefix = serverTimingPrefix(serialize);
-    if (timing === 'server' && !(ia.num >= 170000 && ib.num >= 170000)) {
+    if (timing === 'server' && !serialize) {
       notes.push('server timing before PostgreSQL 17: the conversion of result rows to text (EXPLAIN SERIALIZE) is not part of the timed execution');
     }
 
@@ -312,9 +312,7 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
 
     // the tables both sides share, read in alike (PostgreSQL 14+: TID range scans) — on two clones
     // made for this comparison only: two databases named with --after-db are compared as they are
-    if (!opts.rehearsal) {
-      // nothing read beyond the workload
-    } else if (ia.num >= 140000 && ib.num >= 140000) {
+    if (opts.rehearsal && ia.num >= 140000 && ib.num >= 140000) {
       progress({ phase: 'warmup', done: 0, total: 1 });
       try {
         notes.push(await interleavedLayout(A, B, aux, checkAbort));
@@ -322,7 +320,7 @@ export async function captureAB(opts: AbCaptureOptions): Promise<AbCapture> {
         if (e instanceof ConfitureError) throw e;
         notes.push(`interleaved layout stopped: ${(e as Error).message}`);
       }
-    } else notes.push('interleaved layout skipped: TID range scans need PostgreSQL 14 or later on both sides; the warm-up alone reads the pages in');
+    } else if (opts.rehearsal) notes.push('interleaved layout skipped: TID range scans need PostgreSQL 14 or later on both sides; the warm-up alone reads the pages in');
     // warm-up: both sides, alternating (the clone starts with a cold shared_buffers)
     const maxWarm = Math.max(0, ...live().map((w) => w.warmup));
     const warmTotal = live().reduce((s, w) => s + w.warmup, 0);
